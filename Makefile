@@ -1,0 +1,54 @@
+# juesuan — two commands do everything: `make run` and `make test`.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+export JUESUAN_WAREHOUSE ?= $(CURDIR)/data/warehouse.duckdb
+export JUESUAN_REPORTS ?= $(CURDIR)/seeds/reports
+export DAGSTER_HOME ?= $(CURDIR)/data/dagster_home
+export DBT_PROFILES_DIR ?= $(CURDIR)/dbt
+# dbt must not phone home: no network at run time.
+export DBT_SEND_ANONYMOUS_USAGE_STATS := False
+export DO_NOT_TRACK := 1
+
+.PHONY: env run test dev lint clean findings
+
+env: $(STAMP)
+
+# uv resolves and installs the pinned lock in seconds; fall back to pip if uv is unavailable.
+$(STAMP): requirements.lock pyproject.toml
+	@command -v uv >/dev/null 2>&1 || python3 -m pip install -q uv || true
+	@if command -v uv >/dev/null 2>&1; then \
+	  uv venv -q --allow-existing -p 3.11 $(VENV) && \
+	  uv pip install -q -p $(PY) -r requirements.lock && \
+	  uv pip install -q -p $(PY) --no-deps -e . ; \
+	else \
+	  python3 -m venv $(VENV) && $(PY) -m pip install -q -r requirements.lock && \
+	  $(PY) -m pip install -q --no-deps -e . ; \
+	fi
+	@touch $(STAMP)
+
+run: $(STAMP)
+	@mkdir -p $(DAGSTER_HOME) $(dir $(JUESUAN_WAREHOUSE))
+	$(BIN)/juesuan run
+
+findings: $(STAMP)
+	$(BIN)/juesuan findings
+
+test: $(STAMP)
+	@mkdir -p $(DAGSTER_HOME)
+	$(BIN)/pytest -q
+
+dev: $(STAMP)
+	@mkdir -p $(DAGSTER_HOME) $(dir $(JUESUAN_WAREHOUSE))
+	cd dbt && ../$(BIN)/dbt parse --quiet
+	$(BIN)/dagster dev -h 127.0.0.1 -p 3000 -m dagster_project.definitions
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check . || true
+
+clean:
+	rm -rf data dbt/target dbt/logs .pytest_cache .ruff_cache logs

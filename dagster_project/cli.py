@@ -1,0 +1,67 @@
+"""The `juesuan` command: the same job Dagster runs, from the shell."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from dagster_project.config import REPORTS_ENV, WAREHOUSE_ENV, reports_dir, warehouse_path
+
+
+def _set_paths(args: argparse.Namespace) -> None:
+    # The env vars are the one place Dagster, dbt and this CLI read the paths from.
+    if getattr(args, "reports", None):
+        os.environ[REPORTS_ENV] = str(Path(args.reports).resolve())
+    if getattr(args, "warehouse", None):
+        os.environ[WAREHOUSE_ENV] = str(Path(args.warehouse).resolve())
+    os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
+
+
+def run(args: argparse.Namespace) -> int:
+    _set_paths(args)
+    import dagster as dg
+
+    from dagster_project.definitions import defs
+    from dagster_project.summary import summarise
+    from dagster_project.warehouse.load import WarehouseBusy, connect
+
+    folder, warehouse = reports_dir(), warehouse_path()
+    if not folder.is_dir():
+        print(f"juesuan: reports folder {folder} does not exist", file=sys.stderr)
+        return 2
+    try:
+        connect(warehouse).close()  # fail fast, with a clear message, if another run holds it
+    except WarehouseBusy as exc:
+        print(f"juesuan: {exc}", file=sys.stderr)
+        return 3
+    instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else \
+        dg.DagsterInstance.ephemeral()
+    print(f"juesuan: loading {folder} into {warehouse}")
+    quiet = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+    try:
+        defs.resolve_job_def("juesuan_job").execute_in_process(instance=instance, run_config=quiet)
+    except Exception as exc:  # noqa: BLE001 - report the step that failed, then exit non-zero
+        print(f"juesuan: the run failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    with connect(warehouse, read_only=True) as con:
+        summary = summarise(con, folder)
+    print(summary.render())
+    # Exit 4: the run worked but some reports could not be loaded (listed above).
+    return 4 if summary.failed else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="juesuan", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_run = sub.add_parser("run", help="load a folder of reports, build the marts, audit")
+    p_run.add_argument("--reports", help=f"folder of reports (default ${REPORTS_ENV} or seeds/reports)")
+    p_run.add_argument("--warehouse", help=f"DuckDB file (default ${WAREHOUSE_ENV} or data/warehouse.duckdb)")
+    p_run.set_defaults(func=run)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

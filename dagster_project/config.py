@@ -1,0 +1,21 @@
+"""Where things are. One environment variable each, read by Dagster, the CLI and dbt."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt"
+EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
+
+WAREHOUSE_ENV = "JUESUAN_WAREHOUSE"
+REPORTS_ENV = "JUESUAN_REPORTS"
+
+
+def warehouse_path() -> Path:
+    return Path(os.environ.get(WAREHOUSE_ENV, PROJECT_ROOT / "data" / "warehouse.duckdb")).resolve()
+
+
+def reports_dir() -> Path:
+    return Path(os.environ.get(REPORTS_ENV, PROJECT_ROOT / "seeds" / "reports")).resolve()

@@ -1,0 +1,45 @@
+"""The dbt project as Dagster sees it, with a manifest that is always current."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from dagster_dbt import DbtProject
+
+from dagster_project.config import DBT_PROJECT_DIR
+
+juesuan_dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+
+
+def dbt_executable() -> str:
+    """The dbt of this environment, even when the venv's bin/ is not on PATH."""
+    beside = Path(sys.executable).with_name("dbt")
+    return str(beside) if beside.exists() else "dbt"
+
+
+def _newest_source(project_dir: Path) -> float:
+    paths = [project_dir / "dbt_project.yml", project_dir / "profiles.yml"]
+    for sub in ("models", "macros", "tests", "analyses", "../seeds/reference"):
+        paths.extend(p for p in (project_dir / sub).rglob("*") if p.is_file())
+    return max(p.stat().st_mtime for p in paths if p.exists())
+
+
+def ensure_manifest(project: DbtProject = juesuan_dbt_project) -> Path:
+    """Run `dbt parse` when the manifest is missing or older than the project's files.
+
+    Dagster reads the manifest when it loads the definitions, so it must exist first; a
+    fresh clone has none (target/ is not committed).
+    """
+    manifest = project.manifest_path
+    if manifest.exists() and manifest.stat().st_mtime >= _newest_source(project.project_dir):
+        return manifest
+    env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "False"}
+    cmd = [dbt_executable(), "parse", "--quiet",
+           "--project-dir", str(project.project_dir), "--profiles-dir", str(project.profiles_dir)]
+    result = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise RuntimeError(f"dbt parse failed:\n{result.stdout}\n{result.stderr}")
+    return manifest

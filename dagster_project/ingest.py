@@ -1,0 +1,94 @@
+"""Read a folder of reports and load the raw layer: the pure core the Dagster assets call."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from dagster_project.interpret.facts import Problem, ReportFacts
+from dagster_project.interpret.report import interpret
+from dagster_project.readers import REPORT_SUFFIXES, IngestError, read_document
+from dagster_project.warehouse.load import (
+    LoadOutcome,
+    error_rows,
+    load_report,
+    record_errors,
+)
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: Path
+    sha256: str
+    size: int
+
+
+def discover(reports_dir: Path) -> list[SourceFile]:
+    """Every file under the folder (hidden files and README/provenance notes excepted)."""
+    files = []
+    for path in sorted(reports_dir.rglob("*")):
+        if not path.is_file() or any(p.startswith(".") for p in path.relative_to(reports_dir).parts):
+            continue
+        if path.suffix.lower() in (".md",):
+            continue  # provenance notes live beside the reports
+        data = path.read_bytes()
+        files.append(SourceFile(path, hashlib.sha256(data).hexdigest(), len(data)))
+    return files
+
+
+@dataclass
+class ReadResult:
+    source: SourceFile
+    facts: ReportFacts | None
+    problems: list[Problem] = field(default_factory=list)
+
+
+def read_one(source: SourceFile) -> ReadResult:
+    """Read and interpret one file; every failure becomes a located problem, never an exception."""
+    if source.path.suffix.lower() not in REPORT_SUFFIXES:
+        return ReadResult(source, None, [Problem(
+            "not_a_report", f"unsupported file type {source.path.suffix!r}: expected .txt or .pdf",
+            None, True)])
+    try:
+        doc = read_document(source.path)
+        facts = interpret(doc)
+    except IngestError as exc:
+        return ReadResult(source, None, [Problem(exc.kind, exc.message, exc.location, True)])
+    except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
+        return ReadResult(source, None, [Problem(
+            "reader_crash", f"{type(exc).__name__}: {exc}", None, True)])
+    return ReadResult(source, facts, list(facts.problems))
+
+
+@dataclass
+class BatchSummary:
+    outcomes: list[LoadOutcome] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[LoadOutcome]:
+        return [o for o in self.outcomes if o.status == "failed"]
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+
+def load_results(con: duckdb.DuckDBPyConnection, results: list[ReadResult]) -> BatchSummary:
+    summary = BatchSummary()
+    for r in results:
+        path = str(r.source.path)
+        fatal = [p for p in r.problems if p.fatal]
+        if r.facts is None or fatal:
+            record_errors(con, error_rows(r.source.path.name, path, r.source.sha256, r.problems))
+            message = "; ".join(f"{p.location or r.source.path.name}: {p.message}" for p in fatal)
+            summary.outcomes.append(LoadOutcome(r.source.path.name, "failed", message=message))
+            continue
+        try:
+            summary.outcomes.append(load_report(con, r.facts, path))
+        except Exception as exc:  # noqa: BLE001 - recorded, and the rest of the batch loads
+            problem = Problem("load_failed", f"{type(exc).__name__}: {exc}", None, True)
+            record_errors(con, error_rows(r.source.path.name, path, r.source.sha256, [problem]))
+            summary.outcomes.append(LoadOutcome(r.source.path.name, "failed", message=str(exc)))
+    return summary

@@ -1,0 +1,122 @@
+"""Report facts: what the interpreter extracts, one dataclass per raw table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from dagster_project.document import Location
+
+
+@dataclass
+class CellFact:
+    table_code: str
+    row_index: int
+    row_code: str | None
+    row_label: str | None
+    row_key: str | None
+    row_line_no: str | None
+    column_index: int
+    column_label: str
+    column_key: str | None
+    column_group: int
+    value_wan_yuan: Decimal | None
+    printed_text: str
+    decimals: int | None
+    unit_divisor: int
+    location: Location
+
+
+@dataclass
+class TableFact:
+    table_code: str
+    title: str | None
+    status: str  # present | declared_empty | missing
+    declaration: str | None
+    amount_unit: str | None
+    location: Location | None
+    cells: list[CellFact] = field(default_factory=list)
+    row_count: int = 0
+
+
+@dataclass
+class NarrativeFact:
+    section: str | None
+    fact_kind: str
+    subject: str
+    metric: str
+    printed_text: str
+    sentence: str
+    location: Location
+    function_path: str | None = None
+    amount_wan_yuan: Decimal | None = None
+    percent: Decimal | None = None
+    count_value: Decimal | None = None
+    decimals: int | None = None
+    direction: str | None = None
+    reason: str | None = None
+
+
+@dataclass
+class IndicatorFact:
+    level1: str | None
+    level2: str | None
+    level3: str
+    target_text: str | None
+    actual_text: str | None
+    location: Location
+    goal: str | None = None
+    deviation_reason: str | None = None
+
+
+@dataclass
+class EvaluationFact:
+    evaluation_kind: str  # 部门整体 | 项目
+    project_name: str
+    location: Location
+    budget_wan_yuan: Decimal | None = None
+    executed_wan_yuan: Decimal | None = None
+    budget_decimals: int | None = None
+    executed_decimals: int | None = None
+    stated_rate_pct: Decimal | None = None
+    rate_decimals: int | None = None
+    basic_total_wan_yuan: Decimal | None = None
+    project_total_wan_yuan: Decimal | None = None
+    basic_total_decimals: int | None = None
+    project_total_decimals: int | None = None
+    deviation_reason: str | None = None
+    indicators: list[IndicatorFact] = field(default_factory=list)
+
+
+@dataclass
+class Problem:
+    """Something wrong with the input. Fatal problems keep the report out of the warehouse."""
+
+    kind: str
+    message: str
+    location: Location | str | None  # str: a location a reader already rendered
+    fatal: bool
+
+
+@dataclass
+class ReportFacts:
+    file_name: str
+    sha256: str
+    file_format: str
+    encoding: str | None
+    pages: int | None
+    unit_name: str | None
+    fiscal_year: int | None
+    report_kind: str | None
+    subordinate_units: int | None
+    tables: dict[str, TableFact] = field(default_factory=dict)
+    narrative: list[NarrativeFact] = field(default_factory=list)
+    evaluations: list[EvaluationFact] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def fatal(self) -> list[Problem]:
+        return [p for p in self.problems if p.fatal]
+
+    def cells(self) -> list[CellFact]:
+        return [c for t in self.tables.values() for c in t.cells]

@@ -1,0 +1,167 @@
+"""绩效自评表: the 部门整体 and each 项目 self-evaluation, with budget execution and indicators.
+
+The tables merge cells freely (a level-1 name printed once for several rows, a row holding
+only the level names), so rows are read right-aligned: the last cells are always the
+indicator, its target and its achieved value (and, in 项目 tables, the reason column).
+"""
+
+from __future__ import annotations
+
+import re
+
+from dagster_project.amounts import AmountError, parse_amount, parse_percent
+from dagster_project.document import Cell, Location, Paragraph
+from dagster_project.interpret.facts import EvaluationFact, IndicatorFact, Problem
+
+_TITLE = re.compile(r"自评表")
+_LEVEL1_OF_LEVEL2 = [
+    ("满意度", "满意度指标"),
+    ("效益", "效益指标"),
+    ("成本", "成本指标"),
+    ("数量", "产出指标"),
+    ("质量", "产出指标"),
+    ("时效", "产出指标"),
+]
+
+
+def _texts(row: list[Cell]) -> list[str]:
+    return [c.text.strip() for c in row]
+
+
+def _amount(text: str) -> tuple[object, int | None]:
+    try:
+        a = parse_amount(text)
+    except AmountError:
+        return None, None
+    return (a.value, a.decimals) if a else (None, None)
+
+
+class _Reader:
+    def __init__(self, kind: str, title: str, location: Location):
+        self.evaluation = EvaluationFact(kind, "部门整体" if kind == "部门整体" else title, location)
+        self.budget_header: list[str] | None = None
+        self.indicator_header: list[str] | None = None
+        self.goal: str | None = None
+        self.level1: str | None = None
+        self.level2: str | None = None
+        self.in_deviation = False
+
+    def row(self, row: list[Cell]) -> None:
+        texts = _texts(row)
+        nonblank = [t for t in texts if t]
+        if not nonblank:
+            return
+        first = nonblank[0]
+        ev = self.evaluation
+        if first == "项目名称" and len(nonblank) > 1:
+            ev.project_name = nonblank[1]
+        elif "基本支出总额" in texts:
+            self._totals(texts)
+        elif any("预算数" in t for t in texts) and any("执行数" in t for t in texts):
+            self.budget_header = texts
+        elif self.budget_header is not None and self.indicator_header is None and \
+                any(parse_percent(t) for t in texts[-1:]):
+            self._budget_row(texts)
+        elif first.startswith("年度目标") and len(nonblank) == 1:
+            self.goal = first.split("：", 1)[-1].split(":", 1)[-1].strip() or first
+        elif "一级指标" in texts and "三级指标" in texts:
+            self.indicator_header = texts
+        elif first.startswith("偏差大") or "未完成原因分析" in first:
+            ev.deviation_reason = nonblank[1] if len(nonblank) > 1 else None
+            self.in_deviation = len(nonblank) == 1
+        elif self.in_deviation and len(nonblank) == 1:
+            ev.deviation_reason = first
+            self.in_deviation = False
+        elif first.startswith("改进措施") or first.startswith("年度绩效目标") and len(nonblank) == 1:
+            self.in_deviation = False
+        elif self.indicator_header is not None:
+            self._indicator(row, texts)
+
+    def _totals(self, texts: list[str]) -> None:
+        ev = self.evaluation
+        for i, t in enumerate(texts[:-1]):
+            value, decimals = _amount(texts[i + 1])
+            if t == "基本支出总额":
+                ev.basic_total_wan_yuan, ev.basic_total_decimals = value, decimals
+            elif t == "项目支出总额":
+                ev.project_total_wan_yuan, ev.project_total_decimals = value, decimals
+
+    def _budget_row(self, texts: list[str]) -> None:
+        header = self.budget_header or []
+        label = next((t for t in texts if t and parse_amount_safe(t) is None), "")
+        # The 合计 row wins over a 资金来源 line; 部门整体 prints a single total row.
+        if self.evaluation.budget_wan_yuan is not None and "合计" not in label:
+            return
+        offset = len(texts) - len(header)
+        pos = {k: next((i for i, h in enumerate(header) if k in h), None) for k in ("预算数", "执行数", "执行率")}
+        ev = self.evaluation
+        if pos["预算数"] is not None:
+            ev.budget_wan_yuan, ev.budget_decimals = _amount(texts[pos["预算数"] + offset])
+        if pos["执行数"] is not None:
+            ev.executed_wan_yuan, ev.executed_decimals = _amount(texts[pos["执行数"] + offset])
+        if pos["执行率"] is not None:
+            rate = parse_percent(texts[pos["执行率"] + offset])
+            if rate:
+                ev.stated_rate_pct, ev.rate_decimals = rate.value, rate.decimals
+
+    def _indicator(self, row: list[Cell], texts: list[str]) -> None:
+        header = self.indicator_header or []
+        has_reason = any("原因" in h for h in header)
+        width = 6 if has_reason else 5  # level1, level2, level3, target, actual[, reason]
+        nonblank = [t for t in texts if t]
+        if all(t.endswith("指标") or t in ("社会效益", "经济效益") for t in nonblank) and len(nonblank) <= 2:
+            # A row holding only the level names of the rows below it.
+            if len(nonblank) == 2:
+                self.level1, self.level2 = nonblank
+            else:
+                self.level2 = nonblank[0]
+            return
+        cells = texts[-width:] if len(texts) >= width else [""] * (width - len(texts)) + texts
+        loc = row[-1].location
+        reason = cells[5] if has_reason else None
+        level1, level2, level3, target, actual = cells[:5]
+        if not level3 and not target and not actual:
+            return
+        if level2:
+            self.level2 = level2
+            if not level1:
+                inferred = next((l1 for k, l1 in _LEVEL1_OF_LEVEL2 if k in level2), None)
+                self.level1 = inferred or self.level1
+        if level1:
+            self.level1 = level1
+        self.evaluation.indicators.append(IndicatorFact(
+            level1=self.level1, level2=self.level2, level3=level3, target_text=target or None,
+            actual_text=actual or None, location=loc, goal=self.goal,
+            deviation_reason=reason or None))
+
+
+def parse_amount_safe(text: str):
+    try:
+        return parse_amount(text)
+    except AmountError:
+        return None
+
+
+def extract_evaluations(items: list[Paragraph | list[Cell]]) -> tuple[list[EvaluationFact], list[Problem]]:
+    readers: list[_Reader] = []
+    current: _Reader | None = None
+    for item in items:
+        if isinstance(item, Paragraph):
+            text = item.text.strip()
+            if _TITLE.search(text) and len(text) < 60:
+                kind = "部门整体" if "整体" in text else "项目"
+                title = re.sub(r"^[一二三四五六七八九十\d]+[、.]\s*|^\d{4}年度?", "", text)
+                title = re.sub(r"^\d{4}年度?", "", title).removesuffix("项目自评表").removesuffix("绩效自评表").removesuffix("自评表")
+                current = _Reader(kind, title, item.location)
+                readers.append(current)
+            continue
+        if current is not None:
+            current.row(item)
+    evaluations = [r.evaluation for r in readers
+                   if r.evaluation.budget_wan_yuan is not None or r.evaluation.indicators]
+    problems = [
+        Problem("performance_unread",
+                f"绩效自评表 {e.project_name!r}: no 预算数/执行数 row found", e.location, fatal=False)
+        for e in evaluations if e.budget_wan_yuan is None
+    ]
+    return evaluations, problems

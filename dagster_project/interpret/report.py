@@ -1,0 +1,128 @@
+"""The one interpreter: a neutral Document in, ReportFacts out, whatever the source format."""
+
+from __future__ import annotations
+
+import re
+
+from dagster_project.document import Cell, Document, Location, Paragraph
+from dagster_project.interpret.facts import Problem, ReportFacts, TableFact
+from dagster_project.interpret.narrative import extract_narrative
+from dagster_project.interpret.performance import extract_evaluations
+from dagster_project.interpret.segment import merge_regions, segment
+from dagster_project.interpret.tables import parse_region
+
+STANDARD_CODES = [f"{i:02d}" for i in range(1, 10)]
+_YEAR = re.compile(r"(20\d{2})\s*年度?")
+_UNIT_NAME = re.compile(r"^(?:金额)?单位[:：]\s*(.+)$")
+_SUBORDINATE = re.compile(r"和\s*(\d+)\s*个下属(?:单位|预算单位)")
+_OVERVIEW = re.compile(r"第一部分\s*(.+?)(?:部门|单位)?概况")
+
+
+def _texts(doc: Document) -> list[tuple[str, Location]]:
+    out: list[tuple[str, Location]] = []
+    for block in doc.blocks:
+        if isinstance(block, Paragraph):
+            out.append((block.text, block.location))
+        else:
+            for row in block.rows:
+                out.extend((c.text, c.location) for c in row if c.text)
+    return out
+
+
+def _unit_name(texts: list[tuple[str, Location]]) -> str | None:
+    for text, _loc in texts:
+        m = _UNIT_NAME.match(text.strip())
+        if m and m.group(1).strip() not in ("万元", "元"):
+            return re.split(r"\s{2,}", m.group(1).strip())[0]
+    for text, _loc in texts:
+        m = _OVERVIEW.search(text)
+        if m:
+            return m.group(1).strip()
+    return None
+
+
+def _fiscal_year(texts: list[tuple[str, Location]]) -> int | None:
+    for text, _loc in texts:
+        if "决算" in text:
+            m = _YEAR.search(text)
+            if m:
+                return int(m.group(1))
+    return None
+
+
+def _report_kind(texts: list[tuple[str, Location]]) -> str:
+    for text, _loc in texts[:200]:
+        if "单位决算" in text and "部门决算" not in text:
+            return "单位决算"
+        if "部门决算" in text:
+            return "部门决算"
+    return "部门决算"
+
+
+def interpret(doc: Document) -> ReportFacts:
+    texts = _texts(doc)
+    subordinate = next((int(m.group(1)) for t, _ in texts if (m := _SUBORDINATE.search(t))), None)
+    facts = ReportFacts(
+        file_name=doc.file_name,
+        sha256=doc.sha256,
+        file_format=doc.format,
+        encoding=doc.encoding,
+        pages=doc.pages,
+        unit_name=_unit_name(texts),
+        fiscal_year=_fiscal_year(texts),
+        report_kind=_report_kind(texts),
+        subordinate_units=subordinate,
+    )
+    segments = segment(doc)
+    regions = merge_regions(segments.regions)
+    where = Location(doc.file_name)
+    if not regions:
+        facts.problems.append(Problem(
+            "not_a_report",
+            "no standard 部门决算 table (公开01表 … 公开09表) found: not a final-accounts report",
+            where, fatal=True))
+        return facts
+    for code in STANDARD_CODES:
+        region = regions.get(code)
+        if region is None:
+            facts.tables[code] = TableFact(code, None, "missing", None, None, None)
+            continue
+        table, problems = parse_region(region)
+        facts.tables[code] = table
+        facts.problems.extend(problems)
+    if facts.unit_name is None:
+        facts.problems.append(Problem("not_a_report", "no unit name (单位：…) found", where, True))
+    if facts.fiscal_year is None:
+        facts.problems.append(Problem("not_a_report", "no fiscal year (YYYY年度…决算) found",
+                                      where, True))
+    prose = [i for i in segments.others if isinstance(i, Paragraph)]
+    rows = [i for i in segments.others if not isinstance(i, Paragraph)]
+    facts.narrative = extract_narrative(prose, facts.fiscal_year)
+    facts.evaluations, perf_problems = extract_evaluations(segments.others)
+    facts.problems.extend(perf_problems)
+    _check_completeness(facts, doc, rows)
+    return facts
+
+
+def _last_location(doc: Document) -> Location:
+    last = doc.blocks[-1]
+    if isinstance(last, Paragraph):
+        return last.location
+    row: list[Cell] = last.rows[-1]
+    return row[-1].location
+
+
+def _check_completeness(facts: ReportFacts, doc: Document, _rows: list) -> None:
+    missing = [c for c, t in facts.tables.items() if t.status == "missing"]
+    if missing and not facts.narrative:
+        facts.problems.append(Problem(
+            "truncated",
+            f"the report ends after {len(STANDARD_CODES) - len(missing)} of the 9 tables and "
+            f"before the 情况说明: tables {', '.join('公开' + c + '表' for c in missing)} missing; "
+            f"the file looks truncated",
+            _last_location(doc), fatal=True))
+    elif missing:
+        facts.problems.append(Problem(
+            "missing_table",
+            f"tables not in the document: {', '.join('公开' + c + '表' for c in missing)}",
+            Location(doc.file_name), fatal=False))

@@ -1,0 +1,134 @@
+"""Cut the neutral document into the regions of the 9 standard tables and the rest.
+
+A table region starts at its title (收入支出决算总表 …) or at its code marker (公开01表, 表1);
+it collects the table rows that follow, and ends at the next title or at prose. A region
+whose title is followed by no rows (a table of contents, a mention) is dropped later in
+favour of the region with rows; consecutive regions of one code are one table continued on
+the next page.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from dagster_project.document import Cell, Document, Location, Paragraph
+from dagster_project.interpret.layout import (
+    EMPTY_DECLARATION,
+    UNIT_LINE,
+    table_code_of_marker,
+    table_code_of_title,
+)
+
+
+@dataclass
+class Region:
+    code: str
+    title: str | None
+    location: Location
+    rows: list[list[Cell]] = field(default_factory=list)
+    units: list[tuple[str, Location]] = field(default_factory=list)
+    declarations: list[tuple[str, Location]] = field(default_factory=list)
+
+
+@dataclass
+class Segments:
+    regions: list[Region]
+    # Everything that is not part of a standard table, in order.
+    others: list[Paragraph | list[Cell]]
+
+
+def _single_text(row: list[Cell]) -> str | None:
+    texts = [c.text for c in row if c.text.strip()]
+    return texts[0] if len(texts) == 1 else None
+
+
+_PROSE_END = re.compile(r"[。；]$")
+
+
+def _is_region_noise(text: str) -> bool:
+    """Lines that may sit between a title and its grid, or between pages of one table."""
+    t = text.strip()
+    return bool(
+        UNIT_LINE.match(t)
+        or t.startswith("注")
+        or EMPTY_DECLARATION.search(t)
+        or re.fullmatch(r"[-—\s\d第页/共]+", t)
+        or (len(t) <= 30 and not _PROSE_END.search(t) and "部分" not in t and "说明" not in t)
+    )
+
+
+def segment(doc: Document) -> Segments:
+    regions: list[Region] = []
+    others: list[Paragraph | list[Cell]] = []
+    current: Region | None = None
+
+    def absorb_line(region: Region, text: str, loc: Location) -> None:
+        m = UNIT_LINE.match(text.strip())
+        if m:
+            region.units.append((m.group(1).strip(), loc))
+        elif EMPTY_DECLARATION.search(text):
+            region.declarations.append((text.strip(), loc))
+
+    items: list[Paragraph | list[Cell]] = []
+    for block in doc.blocks:
+        if isinstance(block, Paragraph):
+            items.append(block)
+        else:
+            items.extend(block.rows)
+
+    for item in items:
+        if isinstance(item, Paragraph):
+            text, loc = item.text, item.location
+        else:
+            text = _single_text(item)
+            loc = item[0].location
+        if text is not None:
+            title_code = table_code_of_title(text)
+            marker_code = table_code_of_marker(text)
+            if title_code:
+                current = Region(title_code, text.strip(), loc)
+                regions.append(current)
+                continue
+            if marker_code:
+                if current is not None and not current.rows:
+                    current.code = marker_code  # the printed code wins over the title guess
+                elif current is None or current.code != marker_code:
+                    current = Region(marker_code, None, loc)
+                    regions.append(current)
+                continue
+        if current is None:
+            others.append(item)
+            continue
+        if isinstance(item, Paragraph):
+            if _is_region_noise(item.text):
+                absorb_line(current, item.text, item.location)
+                continue
+            current = None
+            others.append(item)
+            continue
+        # A table row: unit lines and declarations may also come as rows.
+        for cell in item:
+            if UNIT_LINE.match(cell.text.strip()):
+                current.units.append((UNIT_LINE.match(cell.text.strip()).group(1).strip(), cell.location))
+        if text is not None and EMPTY_DECLARATION.search(text):
+            current.declarations.append((text.strip(), loc))
+        current.rows.append(item)
+    return Segments(regions, others)
+
+
+def merge_regions(regions: list[Region]) -> dict[str, Region]:
+    """One region per table code: continuation regions appended, row-less mentions dropped."""
+    merged: dict[str, Region] = {}
+    for region in regions:
+        if region.code not in merged:
+            merged[region.code] = region
+            continue
+        base = merged[region.code]
+        if not base.rows and not base.declarations:
+            merged[region.code] = region  # the first was only a mention (e.g. a contents page)
+        elif region.rows or region.declarations:
+            base.rows.extend(region.rows)
+            base.units.extend(region.units)
+            base.declarations.extend(region.declarations)
+    return merged

@@ -1,0 +1,360 @@
+"""Turn one table region into cells: header recognised, rows keyed, amounts in 万元."""
+
+from __future__ import annotations
+
+import re
+
+from dagster_project.amounts import AmountError, is_amount, parse_amount, to_wan_yuan, unit_divisor
+from dagster_project.codes import join_split_code, looks_like_code
+from dagster_project.document import Cell, Location
+from dagster_project.interpret.facts import CellFact, Problem, TableFact
+from dagster_project.interpret.layout import (
+    COLUMNS,
+    EMPTY_DECLARATION,
+    FUNCTION_TABLES,
+    FUNDS,
+    SUMMARY_EXPENDITURE_COLUMNS,
+    SUMMARY_INCOME_COLUMNS,
+    UNIT_LINE,
+    expenditure_row_key,
+    income_row_key,
+    strip_numbering,
+)
+from dagster_project.interpret.segment import Region
+
+_INT = re.compile(r"^\d{1,2}$")
+_LEADING_CODE = re.compile(r"^(\d{3}(?:\d{2}){0,2})\s*(\S.*)$")
+
+
+class TableError(Exception):
+    def __init__(self, kind: str, message: str, location: Location):
+        super().__init__(message)
+        self.kind, self.message, self.location = kind, message, location
+
+
+def _texts(row: list[Cell]) -> list[str]:
+    return [c.text.strip() for c in row]
+
+
+def _is_column_number_row(texts: list[str]) -> bool:
+    """The 栏次 row: '栏次' and/or the column numbers 1, 2, 3 … and nothing else."""
+    nonblank = [t for t in texts if t]
+    if not nonblank:
+        return False
+    if "栏次" in nonblank:
+        return True
+    nums = [t for t in nonblank if _INT.match(t)]
+    return len(nums) == len(nonblank) and len(nums) >= 3 and nums == sorted(nums, key=int)
+
+
+def _is_skippable(texts: list[str]) -> bool:
+    nonblank = [t for t in texts if t]
+    if not nonblank:
+        return False
+    first = nonblank[0]
+    if UNIT_LINE.match(first) or any(UNIT_LINE.match(t) for t in nonblank):
+        return True
+    if first.startswith("注") or EMPTY_DECLARATION.search(first):
+        return True
+    # A note continued on its own row ("2.本套报表金额单位转换时可能存在尾数误差。").
+    return len(nonblank) == 1 and len(first) > 15 and not is_amount(first)
+
+
+def _amount_unit(region: Region) -> str:
+    for text, _loc in region.units:
+        if text.endswith("万元") or text == "万元":
+            return "万元"
+        if text.endswith("元") and ("单位" in text or len(text) <= 2):
+            return "元"
+        if text == "元":
+            return "元"
+    return "万元"
+
+
+class _Builder:
+    """Accumulates the cells of one table with its unit conversion."""
+
+    def __init__(self, code: str, unit: str):
+        self.code = code
+        self.unit = unit
+        self.cells: list[CellFact] = []
+
+    def add(
+        self,
+        row_index: int,
+        cell: Cell,
+        column_index: int,
+        column_label: str,
+        column_key: str | None,
+        column_group: int = 0,
+        row_code: str | None = None,
+        row_label: str | None = None,
+        row_key: str | None = None,
+        row_line_no: str | None = None,
+    ) -> None:
+        try:
+            amount = parse_amount(cell.text)
+        except AmountError as exc:
+            raise TableError(
+                "column_mismatch",
+                f"公开{self.code}表: column {column_label!r} holds {cell.text!r}, not an amount "
+                f"(row {row_label or row_code or row_index + 1}); the row does not match the header",
+                cell.location,
+            ) from exc
+        self.cells.append(
+            CellFact(
+                table_code=self.code,
+                row_index=row_index,
+                row_code=row_code,
+                row_label=row_label,
+                row_key=row_key,
+                row_line_no=row_line_no,
+                column_index=column_index,
+                column_label=column_label,
+                column_key=column_key,
+                column_group=column_group,
+                value_wan_yuan=to_wan_yuan(amount.value, self.unit) if amount else None,
+                printed_text=cell.text,
+                decimals=amount.decimals if amount else None,
+                unit_divisor=unit_divisor(self.unit),
+                location=cell.location,
+            )
+        )
+
+
+def _split_header(rows: list[list[Cell]], code: str) -> tuple[list[list[str]], list[list[Cell]]]:
+    """Header rows (texts) and data rows. The header ends at the 栏次 row when there is one."""
+    body = [r for r in rows if not _is_skippable(_texts(r))]
+    for i, row in enumerate(body):
+        if _is_column_number_row(_texts(row)):
+            return [_texts(r) for r in body[: i + 1]], body[i + 1 :]
+    for i, row in enumerate(body):
+        texts = _texts(row)
+        first = next((t for t in texts if t), "")
+        if looks_like_code(first) or _LEADING_CODE.match(first) or first in ("合计", "总计"):
+            return [_texts(r) for r in body[:i]], body[i:]
+        if code not in ("06",) and any(is_amount(t) and not _INT.match(t) for t in texts):
+            return [_texts(r) for r in body[:i]], body[i:]
+    return [_texts(r) for r in body], []
+
+
+def _value_count(header: list[list[str]], code: str) -> int:
+    """Value columns, from the 栏次 row when printed (it numbers them), else the standard."""
+    if header and _is_column_number_row(header[-1]):
+        nums = [t for t in header[-1] if _INT.match(t)]
+        if code in FUNCTION_TABLES or code == "09":
+            return len(nums)
+    return len(COLUMNS[code])
+
+
+def _header_labels(header: list[list[str]], n: int) -> list[str]:
+    rows = [r for r in header if not _is_column_number_row(r)]
+    best = max(rows, key=lambda r: sum(1 for t in r if t), default=[])
+    labels = best[-n:] if len(best) >= n else best + [""] * (n - len(best))
+    return [label or f"第{i + 1}栏" for i, label in enumerate(labels)]
+
+
+def parse_function_table(region: Region, unit: str) -> _Builder:
+    """公开02/03/05/07/08表: rows of 功能分类 codes with N value columns."""
+    header, data = _split_header(region.rows, region.code)
+    n = _value_count(header, region.code)
+    canonical = COLUMNS[region.code]
+    if n == len(canonical):
+        columns = [(label, key) for key, label in canonical]
+    else:
+        columns = [(label, None) for label in _header_labels(header, n)]
+    builder = _Builder(region.code, unit)
+    previous: dict[int, str] = {}
+    row_index = 0
+    for row in data:
+        texts = _texts(row)
+        if not any(texts):
+            continue
+        if len(row) < n + 1:
+            raise TableError(
+                "column_mismatch",
+                f"公开{region.code}表: a row has {len(row)} cells but the header has {n} value "
+                f"columns plus the item: {' | '.join(texts)}",
+                row[0].location,
+            )
+        prefix, values = texts[:-n], row[-n:]
+        code, label = _row_code_and_label(prefix, previous)
+        if code:
+            previous = _remember(previous, code)
+        if not code and not label and not any(v.text for v in values):
+            continue
+        row_key = "total" if label in ("合计", "总计") and not code else None
+        for i, cell in enumerate(values):
+            builder.add(row_index, cell, i, columns[i][0], columns[i][1],
+                        row_code=code, row_label=label, row_key=row_key)
+        row_index += 1
+    return builder
+
+
+def _remember(previous: dict[int, str], code: str) -> dict[int, str]:
+    level = {3: 1, 5: 2, 7: 3}[len(code)]
+    kept = {k: v for k, v in previous.items() if k in (1, 2, 3) and k < level}
+    kept[level] = code
+    return kept
+
+
+def _row_code_and_label(prefix: list[str], previous: dict[int, str]) -> tuple[str | None, str | None]:
+    parts = [p for p in prefix if p]
+    digit_parts = [p for p in prefix if p.isdigit()]
+    labels = [p for p in parts if not p.isdigit()]
+    label = "".join(labels) or None
+    code = None
+    if len(digit_parts) == 1 and looks_like_code(digit_parts[0]):
+        code = digit_parts[0]
+    elif digit_parts:
+        # Split over 类/款/项 columns: keep each digit part in its column position.
+        positions = [p if p.isdigit() else "" for p in prefix[:3]]
+        code = join_split_code(positions, previous)
+    elif label:
+        m = _LEADING_CODE.match(label)
+        if m:
+            code, label = m.group(1), m.group(2).strip()
+    return code, label
+
+
+def parse_summary_table(region: Region, unit: str) -> _Builder:
+    """公开01表/04表: income lines on the left, expenditure lines on the right."""
+    header, data = _split_header(region.rows, region.code)
+    with_line_no = any("行次" in t for r in header for t in r)
+    left = 3 if with_line_no else 2
+    exp_columns = SUMMARY_EXPENDITURE_COLUMNS[region.code]
+    inc_columns = SUMMARY_INCOME_COLUMNS[region.code]
+    right = (2 if with_line_no else 1) + len(exp_columns)
+    builder = _Builder(region.code, unit)
+    income_context: str | None = None
+    expenditure_context: str | None = None
+    row_index = 0
+    for row in data:
+        texts = _texts(row)
+        if not any(texts):
+            continue
+        if len(row) != left + right:
+            raise TableError(
+                "column_mismatch",
+                f"公开{region.code}表: a row has {len(row)} cells, the header has "
+                f"{left + right} (收入 {left} | 支出 {right}): {' | '.join(texts)}",
+                row[0].location,
+            )
+        inc, exp = row[:left], row[left:]
+        inc_label = inc[0].text.strip()
+        inc_key = income_row_key(inc_label)
+        fund = FUNDS.get(strip_numbering(inc_label).removesuffix("收入"))
+        if fund and income_context == "carryover_begin":
+            inc_key = f"carryover_begin_{fund}"
+        elif inc_key:
+            income_context = inc_key if inc_key.startswith("carryover_begin") else None
+        exp_label = exp[0].text.strip()
+        exp_key, exp_code = expenditure_row_key(exp_label)
+        if not exp_label and fund and expenditure_context == "carryover_end":
+            exp_key = f"carryover_end_{fund}"
+        elif exp_key:
+            expenditure_context = exp_key if exp_key == "carryover_end" else None
+        inc_line = inc[1].text.strip() if with_line_no else None
+        exp_line = exp[1].text.strip() if with_line_no else None
+        # A side with neither label nor amount is padding (01 has more 支出 lines than 收入).
+        inc_blank = not inc_label and not any(c.text.strip() for c in inc[left - 1 :])
+        for i, (label, key) in enumerate([] if inc_blank else inc_columns):
+            builder.add(row_index, inc[left - 1 + i], i, label, key, column_group=0,
+                        row_label=inc_label or None, row_key=inc_key, row_line_no=inc_line)
+        offset = 2 if with_line_no else 1
+        for i, (label, key) in enumerate(exp_columns):
+            builder.add(row_index, exp[offset + i], i, label, key, column_group=1,
+                        row_code=exp_code, row_label=exp_label or None, row_key=exp_key,
+                        row_line_no=exp_line)
+        row_index += 1
+    return builder
+
+
+def parse_economic_table(region: Region, unit: str) -> _Builder:
+    """公开06表: (code, name, amount) triples side by side, then the 人员/公用经费 totals."""
+    _header, data = _split_header(region.rows, region.code)
+    builder = _Builder(region.code, unit)
+    row_index = 0
+    for row in data:
+        texts = _texts(row)
+        if not any(texts):
+            continue
+        i, group, emitted = 0, 0, False
+        while i < len(row):
+            t = texts[i]
+            if looks_like_code(t) and i + 2 < len(row):
+                builder.add(row_index, row[i + 2], 0, "决算数", "amount", column_group=group,
+                            row_code=t, row_label=texts[i + 1] or None)
+                i, group, emitted = i + 3, group + 1, True
+            elif t.endswith("合计") and i + 1 < len(row):
+                key = "personnel_total" if "人员" in t else "public_total" if "公用" in t else "total"
+                builder.add(row_index, row[i + 1], 0, "决算数", "amount", column_group=group,
+                            row_label=t, row_key=key)
+                i, group, emitted = i + 2, group + 1, True
+            elif not t and all(not x for x in texts[i : i + 3]):
+                i, group = i + 3, group + 1
+            else:
+                raise TableError(
+                    "column_mismatch",
+                    f"公开06表: expected an economic code, a 合计 label or a blank group at "
+                    f"cell {i + 1}, found {t!r}: {' | '.join(texts)}",
+                    row[i].location,
+                )
+        if emitted:
+            row_index += 1
+    return builder
+
+
+def parse_three_public_table(region: Region, unit: str) -> _Builder:
+    header, data = _split_header(region.rows, region.code)
+    n = _value_count(header, region.code)
+    canonical = COLUMNS["09"]
+    columns = ([(label, key) for key, label in canonical] if n == len(canonical)
+               else [(label, None) for label in _header_labels(header, n)])
+    builder = _Builder(region.code, unit)
+    rows = [r for r in data if len(r) >= n]
+    for row_index, row in enumerate(rows[:1]):
+        for i, cell in enumerate(row[-n:]):
+            builder.add(row_index, cell, i, columns[i][0], columns[i][1], row_key="total")
+    for row in data[1:]:
+        if any(_texts(row)):
+            raise TableError("column_mismatch",
+                             f"公开09表: unexpected extra row: {' | '.join(_texts(row))}",
+                             row[0].location)
+    return builder
+
+
+PARSERS = {
+    "01": parse_summary_table,
+    "04": parse_summary_table,
+    "06": parse_economic_table,
+    "09": parse_three_public_table,
+}
+
+
+def parse_region(region: Region) -> tuple[TableFact, list[Problem]]:
+    unit = _amount_unit(region)
+    problems: list[Problem] = []
+    parser = PARSERS.get(region.code, parse_function_table)
+    try:
+        builder = parser(region, unit)
+        cells = builder.cells
+    except TableError as exc:
+        problems.append(Problem(exc.kind, exc.message, exc.location, fatal=True))
+        cells = []
+    has_values = any(c.value_wan_yuan is not None for c in cells)
+    declaration = region.declarations[0][0] if region.declarations else None
+    status = "declared_empty" if declaration and not has_values else "present"
+    return (
+        TableFact(
+            table_code=region.code,
+            title=region.title,
+            status=status,
+            declaration=declaration,
+            amount_unit=unit,
+            location=region.location,
+            cells=cells,
+            row_count=len({c.row_index for c in cells}),
+        ),
+        problems,
+    )

@@ -1,0 +1,65 @@
+"""What a run did, read back from the warehouse: the summary `juesuan run` prints."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from dagster_project.ingest import discover
+from dagster_project.warehouse.load import RAW_TABLES
+
+
+@dataclass
+class FailedReport:
+    file_name: str
+    reasons: list[str]
+
+
+@dataclass
+class RunSummary:
+    reports_in_folder: int
+    reports_loaded: int
+    raw_rows: dict[str, int]
+    failed: list[FailedReport]
+    findings_by_severity: dict[str, int]
+
+    def render(self) -> str:
+        lines = [
+            f"reports in folder: {self.reports_in_folder}, loaded: {self.reports_loaded}, "
+            f"failed: {len(self.failed)}",
+            "raw rows: " + ", ".join(f"{t} {n}" for t, n in self.raw_rows.items()),
+        ]
+        if self.findings_by_severity:
+            lines.append("findings: " + ", ".join(
+                f"{s} {n}" for s, n in self.findings_by_severity.items()))
+        for f in self.failed:
+            lines.append(f"FAILED {f.file_name}:")
+            lines.extend(f"  - {r}" for r in f.reasons)
+        return "\n".join(lines)
+
+
+def summarise(con: duckdb.DuckDBPyConnection, reports_dir: Path) -> RunSummary:
+    files = discover(reports_dir)
+    loaded = {r[0] for r in con.execute("select sha256 from raw.reports").fetchall()}
+    raw_rows = {t: con.execute(f"select count(*) from raw.{t}").fetchall()[0][0] for t in RAW_TABLES}
+    failed = []
+    for f in files:
+        if f.sha256 in loaded:
+            continue
+        reasons = [f"[{k}] {loc}: {m}" for k, loc, m in con.execute(
+            "select error_kind, source_location, message from raw.ingest_errors "
+            "where (sha256 = ? or file_path = ?) and is_fatal order by source_location",
+            [f.sha256, str(f.path)]).fetchall()]
+        failed.append(FailedReport(f.path.name, reasons or ["not loaded (no error recorded)"]))
+    findings: dict[str, int] = {}
+    has_findings = con.execute(
+        "select count(*) from information_schema.tables "
+        "where table_schema = 'marts' and table_name = 'audit_findings'").fetchall()[0][0]
+    if has_findings:
+        findings = dict(con.execute(
+            "select severity, count(*) from marts.audit_findings group by 1 "
+            "order by case severity when 'error' then 0 when 'warning' then 1 "
+            "when 'indeterminate' then 2 else 3 end").fetchall())
+    return RunSummary(len(files), len(files) - len(failed), raw_rows, failed, findings)

@@ -1,0 +1,212 @@
+"""Write report facts into the raw layer: one transaction per report, idempotent by content.
+
+Loading the same bytes again changes nothing (the SHA-256 is the key); a changed file for a
+unit and year already loaded becomes a new revision and the old one is marked superseded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from dagster_project.interpret.facts import Problem, ReportFacts
+
+RAW_TABLES = [
+    "reports",
+    "report_tables",
+    "table_cells",
+    "narrative_facts",
+    "performance_evaluations",
+    "performance_indicators",
+    "ingest_errors",
+]
+
+
+def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    path = Path(path)
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise WarehouseBusy(path, str(exc)) from exc
+        raise
+
+
+class WarehouseBusy(RuntimeError):
+    """Another process holds the DuckDB file (DuckDB allows one writer per file)."""
+
+    def __init__(self, path: Path, detail: str):
+        super().__init__(
+            f"the warehouse {path} is in use by another process (a run or a dashboard holding it "
+            f"open); DuckDB allows one writer per file. Wait for it to finish and retry. ({detail})"
+        )
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    ddl = resources.files("dagster_project.warehouse").joinpath("raw_schema.sql").read_text("utf-8")
+    con.execute(ddl)
+
+
+def one(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None):
+    """The first row of a query, or None (fetchall: DuckDB 2 keeps a result open after fetchone)."""
+    rows = con.execute(sql, params or []).fetchall()
+    return rows[0] if rows else None
+
+
+def report_id_of(sha256: str) -> str:
+    return sha256[:16]
+
+
+def _s(value) -> str | None:
+    """Decimals travel as text so no amount ever passes through float."""
+    return None if value is None else str(value)
+
+
+def _frames(facts: ReportFacts, report_id: str) -> dict[str, pd.DataFrame]:
+    loc = str
+    tables = pd.DataFrame([
+        dict(report_id=report_id, table_code=t.table_code, table_title=t.title, status=t.status,
+             declaration=t.declaration, amount_unit=t.amount_unit, row_count=t.row_count,
+             cell_count=len(t.cells), source_location=loc(t.location) if t.location else None)
+        for t in facts.tables.values()
+    ])
+    cells = pd.DataFrame([
+        dict(report_id=report_id, table_code=c.table_code, row_index=c.row_index,
+             row_code=c.row_code, row_label=c.row_label, row_key=c.row_key,
+             row_line_no=c.row_line_no, column_index=c.column_index,
+             column_label=c.column_label, column_key=c.column_key, column_group=c.column_group,
+             value_wan_yuan=_s(c.value_wan_yuan), printed_text=c.printed_text,
+             decimals=c.decimals, unit_divisor=c.unit_divisor, source_location=loc(c.location),
+             line_no=c.location.line, page_no=c.location.page)
+        for c in facts.cells()
+    ], columns=["report_id", "table_code", "row_index", "row_code", "row_label", "row_key",
+                "row_line_no", "column_index", "column_label", "column_key", "column_group",
+                "value_wan_yuan", "printed_text", "decimals", "unit_divisor", "source_location",
+                "line_no", "page_no"])
+    narrative = pd.DataFrame([
+        dict(report_id=report_id, fact_id=i, section=f.section, fact_kind=f.fact_kind,
+             subject=f.subject, function_path=f.function_path, metric=f.metric,
+             amount_wan_yuan=_s(f.amount_wan_yuan), percent=_s(f.percent),
+             count_value=_s(f.count_value), decimals=f.decimals, direction=f.direction,
+             reason=f.reason, printed_text=f.printed_text, sentence=f.sentence,
+             source_location=loc(f.location), line_no=f.location.line, page_no=f.location.page)
+        for i, f in enumerate(facts.narrative)
+    ], columns=["report_id", "fact_id", "section", "fact_kind", "subject", "function_path",
+                "metric", "amount_wan_yuan", "percent", "count_value", "decimals", "direction",
+                "reason", "printed_text", "sentence", "source_location", "line_no", "page_no"])
+    evaluations = pd.DataFrame([
+        dict(report_id=report_id, evaluation_index=i, evaluation_kind=e.evaluation_kind,
+             project_name=e.project_name, budget_wan_yuan=_s(e.budget_wan_yuan),
+             executed_wan_yuan=_s(e.executed_wan_yuan), budget_decimals=e.budget_decimals,
+             executed_decimals=e.executed_decimals, stated_rate_pct=_s(e.stated_rate_pct),
+             rate_decimals=e.rate_decimals, basic_total_wan_yuan=_s(e.basic_total_wan_yuan),
+             project_total_wan_yuan=_s(e.project_total_wan_yuan),
+             basic_total_decimals=e.basic_total_decimals,
+             project_total_decimals=e.project_total_decimals,
+             deviation_reason=e.deviation_reason, source_location=loc(e.location),
+             line_no=e.location.line, page_no=e.location.page)
+        for i, e in enumerate(facts.evaluations)
+    ], columns=["report_id", "evaluation_index", "evaluation_kind", "project_name",
+                "budget_wan_yuan", "executed_wan_yuan", "budget_decimals", "executed_decimals",
+                "stated_rate_pct", "rate_decimals", "basic_total_wan_yuan",
+                "project_total_wan_yuan", "basic_total_decimals", "project_total_decimals",
+                "deviation_reason", "source_location", "line_no", "page_no"])
+    indicators = pd.DataFrame([
+        dict(report_id=report_id, evaluation_index=i, indicator_index=j, goal=x.goal,
+             level1=x.level1, level2=x.level2, level3=x.level3, target_text=x.target_text,
+             actual_text=x.actual_text, deviation_reason=x.deviation_reason,
+             source_location=loc(x.location), line_no=x.location.line, page_no=x.location.page)
+        for i, e in enumerate(facts.evaluations) for j, x in enumerate(e.indicators)
+    ], columns=["report_id", "evaluation_index", "indicator_index", "goal", "level1", "level2",
+                "level3", "target_text", "actual_text", "deviation_reason", "source_location",
+                "line_no", "page_no"])
+    return {"report_tables": tables, "table_cells": cells, "narrative_facts": narrative,
+            "performance_evaluations": evaluations, "performance_indicators": indicators}
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
+    if frame.empty:
+        return
+    frame = frame.astype(object).where(frame.notna(), None)
+    con.register("_frame", frame)
+    try:
+        cols = ", ".join(frame.columns)
+        # Insert by name; DuckDB casts the text decimals exactly into DECIMAL columns.
+        con.execute(f"insert into raw.{table} ({cols}) select {cols} from _frame")
+    finally:
+        con.unregister("_frame")
+
+
+@dataclass
+class LoadOutcome:
+    file_name: str
+    status: str  # loaded | unchanged | failed
+    report_id: str | None = None
+    revision: int | None = None
+    supersedes: str | None = None
+    message: str | None = None
+
+
+def error_rows(file_name: str, file_path: str, sha256: str | None,
+               problems: list[Problem]) -> pd.DataFrame:
+    now = datetime.now(UTC).replace(tzinfo=None)
+    rows = []
+    for p in problems:
+        where = str(p.location) if p.location else file_name
+        key = f"{sha256 or file_path}|{p.kind}|{where}|{p.message}"
+        rows.append(dict(error_id=hashlib.sha256(key.encode()).hexdigest()[:24],
+                         file_name=file_name, file_path=file_path, sha256=sha256,
+                         error_kind=p.kind, message=p.message, source_location=where,
+                         is_fatal=p.fatal, recorded_at=now))
+    return pd.DataFrame(rows)
+
+
+def record_errors(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> None:
+    if frame.empty:
+        return
+    con.register("_errors", frame)
+    try:
+        con.execute("insert or ignore into raw.ingest_errors select * from _errors")
+    finally:
+        con.unregister("_errors")
+
+
+def load_report(con: duckdb.DuckDBPyConnection, facts: ReportFacts, file_path: str) -> LoadOutcome:
+    """Load one report's facts atomically. The caller has checked `facts.fatal` is empty."""
+    report_id = report_id_of(facts.sha256)
+    exists = one(con, "select 1 from raw.reports where sha256 = ?", [facts.sha256])
+    if exists:
+        return LoadOutcome(facts.file_name, "unchanged", report_id)
+    con.execute("begin transaction")
+    try:
+        previous = one(con, """select report_id, revision from raw.reports
+                               where unit_name = ? and fiscal_year = ? and not is_superseded""",
+                       [facts.unit_name, facts.fiscal_year])
+        revision = one(con, "select coalesce(max(revision), 0) + 1 from raw.reports "
+                            "where unit_name = ? and fiscal_year = ?",
+                       [facts.unit_name, facts.fiscal_year])[0]
+        if previous:
+            con.execute("update raw.reports set is_superseded = true, superseded_by = ? "
+                        "where report_id = ?", [report_id, previous[0]])
+        con.execute(
+            """insert into raw.reports values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, false, null, ?)""",
+            [report_id, facts.sha256, facts.file_name, file_path, facts.file_format,
+             facts.encoding, facts.pages, facts.unit_name, facts.fiscal_year, facts.report_kind,
+             facts.subordinate_units, revision, datetime.now(UTC).replace(tzinfo=None)])
+        for table, frame in _frames(facts, report_id).items():
+            _insert(con, table, frame)
+        record_errors(con, error_rows(facts.file_name, file_path, facts.sha256, facts.problems))
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    return LoadOutcome(facts.file_name, "loaded", report_id, revision,
+                       previous[0] if previous else None)

@@ -1,0 +1,131 @@
+-- The raw layer: what the readers extracted, exactly as printed, with its source location.
+-- Amounts are DECIMAL in 万元 (converted from 元 where the table said 单位：元);
+-- `decimals` is the number of decimals printed, so the rounding interval of a value is
+-- ± 0.5 * 10^-decimals in the printed unit (see `unit_divisor`).
+create schema if not exists raw;
+
+create table if not exists raw.reports (
+    report_id           varchar primary key,   -- sha256 of the file bytes (first 16 hex)
+    sha256              varchar not null unique,
+    file_name           varchar not null,
+    file_path           varchar not null,
+    file_format         varchar not null,      -- text | pdf
+    encoding            varchar,
+    pages               integer,
+    unit_name           varchar not null,
+    fiscal_year         integer not null,
+    report_kind         varchar not null,      -- 部门决算 | 单位决算
+    subordinate_units   integer,               -- 下属单位 count stated in 机构设置
+    revision            integer not null,      -- 1, 2, ... per unit_name × fiscal_year
+    is_superseded       boolean not null default false,
+    superseded_by       varchar,
+    loaded_at           timestamp not null
+);
+
+create table if not exists raw.report_tables (
+    report_id           varchar not null,
+    table_code          varchar not null,      -- '01' … '09'
+    table_title         varchar,
+    status              varchar not null,      -- present | declared_empty | missing
+    declaration         varchar,               -- the sentence declaring it empty
+    amount_unit         varchar,               -- 万元 | 元
+    row_count           integer not null,
+    cell_count          integer not null,
+    source_location     varchar,
+    primary key (report_id, table_code)
+);
+
+create table if not exists raw.table_cells (
+    report_id           varchar not null,
+    table_code          varchar not null,
+    row_index           integer not null,      -- 0-based among data rows of the table
+    row_code            varchar,               -- normalised 功能/经济分类 code, or null
+    row_label           varchar,               -- the row's name as printed
+    row_key             varchar,               -- canonical key of a summary row (income_total, …) or null
+    row_line_no         varchar,               -- 行次 where the table prints one
+    column_index        integer not null,      -- 0-based among value columns
+    column_label        varchar not null,      -- header path joined with '/'
+    column_key          varchar,               -- canonical column key (total, basic, …) or null
+    column_group        integer not null default 0, -- side-by-side group (01/04 收入|支出, 06)
+    value_wan_yuan      decimal(20, 6),        -- null for a blank cell
+    printed_text        varchar not null,
+    decimals            integer,               -- decimals as printed (null for blank)
+    unit_divisor        integer not null,      -- 1 for 万元, 10000 for 元
+    source_location     varchar not null,
+    line_no             integer,
+    page_no             integer,
+    primary key (report_id, table_code, row_index, column_group, column_index)
+);
+
+create table if not exists raw.narrative_facts (
+    report_id           varchar not null,
+    fact_id             integer not null,      -- order of appearance
+    section             varchar,               -- the 情况说明 heading it sits under
+    fact_kind           varchar not null,      -- see dagster_project.interpret.narrative
+    subject             varchar not null,      -- what the number is about
+    function_path       varchar,               -- 类/款/项 names for 项-level sentences
+    metric              varchar not null,      -- amount | initial_budget | final | pct | change_amount | ...
+    amount_wan_yuan     decimal(20, 6),
+    percent             decimal(12, 4),
+    count_value         decimal(20, 4),
+    decimals            integer,
+    direction           varchar,               -- increase | decrease | flat
+    reason              varchar,
+    printed_text        varchar not null,
+    sentence            varchar not null,
+    source_location     varchar not null,
+    line_no             integer,
+    page_no             integer,
+    primary key (report_id, fact_id)
+);
+
+create table if not exists raw.performance_evaluations (
+    report_id           varchar not null,
+    evaluation_index    integer not null,
+    evaluation_kind     varchar not null,      -- 部门整体 | 项目
+    project_name        varchar not null,
+    budget_wan_yuan     decimal(20, 6),        -- 预算数 (A)
+    executed_wan_yuan   decimal(20, 6),        -- 执行数 (B)
+    budget_decimals     integer,
+    executed_decimals   integer,
+    stated_rate_pct     decimal(12, 4),        -- 执行率 as printed
+    rate_decimals       integer,
+    basic_total_wan_yuan   decimal(20, 6),     -- 部门整体: 基本支出总额
+    project_total_wan_yuan decimal(20, 6),     -- 部门整体: 项目支出总额
+    basic_total_decimals   integer,
+    project_total_decimals integer,
+    deviation_reason    varchar,               -- 偏差大或目标未完成原因分析
+    source_location     varchar not null,
+    line_no             integer,
+    page_no             integer,
+    primary key (report_id, evaluation_index)
+);
+
+create table if not exists raw.performance_indicators (
+    report_id           varchar not null,
+    evaluation_index    integer not null,
+    indicator_index     integer not null,
+    goal                varchar,               -- 年度目标 text where the table has several
+    level1              varchar,
+    level2              varchar,
+    level3              varchar not null,
+    target_text         varchar,
+    actual_text         varchar,
+    deviation_reason    varchar,
+    source_location     varchar not null,
+    line_no             integer,
+    page_no             integer,
+    primary key (report_id, evaluation_index, indicator_index)
+);
+
+create table if not exists raw.ingest_errors (
+    error_id            varchar primary key,   -- sha256 + kind + location
+    file_name           varchar not null,
+    file_path           varchar not null,
+    sha256              varchar,
+    error_kind          varchar not null,      -- unreadable | encoding | not_a_report | truncated | column_mismatch | scanned_pdf | ...
+    message             varchar not null,
+    source_location     varchar,
+    is_fatal            boolean not null,      -- true: the report was not loaded
+    recorded_at         timestamp not null
+);

@@ -1,0 +1,13 @@
+with source as (
+
+    select * from {{ source('raw', 'reports') }}
+
+),
+
+final as (
+
+    select * from source
+
+)
+
+select * from final
