@@ -22,6 +22,7 @@ juesuan_job = dg.define_asset_job(
 
 
 def build_definitions() -> dg.Definitions:
+    """Definitions bound to the warehouse that $JUESUAN_WAREHOUSE names at call time."""
     return dg.Definitions(
         assets=[source_reports, raw_tables, juesuan_dbt_models],
         jobs=[juesuan_job],

@@ -258,11 +258,11 @@ def parse_summary_table(region: Region, unit: str) -> _Builder:
         exp_line = exp[1].text.strip() if with_line_no else None
         # A side with neither label nor amount is padding (01 has more 支出 lines than 收入).
         inc_blank = not inc_label and not any(c.text.strip() for c in inc[left - 1 :])
-        for i, (label, key) in enumerate([] if inc_blank else inc_columns):
+        for i, (key, label) in enumerate([] if inc_blank else inc_columns):
             builder.add(row_index, inc[left - 1 + i], i, label, key, column_group=0,
                         row_label=inc_label or None, row_key=inc_key, row_line_no=inc_line)
         offset = 2 if with_line_no else 1
-        for i, (label, key) in enumerate(exp_columns):
+        for i, (key, label) in enumerate(exp_columns):
             builder.add(row_index, exp[offset + i], i, label, key, column_group=1,
                         row_code=exp_code, row_label=exp_label or None, row_key=exp_key,
                         row_line_no=exp_line)

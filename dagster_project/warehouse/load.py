@@ -137,12 +137,12 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> 
         return
     frame = frame.astype(object).where(frame.notna(), None)
     con.register("_frame", frame)
-    try:
-        cols = ", ".join(frame.columns)
-        # Insert by name; DuckDB casts the text decimals exactly into DECIMAL columns.
-        con.execute(f"insert into raw.{table} ({cols}) select {cols} from _frame")
-    finally:
-        con.unregister("_frame")
+    cols = ", ".join(frame.columns)
+    # Insert by name; DuckDB casts the text decimals exactly into DECIMAL columns. On failure
+    # the frame stays registered until the caller's rollback: unregistering inside an aborted
+    # transaction would raise and hide the real error.
+    con.execute(f"insert into raw.{table} ({cols}) select {cols} from _frame")
+    con.unregister("_frame")
 
 
 @dataclass
@@ -207,6 +207,8 @@ def load_report(con: duckdb.DuckDBPyConnection, facts: ReportFacts, file_path: s
         con.execute("commit")
     except Exception:
         con.execute("rollback")
+        for name in ("_frame", "_errors"):
+            con.unregister(name)
         raise
     return LoadOutcome(facts.file_name, "loaded", report_id, revision,
                        previous[0] if previous else None)

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from dagster_project.interpret.facts import ReportFacts
+from dagster_project.interpret.report import interpret
+from dagster_project.readers.text import read_text
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "seeds" / "reports" / "caidian-trade-union-2024.txt"
+
+os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
+
+
+@pytest.fixture(scope="session")
+def seed_path() -> Path:
+    return SEED
+
+
+@pytest.fixture(scope="session")
+def seed_facts() -> ReportFacts:
+    return interpret(read_text(SEED))
+
+
+def cell(facts: ReportFacts, table: str, *, code=None, key=None, column=None, group=None,
+         label=None):
+    """The one cell of a table matching the given row code/key/label and column key."""
+    found = [
+        c for c in facts.tables[table].cells
+        if (code is None or c.row_code == code)
+        and (key is None or c.row_key == key)
+        and (label is None or c.row_label == label)
+        and (column is None or c.column_key == column)
+        and (group is None or c.column_group == group)
+    ]
+    assert len(found) == 1, f"{len(found)} cells match in 公开{table}表: {found[:3]}"
+    return found[0]

@@ -1,0 +1,103 @@
+"""The raw layer: atomic, idempotent loads, revisions, and bad input recorded with its place."""
+
+from __future__ import annotations
+
+import copy
+import shutil
+
+import pytest
+
+from dagster_project.ingest import discover, load_results, read_one
+from dagster_project.warehouse.load import RAW_TABLES, connect, ensure_schema, load_report
+
+
+def counts(con) -> dict[str, int]:
+    return {t: con.execute(f"select count(*) from raw.{t}").fetchall()[0][0] for t in RAW_TABLES}
+
+
+def load_folder(folder, db):
+    con = connect(db)
+    ensure_schema(con)
+    summary = load_results(con, [read_one(f) for f in discover(folder)])
+    return con, summary
+
+
+@pytest.fixture
+def reports(tmp_path, seed_path):
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    shutil.copy(seed_path, folder / seed_path.name)
+    return folder
+
+
+def test_loading_twice_changes_nothing(reports, tmp_path):
+    con, first = load_folder(reports, tmp_path / "w.duckdb")
+    assert [o.status for o in first.outcomes] == ["loaded"]
+    before = counts(con)
+    snapshot = con.execute("select * from raw.table_cells order by all").fetchall()
+    second = load_results(con, [read_one(f) for f in discover(reports)])
+    assert [o.status for o in second.outcomes] == ["unchanged"]
+    assert counts(con) == before
+    assert con.execute("select * from raw.table_cells order by all").fetchall() == snapshot
+    assert before["table_cells"] == 600 and before["reports"] == 1
+
+
+def test_changed_file_is_a_new_revision(reports, tmp_path, seed_path):
+    con, _ = load_folder(reports, tmp_path / "w.duckdb")
+    text = seed_path.read_text("utf-8").replace("主要原因是预算人员减少", "主要原因是人员减少", 1)
+    (reports / "caidian-trade-union-2024-corrected.txt").write_text(text, "utf-8")
+    summary = load_results(con, [read_one(f) for f in discover(reports)])
+    assert sorted(o.status for o in summary.outcomes) == ["loaded", "unchanged"]
+    rows = con.execute("select file_name, revision, is_superseded, superseded_by, report_id "
+                       "from raw.reports order by revision").fetchall()
+    assert [(r[1], r[2]) for r in rows] == [(1, True), (2, False)]
+    assert rows[0][3] == rows[1][4]  # the old revision names the one that superseded it
+    assert con.execute("select count(*) from raw.table_cells").fetchall()[0][0] == 1200
+
+
+def test_failed_load_leaves_nothing_of_the_report(reports, tmp_path):
+    con = connect(tmp_path / "w.duckdb")
+    ensure_schema(con)
+    result = read_one(discover(reports)[0])
+    facts = copy.deepcopy(result.facts)
+    facts.tables["03"].cells.append(facts.tables["03"].cells[0])  # duplicate key: insert fails
+    with pytest.raises(Exception, match="(?i)constraint|duplicate"):
+        load_report(con, facts, "x")
+    assert counts(con) == {t: 0 for t in RAW_TABLES}
+
+
+def _bad_inputs(folder, seed_path):
+    lines = seed_path.read_text("utf-8").split("\n")
+    # Line 634 is the cell "\t343.75" (基本支出 of 2012901 in 公开03表): drop it.
+    assert lines[633] == "\t343.75"
+    (folder / "column-mismatch.txt").write_text("\n".join(lines[:633] + lines[634:]), "utf-8")
+    (folder / "truncated.txt").write_text("\n".join(lines[:1000]), "utf-8")
+    (folder / "notes.txt").write_text("会议纪要\n\n今天讨论了工会工作。\n", "utf-8")
+    (folder / "garbage.txt").write_bytes("部门决算\n".encode() + b"\xff\xfe\xfd\x80\x81\n")
+    (folder / "budget.xlsx").write_bytes(b"PK\x03\x04")
+
+
+def test_bad_reports_are_recorded_and_the_good_one_loads(reports, tmp_path, seed_path):
+    _bad_inputs(reports, seed_path)
+    con, summary = load_folder(reports, tmp_path / "w.duckdb")
+    status = {o.file_name: o.status for o in summary.outcomes}
+    assert status == {"caidian-trade-union-2024.txt": "loaded", "column-mismatch.txt": "failed",
+                      "truncated.txt": "failed", "notes.txt": "failed", "garbage.txt": "failed",
+                      "budget.xlsx": "failed"}
+    errors = {f: (k, loc, m) for f, k, loc, m in con.execute(
+        "select file_name, error_kind, source_location, message from raw.ingest_errors "
+        "where is_fatal").fetchall()}
+    kind, loc, message = errors["column-mismatch.txt"]
+    assert kind == "column_mismatch" and loc == "column-mismatch.txt:L632"
+    assert "公开03表" in message and "行政运行" in message
+    kind, loc, message = errors["truncated.txt"]
+    assert kind == "truncated" and loc.startswith("truncated.txt:L") and "公开05表" in message
+    assert errors["notes.txt"][0] == "not_a_report"
+    assert errors["garbage.txt"][0] == "encoding" and errors["garbage.txt"][1] == "garbage.txt:L2"
+    assert errors["budget.xlsx"][0] == "not_a_report"
+    # Nothing of a failed report reached the warehouse.
+    assert con.execute("select count(*) from raw.reports").fetchall()[0][0] == 1
+    # Recording the same failures again adds no duplicate rows.
+    before = counts(con)["ingest_errors"]
+    load_results(con, [read_one(f) for f in discover(reports)])
+    assert counts(con)["ingest_errors"] == before
