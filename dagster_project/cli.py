@@ -52,6 +52,29 @@ def run(args: argparse.Namespace) -> int:
     return 4 if summary.failed else 0
 
 
+def findings(args: argparse.Namespace) -> int:
+    _set_paths(args)
+    from dagster_project.audit.report import query_findings, render_text
+    from dagster_project.warehouse.load import connect
+
+    warehouse = warehouse_path()
+    if not warehouse.exists():
+        print(f"juesuan: no warehouse at {warehouse}; run `juesuan run` first", file=sys.stderr)
+        return 2
+    with connect(warehouse, read_only=True) as con:
+        rows = query_findings(con, unit=args.unit, year=args.year, severity=args.severity)
+    print(render_text(rows) if rows else "no findings")
+    return 0
+
+
+def suites(args: argparse.Namespace) -> int:
+    from dagster_project.audit.suites import write_suites
+
+    for path in write_suites():
+        print(f"wrote {path}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="juesuan", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -59,6 +82,14 @@ def main(argv: list[str] | None = None) -> int:
     p_run.add_argument("--reports", help=f"folder of reports (default ${REPORTS_ENV} or seeds/reports)")
     p_run.add_argument("--warehouse", help=f"DuckDB file (default ${WAREHOUSE_ENV} or data/warehouse.duckdb)")
     p_run.set_defaults(func=run)
+    p_find = sub.add_parser("findings", help="print the located audit findings")
+    p_find.add_argument("--unit", help="unit name (substring)")
+    p_find.add_argument("--year", type=int, help="fiscal year")
+    p_find.add_argument("--severity", choices=["error", "warning", "info", "indeterminate"])
+    p_find.add_argument("--warehouse", help="DuckDB file")
+    p_find.set_defaults(func=findings)
+    p_suites = sub.add_parser("suites", help="regenerate the GX suites from the rule catalogue")
+    p_suites.set_defaults(func=suites)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -6,6 +6,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource
 from dagster_duckdb import DuckDBResource
 
+from dagster_project.assets.audit import audit_reports, identity_suites
 from dagster_project.assets.dbt import juesuan_dbt_models
 from dagster_project.assets.ingest import raw_tables, source_reports
 from dagster_project.config import warehouse_path
@@ -24,7 +25,8 @@ juesuan_job = dg.define_asset_job(
 def build_definitions() -> dg.Definitions:
     """Definitions bound to the warehouse that $JUESUAN_WAREHOUSE names at call time."""
     return dg.Definitions(
-        assets=[source_reports, raw_tables, juesuan_dbt_models],
+        assets=[source_reports, raw_tables, juesuan_dbt_models, audit_reports],
+        asset_checks=[identity_suites],
         jobs=[juesuan_job],
         resources={
             "duckdb": DuckDBResource(database=str(warehouse_path())),

@@ -1,0 +1,58 @@
+"""The audit's Dagster side: GX suites as asset checks on the residuals, HTML reports.
+
+No `from __future__ import annotations` here: Dagster inspects the context type hints.
+"""
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from dagster_project.audit.catalogue import FAMILIES
+from dagster_project.audit.report import write_html_reports
+from dagster_project.audit.suites import RESIDUAL_MODEL, suite_name, validate_family
+from dagster_project.config import warehouse_path
+
+RESIDUALS_KEY = dg.AssetKey(["intermediate", RESIDUAL_MODEL])
+FINDINGS_KEY = dg.AssetKey(["marts", "audit_findings"])
+
+
+@dg.multi_asset_check(
+    specs=[dg.AssetCheckSpec(f"gx_{family}", asset=RESIDUALS_KEY,
+                             description=f"GX suite expectations/{suite_name(family)}.json")
+           for family in FAMILIES],
+    can_subset=True,
+)
+def identity_suites(context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource):
+    """Validate the identity residuals of every rule family with its GX suite."""
+    with duckdb.get_connection() as con:
+        residuals = con.execute(
+            f"select rule_id, rule_family, status from intermediate.{RESIDUAL_MODEL}").df()
+    for family in FAMILIES:
+        name = f"gx_{family}"
+        if context.selected_asset_check_keys and dg.AssetCheckKey(RESIDUALS_KEY, name) not in \
+                context.selected_asset_check_keys:
+            continue
+        result = validate_family(family, residuals)
+        yield dg.AssetCheckResult(
+            check_name=name,
+            asset_key=RESIDUALS_KEY,
+            passed=result.success,
+            # A real inconsistency is an error; a contradicted claim is a warning.
+            severity=dg.AssetCheckSeverity.ERROR if result.error_rules else dg.AssetCheckSeverity.WARN,
+            metadata={
+                "suite": f"expectations/{suite_name(family)}.json",
+                "expectations": result.expectations,
+                "evaluations": result.evaluations,
+                "failed_rules": dg.MetadataValue.json(result.failed_rules),
+                "failed_error_rules": len(result.error_rules),
+            },
+        )
+
+
+@dg.asset(deps=[FINDINGS_KEY], group_name="audit", kinds={"html"})
+def audit_reports(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
+    """One HTML audit report per current report revision, next to the warehouse."""
+    folder = warehouse_path().parent / "audit"
+    with duckdb.get_connection() as con:
+        paths = write_html_reports(con, folder)
+    context.log.info(f"wrote {len(paths)} audit reports to {folder}")
+    return dg.MaterializeResult(metadata={"folder": str(folder), "reports": len(paths)})

@@ -1,0 +1,41 @@
+-- grain: one row per value cell of a current report revision, with its rounding half-width
+with cells as (
+
+    select * from {{ ref('stg_raw__table_cells') }}
+
+),
+
+reports as (
+
+    select * from {{ ref('stg_raw__reports') }}
+
+),
+
+final as (
+
+    select
+        cells.report_id,
+        cells.table_code,
+        cells.row_index,
+        cells.column_group,
+        cells.column_index,
+        concat_ws('|', cells.report_id, cells.table_code, cells.row_index,
+                  cells.column_group, cells.column_index) as cell_id,
+        cells.row_code,
+        case length(cells.row_code) when 3 then 1 when 5 then 2 when 7 then 3 end as code_level,
+        cells.row_label,
+        cells.row_key,
+        cells.column_key,
+        cells.column_label,
+        cells.value_wan_yuan,
+        cast(coalesce(cells.value_wan_yuan, 0) as decimal(24, 6)) as value0,
+        {{ half_width('cells.decimals', 'cells.unit_divisor') }} as half_width,
+        cells.printed_text,
+        cells.source_location
+    from cells
+    inner join reports on cells.report_id = reports.report_id
+    where not reports.is_superseded
+
+)
+
+select * from final

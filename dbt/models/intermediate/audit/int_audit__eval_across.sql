@@ -1,0 +1,225 @@
+-- grain: one row per current report × rule × instance for identities across reports:
+--   prior_year     year N against year N-1 of the same unit (both loaded)
+--   consolidation  a department's consolidated report = 本级 + Σ its units (seeds/reference/
+--                  unit_hierarchy.csv names the members), table by table, line by line
+with cells as (
+
+    select * from {{ ref('int_audit__cells') }}
+
+),
+
+reports as (
+
+    select * from {{ ref('stg_raw__reports') }} where not is_superseded
+
+),
+
+facts as (
+
+    select * from {{ ref('int_audit__values') }}
+    where source = 'N'
+
+),
+
+hierarchy as (
+
+    select * from {{ ref('stg_reference__unit_hierarchy') }}
+
+),
+
+pairs as (
+
+    select this.report_id, this.unit_name, this.fiscal_year, prev.report_id as prior_report_id
+    from reports as this
+    inner join reports as prev
+        on prev.unit_name = this.unit_name and prev.fiscal_year = this.fiscal_year - 1
+
+),
+
+stated as (
+
+    select
+        report_id,
+        max(case when metric = 'amount' then value0 end) as amount,
+        max(case when metric = 'amount' then half_width end) as amount_half,
+        max(case when metric = 'change_amount' then value0 end) as change,
+        max(case when metric = 'change_amount' then half_width end) as change_half,
+        max(case when metric = 'change_amount' then direction end) as direction,
+        list(value_id) as participants,
+        min(source_location) as source_location
+    from facts
+    where kind = 'total' and subject = '收支总计'
+    group by report_id
+
+),
+
+prior_totals as (
+
+    select
+        p.report_id, 'Y.prior_total' as rule_id, cast(p.fiscal_year - 1 as varchar) as instance_key,
+        case s.direction when 'decrease' then s.amount + s.change else s.amount - s.change end
+            as lhs_value,
+        c.value0 as rhs_value,
+        s.amount_half + s.change_half + c.half_width as tolerance,
+        '01' as table_code, cast(null as varchar) as row_code, '总计（上年）' as row_label,
+        c.column_label, s.source_location,
+        list_append(s.participants, c.cell_id) as participants,
+        '本年说明：' || {{ fmt_num('s.amount') }} || '万元，较上年'
+            || case s.direction when 'decrease' then '减少' else '增加' end
+            || {{ fmt_num('s.change') }} || '万元；上年报告总计 ' || {{ fmt_num('c.value0') }}
+            || '万元（' || c.source_location || '）' as detail
+    from pairs as p
+    inner join stated as s on s.report_id = p.report_id
+    inner join cells as c
+        on c.report_id = p.prior_report_id and c.table_code = '01' and c.row_key = 'grand_total'
+        and c.column_group = 0
+    where s.amount is not null and s.change is not null
+
+),
+
+carryovers as (
+
+    select
+        p.report_id, 'Y.carryover' as rule_id, cast(p.fiscal_year - 1 as varchar) as instance_key,
+        this.value0 as lhs_value,
+        prev.value0 as rhs_value,
+        this.half_width + prev.half_width as tolerance,
+        '01' as table_code, cast(null as varchar) as row_code, this.row_label,
+        this.column_label, this.source_location,
+        [this.cell_id, prev.cell_id] as participants,
+        '上年年末结转和结余 ' || {{ fmt_num('prev.value0') }} || '万元（' || prev.source_location || '）'
+            as detail
+    from pairs as p
+    inner join cells as this
+        on this.report_id = p.report_id and this.table_code = '01'
+        and this.row_key = 'carryover_begin' and this.column_group = 0
+    inner join cells as prev
+        on prev.report_id = p.prior_report_id and prev.table_code = '01'
+        and prev.row_key = 'carryover_end' and prev.column_group = 1
+
+),
+
+members as (
+
+    select
+        dept.report_id as department_report_id,
+        dept.fiscal_year,
+        h.member_unit_name,
+        member.report_id as member_report_id
+    from hierarchy as h
+    inner join reports as dept on dept.unit_name = h.department_unit_name
+    left join reports as member
+        on member.unit_name = h.member_unit_name and member.fiscal_year = dept.fiscal_year
+
+),
+
+complete_departments as (
+
+    select department_report_id
+    from members
+    group by 1
+    having count(*) = count(member_report_id)
+
+),
+
+line_key as (
+
+    select
+        *,
+        concat_ws('/', table_code, coalesce(row_code, row_key, row_label), column_group,
+                  coalesce(column_key, cast(column_index as varchar))) as line
+    from cells
+
+),
+
+member_sums as (
+
+    select
+        m.department_report_id,
+        l.line,
+        sum(l.value0) as value,
+        sum(l.half_width) as half_width,
+        list(l.cell_id) as participants
+    from members as m
+    inner join line_key as l on l.report_id = m.member_report_id
+    group by 1, 2
+
+),
+
+consolidations as (
+
+    select
+        d.report_id, 'U.consolidation' as rule_id, d.line as instance_key,
+        d.value0 as lhs_value,
+        coalesce(s.value, 0) as rhs_value,
+        d.half_width + coalesce(s.half_width, 0) as tolerance,
+        d.table_code, d.row_code, d.row_label, d.column_label, d.source_location,
+        list_prepend(d.cell_id, coalesce(s.participants, [])) as participants,
+        '所属单位合计 ' || {{ fmt_num('coalesce(s.value, 0)') }} || '万元' as detail
+    from line_key as d
+    inner join complete_departments as c on c.department_report_id = d.report_id
+    left join member_sums as s on s.department_report_id = d.report_id and s.line = d.line
+    where d.value_wan_yuan is not null or s.value <> 0
+
+),
+
+incomplete as (
+
+    select
+        department_report_id as report_id, 'U.consolidation' as rule_id,
+        'members' as instance_key,
+        cast(0 as decimal(24, 6)) as lhs_value, cast(0 as decimal(24, 6)) as rhs_value,
+        cast(0 as decimal(24, 12)) as tolerance,
+        cast(null as varchar) as table_code, cast(null as varchar) as row_code,
+        cast(null as varchar) as row_label, cast(null as varchar) as column_label,
+        cast(null as varchar) as source_location, cast([] as varchar[]) as participants,
+        '所属单位报告未全部加载：' || string_agg(case when member_report_id is null
+                                                  then member_unit_name end, '、') as detail
+    from members
+    where department_report_id not in (select department_report_id from complete_departments)
+    group by department_report_id
+
+),
+
+unioned as (
+
+    select *, false as missing_cells from prior_totals
+    union all select *, false from carryovers
+    union all select *, false from consolidations
+    union all select *, true from incomplete
+
+),
+
+final as (
+
+    select
+        report_id,
+        rule_id,
+        instance_key,
+        '万元' as value_unit,
+        cast(lhs_value as decimal(24, 6)) as lhs_value,
+        cast(rhs_value as decimal(24, 6)) as rhs_value,
+        cast(lhs_value - rhs_value as decimal(24, 6)) as difference,
+        cast(-tolerance as decimal(24, 6)) as allowed_low,
+        cast(tolerance as decimal(24, 6)) as allowed_high,
+        case when missing_cells then null
+             else cast(greatest(abs(lhs_value - rhs_value) - tolerance, 0) as decimal(24, 6))
+        end as excess,
+        case
+            when missing_cells then 'indeterminate'
+            when lhs_value = rhs_value then 'pass'
+            when abs(lhs_value - rhs_value) <= tolerance then 'rounding'
+            else 'fail'
+        end as status,
+        table_code,
+        row_code,
+        row_label,
+        column_label,
+        source_location,
+        participants,
+        detail
+    from unioned
+
+)
+
+select * from final

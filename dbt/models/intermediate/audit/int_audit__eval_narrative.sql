@@ -1,0 +1,344 @@
+-- grain: one row per current report × rule × instance for the narrative templates:
+--   narrative_class_share  each 类 the 情况说明 lists: amount = its 05 row; share = row / 合计
+--   narrative_item         each 项 sentence: 决算 = its 05 row; 完成率 = 决算 / 年初预算; a reason
+--                          is given when they differ; the stated direction agrees
+--   yoy                    each stated change on last year: percent = change / last year's amount
+with rules as (
+
+    select * from {{ ref('stg_reference__audit_rules') }}
+
+),
+
+facts as (
+
+    select * from {{ ref('int_audit__values') }}
+    where source = 'N'
+
+),
+
+cells as (
+
+    select * from {{ ref('int_audit__cells') }}
+    where table_code = '05'
+
+),
+
+-- class shares ------------------------------------------------------------------------------
+class_facts as (
+
+    select
+        report_id,
+        subject,
+        max(case when metric = 'amount' then value0 end) as amount,
+        max(case when metric = 'amount' then half_width end) as amount_half,
+        max(case when metric = 'share_pct' then value0 end) as share,
+        max(case when metric = 'share_pct' then half_width end) as share_half,
+        max(case when metric = 'amount' then value_id end) as amount_id,
+        max(case when metric = 'share_pct' then value_id end) as share_id,
+        min(source_location) as source_location
+    from facts
+    where kind = 'class_share'
+    group by report_id, subject
+
+),
+
+class_rows as (
+
+    select report_id, row_label, value0, half_width, cell_id, row_code, column_label,
+           source_location
+    from cells
+    where code_level = 1 and column_key = 'total'
+
+),
+
+totals_05 as (
+
+    select report_id, value0, half_width, cell_id
+    from cells
+    where row_key = 'total' and column_key = 'total'
+
+),
+
+class_joined as (
+
+    select
+        f.*,
+        r.value0 as row_value, r.half_width as row_half, r.cell_id as row_cell,
+        r.row_code, r.column_label, r.source_location as row_location,
+        t.value0 as total_value, t.half_width as total_half, t.cell_id as total_cell
+    from class_facts as f
+    left join class_rows as r on r.report_id = f.report_id and r.row_label = f.subject
+    left join totals_05 as t on t.report_id = f.report_id
+
+),
+
+class_amounts as (
+
+    select
+        report_id, 'N.class_share' as rule_id, subject as instance_key, '万元' as value_unit,
+        amount as lhs_value, coalesce(row_value, 0) as rhs_value,
+        -(amount_half + coalesce(row_half, 0)) as allowed_low,
+        amount_half + coalesce(row_half, 0) as allowed_high,
+        row_cell is null as missing_cells,
+        '05' as table_code, row_code, subject as row_label, column_label, source_location,
+        [amount_id, row_cell] as participants,
+        case when row_cell is null then '公开05表没有名为“' || subject || '”的类' end as detail
+    from class_joined
+    where amount is not null
+
+),
+
+class_shares as (
+
+    select
+        report_id, 'R.class_share' as rule_id, subject as instance_key, '%' as value_unit,
+        share as lhs_value,
+        {{ pct_of('row_value', 'total_value') }} as rhs_value,
+        {{ pct_of('greatest(row_value - row_half, 0)', 'total_value + total_half') }}
+            - share_half - {{ pct_of('row_value', 'total_value') }} as allowed_low,
+        {{ pct_of('row_value + row_half', 'total_value - total_half') }}
+            + share_half - {{ pct_of('row_value', 'total_value') }} as allowed_high,
+        row_cell is null or total_cell is null or total_value - total_half <= 0 as missing_cells,
+        '05' as table_code, row_code, subject as row_label, column_label, source_location,
+        [share_id, row_cell, total_cell] as participants,
+        case when row_cell is null then '公开05表没有名为“' || subject || '”的类' end as detail
+    from class_joined
+    where share is not null
+
+),
+
+-- items -------------------------------------------------------------------------------------
+item_facts as (
+
+    select
+        report_id,
+        subject as function_path,
+        max(case when metric = 'initial_budget' then value0 end) as initial_budget,
+        max(case when metric = 'initial_budget' then half_width end) as initial_half,
+        max(case when metric = 'final' then value0 end) as final,
+        max(case when metric = 'final' then half_width end) as final_half,
+        max(case when metric = 'completion_pct' then value0 end) as completion,
+        max(case when metric = 'completion_pct' then half_width end) as completion_half,
+        max(case when metric = 'final' then value_id end) as final_id,
+        max(case when metric = 'initial_budget' then value_id end) as initial_id,
+        max(case when metric = 'completion_pct' then value_id end) as completion_id,
+        max(direction) as direction,
+        max(reason) as reason,
+        min(source_location) as source_location
+    from facts
+    where kind = 'item'
+    group by report_id, subject
+
+),
+
+item_rows as (
+
+    -- a 项 row of 05 with the names of its 款 and 类, to match the sentence's path
+    select
+        item.report_id,
+        concat_ws('/', cls.row_label, kuan.row_label, item.row_label) as function_path,
+        item.row_label as item_name,
+        item.row_code, item.value0, item.half_width, item.cell_id, item.column_label,
+        item.source_location
+    from cells as item
+    left join cells as kuan
+        on kuan.report_id = item.report_id and kuan.row_code = left(item.row_code, 5)
+        and kuan.column_key = 'total'
+    left join cells as cls
+        on cls.report_id = item.report_id and cls.row_code = left(item.row_code, 3)
+        and cls.column_key = 'total'
+    where item.code_level = 3 and item.column_key = 'total'
+
+),
+
+item_joined as (
+
+    select
+        f.*,
+        coalesce(exact.row_code, by_name.row_code) as row_code,
+        coalesce(exact.value0, by_name.value0) as row_value,
+        coalesce(exact.half_width, by_name.half_width) as row_half,
+        coalesce(exact.cell_id, by_name.cell_id) as row_cell,
+        coalesce(exact.column_label, by_name.column_label) as column_label
+    from item_facts as f
+    left join item_rows as exact
+        on exact.report_id = f.report_id and exact.function_path = f.function_path
+    -- the table may print the 类/款 names differently: fall back to a unique 项 name
+    left join (
+        select * from item_rows
+        qualify count(*) over (partition by report_id, item_name) = 1
+    ) as by_name
+        on by_name.report_id = f.report_id
+        and by_name.item_name = split_part(f.function_path, '/', 3)
+        and exact.cell_id is null
+
+),
+
+item_finals as (
+
+    select
+        report_id, 'N.item_final' as rule_id, function_path as instance_key, '万元' as value_unit,
+        final as lhs_value, coalesce(row_value, 0) as rhs_value,
+        -(final_half + coalesce(row_half, 0)) as allowed_low,
+        final_half + coalesce(row_half, 0) as allowed_high,
+        row_cell is null as missing_cells,
+        '05' as table_code, row_code, function_path as row_label, column_label, source_location,
+        [final_id, row_cell] as participants,
+        case when row_cell is null then '公开05表中找不到该项：' || function_path end as detail
+    from item_joined
+    where final is not null
+
+),
+
+item_completions as (
+
+    select
+        report_id, 'R.item_completion' as rule_id, function_path as instance_key, '%' as value_unit,
+        completion as lhs_value,
+        {{ pct_of('final', 'initial_budget') }} as rhs_value,
+        {{ pct_of('greatest(final - final_half, 0)', 'initial_budget + initial_half') }}
+            - completion_half - {{ pct_of('final', 'initial_budget') }} as allowed_low,
+        {{ pct_of('final + final_half', 'initial_budget - initial_half') }}
+            + completion_half - {{ pct_of('final', 'initial_budget') }} as allowed_high,
+        initial_budget - initial_half <= 0 as missing_cells,
+        '05' as table_code, row_code, function_path as row_label, column_label, source_location,
+        [completion_id, final_id, initial_id] as participants,
+        case when initial_budget - initial_half <= 0 then '年初预算为0，完成率无法计算' end as detail
+    from item_joined
+    where completion is not null and final is not null and initial_budget is not null
+
+),
+
+item_reasons as (
+
+    select
+        report_id, 'N.item_reason' as rule_id, function_path as instance_key, '万元' as value_unit,
+        final as lhs_value, initial_budget as rhs_value,
+        -- a reason answers any difference beyond rounding
+        case when reason is null then -(final_half + initial_half) else -1e9 end as allowed_low,
+        case when reason is null then final_half + initial_half else 1e9 end as allowed_high,
+        false as missing_cells,
+        '05' as table_code, row_code, function_path as row_label, column_label, source_location,
+        [final_id, initial_id] as participants,
+        case when reason is null then '决算与年初预算不同，但未说明原因' end as detail
+    from item_joined
+    where final is not null and initial_budget is not null
+
+),
+
+item_directions as (
+
+    select
+        report_id, 'N.item_direction' as rule_id, function_path as instance_key, '万元' as value_unit,
+        final as lhs_value, initial_budget as rhs_value,
+        case direction when 'above' then final_half + initial_half else -1e9 end as allowed_low,
+        case direction when 'below' then -(final_half + initial_half) else 1e9 end as allowed_high,
+        false as missing_cells,
+        '05' as table_code, row_code, function_path as row_label, column_label, source_location,
+        [final_id, initial_id] as participants,
+        '表述为“支出决算数' || case direction when 'above' then '大于' else '小于' end
+            || '年初预算数”' as detail
+    from item_joined
+    where direction in ('above', 'below') and final is not null and initial_budget is not null
+
+),
+
+-- change on last year -------------------------------------------------------------------------
+changes as (
+
+    select
+        report_id,
+        subject,
+        max(case when metric = 'amount' then value0 end) as amount,
+        max(case when metric = 'amount' then half_width end) as amount_half,
+        max(case when metric = 'change_amount' then value0 end) as change,
+        max(case when metric = 'change_amount' then half_width end) as change_half,
+        max(case when metric = 'change_pct' then value0 end) as pct,
+        max(case when metric = 'change_pct' then half_width end) as pct_half,
+        max(case when metric = 'change_amount' then direction end) as direction,
+        list(value_id) as participants,
+        min(case when metric = 'change_pct' then source_location end) as source_location
+    from facts
+    where kind = 'total'
+    group by report_id, subject
+
+),
+
+prior as (
+
+    select
+        *,
+        case direction when 'decrease' then amount + change else amount - change end as prior_value,
+        amount_half + change_half as prior_half
+    from changes
+    where amount is not null and change is not null and pct is not null
+
+),
+
+yoy as (
+
+    select
+        report_id, 'R.yoy_change' as rule_id, subject as instance_key, '%' as value_unit,
+        pct as lhs_value,
+        {{ pct_of('change', 'prior_value') }} as rhs_value,
+        {{ pct_of('greatest(change - change_half, 0)', 'prior_value + prior_half') }}
+            - pct_half - {{ pct_of('change', 'prior_value') }} as allowed_low,
+        {{ pct_of('change + change_half', 'prior_value - prior_half') }}
+            + pct_half - {{ pct_of('change', 'prior_value') }} as allowed_high,
+        prior_value - prior_half <= 0 as missing_cells,
+        cast(null as varchar) as table_code, cast(null as varchar) as row_code,
+        subject as row_label, '较上年增减%' as column_label, source_location,
+        participants,
+        '上年数 = ' || {{ fmt_num('prior_value') }} || '万元' as detail
+    from prior
+
+),
+
+unioned as (
+
+    select * from class_amounts
+    union all select * from class_shares
+    union all select * from item_finals
+    union all select * from item_completions
+    union all select * from item_reasons
+    union all select * from item_directions
+    union all select * from yoy
+
+),
+
+final as (
+
+    select
+        u.report_id,
+        u.rule_id,
+        u.instance_key,
+        u.value_unit,
+        cast(u.lhs_value as decimal(24, 6)) as lhs_value,
+        cast(u.rhs_value as decimal(24, 6)) as rhs_value,
+        cast(u.lhs_value - u.rhs_value as decimal(24, 6)) as difference,
+        cast(greatest(u.allowed_low, -1e9) as decimal(24, 6)) as allowed_low,
+        cast(least(u.allowed_high, 1e9) as decimal(24, 6)) as allowed_high,
+        case when u.missing_cells then null else cast(greatest(
+            u.allowed_low - (u.lhs_value - u.rhs_value),
+            (u.lhs_value - u.rhs_value) - u.allowed_high, 0) as decimal(24, 6)) end as excess,
+        case
+            when u.missing_cells then 'indeterminate'
+            when u.lhs_value = u.rhs_value then 'pass'
+            when (u.lhs_value - u.rhs_value) between u.allowed_low and u.allowed_high
+                then case when u.rule_id in ('N.item_reason', 'N.item_direction')
+                          then 'pass' else 'rounding' end
+            else 'fail'
+        end as status,
+        u.table_code,
+        u.row_code,
+        u.row_label,
+        u.column_label,
+        u.source_location,
+        list_filter(u.participants, lambda x: x is not null) as participants,
+        u.detail
+    from unioned as u
+    inner join rules on rules.rule_id = u.rule_id
+
+)
+
+select * from final

@@ -1,0 +1,155 @@
+-- grain: one row per current report × `cell_sum` or `ratio` rule that applies to it.
+-- A rule applies when every narrative / 绩效 term it names is stated (an unstated fact is not an
+-- identity); it is indeterminate when a table cell it needs is missing.
+with term_values as (
+
+    select * from {{ ref('int_audit__term_values') }}
+
+),
+
+rules as (
+
+    select * from {{ ref('stg_reference__audit_rules') }}
+    where template in ('cell_sum', 'ratio')
+
+),
+
+per_rule as (
+
+    select
+        term_values.report_id,
+        term_values.rule_id,
+        any_value(rules.template) as template,
+        sum(case when side = 'lhs' then sign * value end) as lhs_value,
+        sum(case when side = 'lhs' then half_width end) as lhs_half,
+        sum(case when side = 'rhs' and part in ('sum', 'num') then sign * value end) as num_value,
+        sum(case when side = 'rhs' and part in ('sum', 'num') then half_width end) as num_half,
+        sum(case when side = 'rhs' and part = 'den' then sign * value end) as den_value,
+        sum(case when side = 'rhs' and part = 'den' then half_width end) as den_half,
+        bool_or(term_kind <> 'cell' and term_status = 'missing') as unstated,
+        bool_or(term_kind = 'cell' and term_status = 'missing') as missing_cells,
+        string_agg(case when term_status = 'missing' then term end, ', ') as missing_terms,
+        flatten(list(participants order by side, part, position)) as participants,
+        min_by(table_code, case when side = 'lhs' then 0 else 1 end * 1000 + position) as table_code,
+        min_by(row_code, case when side = 'lhs' then 0 else 1 end * 1000 + position) as row_code,
+        min_by(row_label, case when side = 'lhs' then 0 else 1 end * 1000 + position) as row_label,
+        min_by(column_label, case when side = 'lhs' then 0 else 1 end * 1000 + position)
+            as column_label,
+        min_by(source_location, case when side = 'lhs' and source_location is not null then 0
+                                     when source_location is not null then 1 else 2 end * 1000
+                                + position) as source_location
+    from term_values
+    inner join rules on rules.rule_id = term_values.rule_id
+    group by 1, 2
+
+),
+
+applicable as (
+
+    select * from per_rule where not unstated
+
+),
+
+sums as (
+
+    select
+        report_id,
+        rule_id,
+        '万元' as value_unit,
+        lhs_value,
+        num_value as rhs_value,
+        lhs_value - num_value as difference,
+        -(lhs_half + num_half) as allowed_low,
+        lhs_half + num_half as allowed_high,
+        missing_cells,
+        missing_terms,
+        participants, table_code, row_code, row_label, column_label, source_location
+    from applicable
+    where template = 'cell_sum'
+
+),
+
+ratio_bounds as (
+
+    select
+        *,
+        {{ pct_of('num_value', 'den_value') }} as computed,
+        {{ pct_of('greatest(num_value - num_half, 0)', 'den_value + den_half') }} as computed_low,
+        case when den_value - den_half > 0
+             then {{ pct_of('num_value + num_half', 'den_value - den_half') }} end as computed_high
+    from applicable
+    where template = 'ratio'
+
+),
+
+ratios as (
+
+    select
+        report_id,
+        rule_id,
+        '%' as value_unit,
+        lhs_value,
+        computed as rhs_value,
+        lhs_value - computed as difference,
+        computed_low - lhs_half - computed as allowed_low,
+        computed_high + lhs_half - computed as allowed_high,
+        -- 0.00% of nothing is a true statement; any other share of nothing is not computable.
+        -- "0.00%" of a printed 0.00 is a true statement; any other share of nothing is not
+        -- computable.
+        missing_cells or (den_value - den_half <= 0
+                          and not (num_value = 0 and lhs_value = 0)) as missing_cells,
+        case when den_value - den_half <= 0 then 'denominator is zero' else missing_terms end
+            as missing_terms,
+        participants, table_code, row_code, row_label, column_label, source_location
+    from ratio_bounds
+
+),
+
+unioned as (
+
+    select * from sums
+    union all
+    select
+        report_id, rule_id, value_unit, lhs_value,
+        coalesce(rhs_value, 0) as rhs_value,
+        coalesce(difference, lhs_value) as difference,
+        coalesce(allowed_low, 0) as allowed_low,
+        coalesce(allowed_high, 0) as allowed_high,
+        missing_cells, missing_terms,
+        participants, table_code, row_code, row_label, column_label, source_location
+    from ratios
+
+),
+
+final as (
+
+    select
+        report_id,
+        rule_id,
+        '' as instance_key,
+        value_unit,
+        lhs_value,
+        rhs_value,
+        difference,
+        allowed_low,
+        allowed_high,
+        case when missing_cells then null
+             else greatest(allowed_low - difference, difference - allowed_high, 0) end as excess,
+        case
+            when missing_cells then 'indeterminate'
+            when difference = 0 then 'pass'
+            when difference between allowed_low and allowed_high then 'rounding'
+            else 'fail'
+        end as status,
+        table_code,
+        row_code,
+        row_label,
+        column_label,
+        source_location,
+        participants,
+        case when missing_cells then 'missing: ' || coalesce(missing_terms, '') end as detail
+    from unioned
+
+)
+
+select * from final

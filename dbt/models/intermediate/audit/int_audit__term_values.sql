@@ -1,0 +1,175 @@
+-- grain: one row per current report × term of a `cell_sum`/`ratio` rule: the summed value of the
+-- cells or facts the term selects, their rounding half-widths and which cells they are.
+with terms as (
+
+    select * from {{ ref('int_audit__terms') }}
+
+),
+
+cells as (
+
+    select * from {{ ref('int_audit__cells') }}
+
+),
+
+term_values_source as (
+
+    select * from {{ ref('int_audit__values') }}
+
+),
+
+reports as (
+
+    select report_id from {{ ref('stg_raw__reports') }} where not is_superseded
+
+),
+
+report_tables as (
+
+    select * from {{ ref('stg_raw__report_tables') }}
+
+),
+
+report_terms as (
+
+    select reports.report_id, terms.*
+    from reports
+    cross join terms
+
+),
+
+cell_matches as (
+
+    select
+        report_terms.report_id,
+        report_terms.rule_id,
+        report_terms.side,
+        report_terms.part,
+        report_terms.position,
+        cells.cell_id as match_id,
+        cells.value0,
+        cells.half_width,
+        cells.source_location,
+        cells.table_code as match_table,
+        cells.row_code,
+        cells.row_label,
+        cells.column_label,
+        concat(cells.table_code, ':', cells.row_index, ':', cells.column_group, ':',
+               cells.column_index) as sort_key
+    from report_terms
+    inner join cells
+        on cells.report_id = report_terms.report_id
+        and cells.table_code = report_terms.table_code
+        and (report_terms.column_group = '*'
+             or cells.column_group = try_cast(report_terms.column_group as integer))
+        and cells.column_key = report_terms.column_key
+        and (
+            (report_terms.selector_type = 'key' and cells.row_key = report_terms.selector_value)
+            or (report_terms.selector_type = 'code' and cells.row_code = report_terms.selector_value)
+            or (report_terms.selector_type = 'level'
+                and (report_terms.selector_value = '*' and cells.code_level is not null
+                     or cells.code_level = try_cast(report_terms.selector_value as integer)))
+        )
+    where report_terms.term_kind = 'cell'
+
+),
+
+value_matches as (
+
+    select
+        report_terms.report_id,
+        report_terms.rule_id,
+        report_terms.side,
+        report_terms.part,
+        report_terms.position,
+        v.value_id as match_id,
+        v.value0,
+        v.half_width,
+        v.source_location,
+        cast(null as varchar) as match_table,
+        cast(null as varchar) as row_code,
+        v.subject as row_label,
+        v.metric as column_label,
+        v.value_id as sort_key
+    from report_terms
+    inner join term_values_source as v
+        on v.report_id = report_terms.report_id
+        and v.source = case report_terms.term_kind when 'narrative' then 'N' else 'P' end
+        and (report_terms.value_kind = '*' or v.kind = report_terms.value_kind)
+        and (report_terms.value_subject = '*' or v.subject = report_terms.value_subject)
+        and v.metric = report_terms.value_metric
+    where report_terms.term_kind in ('narrative', 'performance')
+
+),
+
+matches as (
+
+    select * from cell_matches
+    union all
+    select * from value_matches
+
+),
+
+aggregated as (
+
+    select
+        report_id, rule_id, side, part, position,
+        count(*) as n_matched,
+        sum(value0) as value,
+        sum(half_width) as half_width,
+        list(match_id order by sort_key) as participants,
+        min_by(source_location, sort_key) as source_location,
+        min_by(match_table, sort_key) as table_code,
+        min_by(row_code, sort_key) as row_code,
+        min_by(row_label, sort_key) as row_label,
+        min_by(column_label, sort_key) as column_label
+    from matches
+    group by all
+
+),
+
+final as (
+
+    select
+        report_terms.report_id,
+        report_terms.rule_id,
+        report_terms.side,
+        report_terms.part,
+        report_terms.position,
+        report_terms.sign,
+        report_terms.term,
+        report_terms.term_kind,
+        report_terms.is_optional,
+        coalesce(aggregated.n_matched, 0) as n_matched,
+        report_tables.status as table_status,
+        case
+            when aggregated.n_matched > 0 then 'found'
+            when report_terms.term_kind = 'cell' and report_tables.status = 'declared_empty'
+                then 'zero'
+            when report_terms.term_kind = 'cell' and coalesce(report_tables.status, 'missing') = 'missing'
+                then 'missing'
+            when report_terms.is_optional then 'zero'
+            else 'missing'
+        end as term_status,
+        cast(coalesce(aggregated.value, 0) as decimal(24, 6)) as value,
+        cast(coalesce(aggregated.half_width, 0) as decimal(24, 12)) as half_width,
+        coalesce(aggregated.participants, []) as participants,
+        coalesce(aggregated.table_code, report_terms.table_code) as table_code,
+        aggregated.row_code,
+        aggregated.row_label,
+        aggregated.column_label,
+        aggregated.source_location
+    from report_terms
+    left join aggregated
+        on aggregated.report_id = report_terms.report_id
+        and aggregated.rule_id = report_terms.rule_id
+        and aggregated.side = report_terms.side
+        and aggregated.part = report_terms.part
+        and aggregated.position = report_terms.position
+    left join report_tables
+        on report_tables.report_id = report_terms.report_id
+        and report_tables.table_code = report_terms.table_code
+
+)
+
+select * from final

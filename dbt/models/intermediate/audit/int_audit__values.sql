@@ -1,0 +1,98 @@
+-- grain: one row per number the audit can use as a term: a narrative fact (N) or a field of a
+-- 绩效自评表 (P), with its rounding half-width. Table cells are in int_audit__cells.
+with narrative as (
+
+    select * from {{ ref('stg_raw__narrative_facts') }}
+
+),
+
+evaluations as (
+
+    select * from {{ ref('stg_raw__performance_evaluations') }}
+
+),
+
+current_reports as (
+
+    select report_id from {{ ref('stg_raw__reports') }} where not is_superseded
+
+),
+
+narrative_values as (
+
+    select
+        report_id,
+        'N' as source,
+        fact_kind as kind,
+        subject,
+        metric,
+        concat_ws('|', 'N', report_id, fact_id) as value_id,
+        cast(coalesce(amount_wan_yuan, percent, count_value) as decimal(24, 6)) as value0,
+        case when count_value is not null then cast(0 as decimal(24, 12))
+             else {{ half_width('decimals') }} end as half_width,
+        case when amount_wan_yuan is not null then '万元'
+             when percent is not null then '%' else 'count' end as value_unit,
+        printed_text,
+        source_location,
+        direction,
+        reason
+    from narrative
+
+),
+
+evaluation_fields as (
+
+    select report_id, evaluation_kind, project_name, evaluation_index, source_location,
+           'budget' as field, budget_wan_yuan as value, budget_decimals as decimals, '万元' as unit
+    from evaluations
+    union all
+    select report_id, evaluation_kind, project_name, evaluation_index, source_location,
+           'executed', executed_wan_yuan, executed_decimals, '万元'
+    from evaluations
+    union all
+    select report_id, evaluation_kind, project_name, evaluation_index, source_location,
+           'stated_rate', stated_rate_pct, rate_decimals, '%'
+    from evaluations
+    union all
+    select report_id, evaluation_kind, project_name, evaluation_index, source_location,
+           'basic_total', basic_total_wan_yuan, basic_total_decimals, '万元'
+    from evaluations
+    union all
+    select report_id, evaluation_kind, project_name, evaluation_index, source_location,
+           'project_total', project_total_wan_yuan, project_total_decimals, '万元'
+    from evaluations
+
+),
+
+performance_values as (
+
+    select
+        report_id,
+        'P' as source,
+        evaluation_kind as kind,
+        project_name as subject,
+        field as metric,
+        concat_ws('|', 'P', report_id, evaluation_index, field) as value_id,
+        cast(value as decimal(24, 6)) as value0,
+        {{ half_width('decimals') }} as half_width,
+        unit as value_unit,
+        cast(value as varchar) as printed_text,
+        source_location,
+        cast(null as varchar) as direction,
+        cast(null as varchar) as reason
+    from evaluation_fields
+    where value is not null
+
+),
+
+final as (
+
+    select * from narrative_values
+    where report_id in (select report_id from current_reports)
+    union all
+    select * from performance_values
+    where report_id in (select report_id from current_reports)
+
+)
+
+select * from final

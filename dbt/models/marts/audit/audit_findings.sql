@@ -1,0 +1,14 @@
+-- grain: one row per finding (see int_audit__findings); the interface BI reads.
+with findings as (
+
+    select * from {{ ref('int_audit__findings') }}
+
+),
+
+final as (
+
+    select * from findings
+
+)
+
+select * from final
