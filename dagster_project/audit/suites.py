@@ -104,7 +104,6 @@ def validate_family(family: str, residuals: pd.DataFrame,
                     folder: Path = EXPECTATIONS_DIR) -> FamilyResult:
     """Validate the residual frame of one family with its suite (an ephemeral GX context)."""
     import great_expectations as gx
-
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     suite = load_suite(family, folder)
