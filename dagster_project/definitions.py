@@ -11,6 +11,7 @@ from dagster_project.assets.dbt import juesuan_dbt_models
 from dagster_project.assets.ingest import raw_tables, source_reports
 from dagster_project.config import warehouse_path
 from dagster_project.dbt_project import dbt_executable, juesuan_dbt_project
+from dagster_project.sensors import build_daily_schedule, build_reports_sensor
 
 # Every DuckDB user runs in this one process, one step at a time: DuckDB allows one writer per
 # file and even a read-only holder blocks dbt.
@@ -28,6 +29,8 @@ def build_definitions() -> dg.Definitions:
         assets=[source_reports, raw_tables, juesuan_dbt_models, audit_reports],
         asset_checks=[identity_suites],
         jobs=[juesuan_job],
+        sensors=[build_reports_sensor(juesuan_job)],
+        schedules=[build_daily_schedule(juesuan_job)],
         resources={
             "duckdb": DuckDBResource(database=str(warehouse_path())),
             "dbt": DbtCliResource(project_dir=juesuan_dbt_project, dbt_executable=dbt_executable()),

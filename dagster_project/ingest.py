@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,6 +66,21 @@ def read_one(source: SourceFile) -> ReadResult:
     return ReadResult(source, facts, list(facts.problems))
 
 
+def read_all(sources: list[SourceFile], workers: int | None = None) -> Iterator[ReadResult]:
+    """Read and interpret files on every core, yielding results in input order as they come.
+
+    Reading is CPU-bound pure Python, so processes, not threads; the caller writes each result
+    through its single DuckDB connection (one writer per file) and drops it, so memory stays
+    flat however many reports there are.
+    """
+    workers = workers or os.cpu_count() or 1
+    if workers == 1 or len(sources) < 2 * workers:
+        yield from (read_one(s) for s in sources)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield from pool.map(read_one, sources, chunksize=8)
+
+
 @dataclass
 class BatchSummary:
     outcomes: list[LoadOutcome] = field(default_factory=list)
@@ -75,7 +93,7 @@ class BatchSummary:
         return sum(1 for o in self.outcomes if o.status == status)
 
 
-def load_results(con: duckdb.DuckDBPyConnection, results: list[ReadResult]) -> BatchSummary:
+def load_results(con: duckdb.DuckDBPyConnection, results: Iterable[ReadResult]) -> BatchSummary:
     summary = BatchSummary()
     for r in results:
         path = str(r.source.path)

@@ -10,7 +10,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from dagster_project.config import reports_dir
-from dagster_project.ingest import SourceFile, discover, load_results, read_one
+from dagster_project.ingest import SourceFile, discover, load_results, read_all
 from dagster_project.warehouse.load import RAW_TABLES, ensure_schema
 
 RAW_KEYS = [dg.AssetKey(["raw", t]) for t in RAW_TABLES]
@@ -41,7 +41,7 @@ def source_reports(context: dg.AssetExecutionContext, config: ReportsConfig) -> 
 def raw_tables(context: dg.AssetExecutionContext, duckdb: DuckDBResource, source_reports: list[dict]):
     """Read and interpret every report, then load each one atomically into the raw schema."""
     sources = [SourceFile(Path(s["path"]), s["sha256"], s["size"]) for s in source_reports]
-    results = [read_one(s) for s in sources]
+    results = read_all(sources)
     with duckdb.get_connection() as con:
         ensure_schema(con)
         summary = load_results(con, results)
