@@ -92,17 +92,19 @@ class _Reader:
         # The 合计 row wins over a 资金来源 line; 部门整体 prints a single total row.
         if self.evaluation.budget_wan_yuan is not None and "合计" not in label:
             return
+        # Rows and header are aligned on the right (the left cells merge freely).
         offset = len(texts) - len(header)
-        pos = {k: next((i for i, h in enumerate(header) if k in h), None) for k in ("预算数", "执行数", "执行率")}
+
+        def cell(key: str) -> str:
+            i = next((i for i, h in enumerate(header) if key in h), None)
+            return texts[i + offset] if i is not None and 0 <= i + offset < len(texts) else ""
+
         ev = self.evaluation
-        if pos["预算数"] is not None:
-            ev.budget_wan_yuan, ev.budget_decimals = _amount(texts[pos["预算数"] + offset])
-        if pos["执行数"] is not None:
-            ev.executed_wan_yuan, ev.executed_decimals = _amount(texts[pos["执行数"] + offset])
-        if pos["执行率"] is not None:
-            rate = parse_percent(texts[pos["执行率"] + offset])
-            if rate:
-                ev.stated_rate_pct, ev.rate_decimals = rate.value, rate.decimals
+        ev.budget_wan_yuan, ev.budget_decimals = _amount(cell("预算数"))
+        ev.executed_wan_yuan, ev.executed_decimals = _amount(cell("执行数"))
+        rate = parse_percent(cell("执行率"))
+        if rate:
+            ev.stated_rate_pct, ev.rate_decimals = rate.value, rate.decimals
 
     def _indicator(self, row: list[Cell], texts: list[str]) -> None:
         header = self.indicator_header or []

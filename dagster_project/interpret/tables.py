@@ -142,7 +142,7 @@ def _value_count(header: list[list[str]], code: str) -> int:
     """Value columns, from the 栏次 row when printed (it numbers them), else the standard."""
     if header and _is_column_number_row(header[-1]):
         nums = [t for t in header[-1] if _INT.match(t)]
-        if code in FUNCTION_TABLES or code == "09":
+        if (code in FUNCTION_TABLES or code == "09") and nums:
             return len(nums)
     return len(COLUMNS[code])
 
