@@ -18,6 +18,7 @@ from dagster_project.warehouse.load import (
     LoadOutcome,
     error_rows,
     load_report,
+    load_reports,
     record_errors,
 )
 
@@ -93,20 +94,41 @@ class BatchSummary:
         return sum(1 for o in self.outcomes if o.status == status)
 
 
-def load_results(con: duckdb.DuckDBPyConnection, results: Iterable[ReadResult]) -> BatchSummary:
+def load_results(con: duckdb.DuckDBPyConnection, results: Iterable[ReadResult],
+                 chunk: int = 200) -> BatchSummary:
+    """Load read results, `chunk` reports per transaction (bulk inserts), each report atomic."""
     summary = BatchSummary()
+    buffer: list[ReadResult] = []
     for r in results:
-        path = str(r.source.path)
         fatal = [p for p in r.problems if p.fatal]
         if r.facts is None or fatal:
+            path = str(r.source.path)
             record_errors(con, error_rows(r.source.path.name, path, r.source.sha256, r.problems))
             message = "; ".join(f"{p.location or r.source.path.name}: {p.message}" for p in fatal)
             summary.outcomes.append(LoadOutcome(r.source.path.name, "failed", message=message))
             continue
+        buffer.append(r)
+        if len(buffer) >= chunk:
+            _flush(con, buffer, summary)
+            buffer = []
+    _flush(con, buffer, summary)
+    return summary
+
+
+def _flush(con: duckdb.DuckDBPyConnection, buffer: list[ReadResult],
+           summary: BatchSummary) -> None:
+    if not buffer:
+        return
+    try:
+        summary.outcomes.extend(load_reports(con, [(r.facts, str(r.source.path)) for r in buffer]))
+        return
+    except Exception:  # noqa: BLE001 - find the report that broke the chunk, load the others
+        pass
+    for r in buffer:
+        path = str(r.source.path)
         try:
             summary.outcomes.append(load_report(con, r.facts, path))
         except Exception as exc:  # noqa: BLE001 - recorded, and the rest of the batch loads
             problem = Problem("load_failed", f"{type(exc).__name__}: {exc}", None, True)
             record_errors(con, error_rows(r.source.path.name, path, r.source.sha256, [problem]))
             summary.outcomes.append(LoadOutcome(r.source.path.name, "failed", message=str(exc)))
-    return summary

@@ -101,3 +101,13 @@ def test_bad_reports_are_recorded_and_the_good_one_loads(reports, tmp_path, seed
     before = counts(con)["ingest_errors"]
     load_results(con, [read_one(f) for f in discover(reports)])
     assert counts(con)["ingest_errors"] == before
+
+
+def test_two_revisions_in_one_batch(reports, tmp_path, seed_path):
+    text = seed_path.read_text("utf-8").replace("主要原因是预算人员减少", "主要原因是人员减少", 1)
+    (reports / "z-corrected.txt").write_text(text, "utf-8")
+    con, summary = load_folder(reports, tmp_path / "w.duckdb")
+    assert [o.status for o in summary.outcomes] == ["loaded", "loaded"]
+    rows = con.execute("select file_name, revision, is_superseded from raw.reports "
+                       "order by revision").fetchall()
+    assert rows == [("caidian-trade-union-2024.txt", 1, True), ("z-corrected.txt", 2, False)]

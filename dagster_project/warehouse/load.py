@@ -212,3 +212,80 @@ def load_report(con: duckdb.DuckDBPyConnection, facts: ReportFacts, file_path: s
         raise
     return LoadOutcome(facts.file_name, "loaded", report_id, revision,
                        previous[0] if previous else None)
+
+
+def load_reports(con: duckdb.DuckDBPyConnection,
+                 items: list[tuple[ReportFacts, str]]) -> list[LoadOutcome]:
+    """Load many reports in one transaction with one bulk insert per raw table.
+
+    All or nothing for the chunk; the caller falls back to `load_report` one by one when the
+    chunk fails, so one bad report cannot keep the others out. Same rules as `load_report`:
+    known bytes are unchanged, a new file for a loaded unit and year supersedes it.
+    """
+    outcomes: list[LoadOutcome] = []
+    shas = [facts.sha256 for facts, _ in items]
+    known = {r[0] for r in con.execute(
+        "select sha256 from raw.reports where list_contains(?, sha256)", [shas]).fetchall()}
+    todo, seen = [], set()
+    for facts, path in items:
+        if facts.sha256 in known or facts.sha256 in seen:
+            outcomes.append(LoadOutcome(facts.file_name, "unchanged", report_id_of(facts.sha256)))
+            continue
+        seen.add(facts.sha256)
+        todo.append((facts, path))
+    if not todo:
+        return outcomes
+    units = [f.unit_name for f, _ in todo]
+    con.execute("begin transaction")
+    try:
+        current: dict[tuple[str, int], str] = {}
+        max_revision: dict[tuple[str, int], int] = {}
+        for unit, year, report_id, revision, superseded in con.execute(
+                "select unit_name, fiscal_year, report_id, revision, is_superseded "
+                "from raw.reports where list_contains(?, unit_name)", [units]).fetchall():
+            max_revision[(unit, year)] = max(max_revision.get((unit, year), 0), revision)
+            if not superseded:
+                current[(unit, year)] = report_id
+        now = datetime.now(UTC).replace(tzinfo=None)
+        rows: dict[str, dict] = {}
+        superseded_in_db: list[tuple[str, str]] = []
+        frames: dict[str, list[pd.DataFrame]] = {}
+        errors = []
+        for facts, path in todo:
+            key = (facts.unit_name, facts.fiscal_year)
+            report_id = report_id_of(facts.sha256)
+            previous = current.get(key)
+            if previous in rows:
+                rows[previous].update(is_superseded=True, superseded_by=report_id)
+            elif previous:
+                superseded_in_db.append((report_id, previous))
+            revision = max_revision.get(key, 0) + 1
+            current[key], max_revision[key] = report_id, revision
+            rows[report_id] = dict(
+                report_id=report_id, sha256=facts.sha256, file_name=facts.file_name,
+                file_path=path, file_format=facts.file_format, encoding=facts.encoding,
+                pages=facts.pages, unit_name=facts.unit_name, fiscal_year=facts.fiscal_year,
+                report_kind=facts.report_kind, subordinate_units=facts.subordinate_units,
+                revision=revision, is_superseded=False, superseded_by=None, loaded_at=now)
+            for table, frame in _frames(facts, report_id).items():
+                frames.setdefault(table, []).append(frame)
+            errors.append(error_rows(facts.file_name, path, facts.sha256, facts.problems))
+            outcomes.append(LoadOutcome(facts.file_name, "loaded", report_id, revision, previous))
+        for new_id, old_id in superseded_in_db:
+            con.execute("update raw.reports set is_superseded = true, superseded_by = ? "
+                        "where report_id = ?", [new_id, old_id])
+        _insert(con, "reports", pd.DataFrame(list(rows.values())))
+        for table, parts in frames.items():
+            non_empty = [p for p in parts if not p.empty]
+            if non_empty:
+                _insert(con, table, pd.concat(non_empty, ignore_index=True))
+        non_empty_errors = [e for e in errors if not e.empty]
+        if non_empty_errors:
+            record_errors(con, pd.concat(non_empty_errors, ignore_index=True))
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        for name in ("_frame", "_errors"):
+            con.unregister(name)
+        raise
+    return outcomes
