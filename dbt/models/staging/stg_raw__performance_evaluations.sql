@@ -4,9 +4,40 @@ with source as (
 
 ),
 
+renamed as (
+
+    select
+        report_id || '|' || evaluation_index as evaluation_id,
+        report_id,
+        evaluation_index,
+        evaluation_kind,
+        trim(project_name) as project_name,
+        nullif(
+            regexp_replace(
+                translate(project_name, '（）［］【】０１２３４５６７８９', '()[][]0123456789'),
+                '[\s\x{3000}]+', '', 'g'),
+            '') as project_name_normalized,
+        budget_wan_yuan,
+        executed_wan_yuan,
+        budget_decimals,
+        executed_decimals,
+        stated_rate_pct,
+        rate_decimals,
+        basic_total_wan_yuan,
+        project_total_wan_yuan,
+        basic_total_decimals,
+        project_total_decimals,
+        nullif(trim(deviation_reason), '') as deviation_reason,
+        source_location,
+        line_no,
+        page_no
+    from source
+
+),
+
 final as (
 
-    select * from source
+    select * from renamed
 
 )
 

@@ -4,9 +4,26 @@ with source as (
 
 ),
 
+renamed as (
+
+    select
+        report_id,
+        table_code,
+        report_id || '|' || table_code as report_table_id,
+        table_title,
+        status,
+        declaration,
+        amount_unit,
+        row_count,
+        cell_count,
+        source_location
+    from source
+
+),
+
 final as (
 
-    select * from source
+    select * from renamed
 
 )
 

@@ -4,9 +4,32 @@ with source as (
 
 ),
 
+renamed as (
+
+    select
+        report_id,
+        sha256,
+        file_name,
+        file_path,
+        file_format,
+        encoding,
+        pages,
+        trim(unit_name) as unit_name,
+        fiscal_year,
+        report_kind,
+        subordinate_units,
+        revision,
+        is_superseded,
+        superseded_by,
+        not is_superseded as is_current,
+        loaded_at
+    from source
+
+),
+
 final as (
 
-    select * from source
+    select * from renamed
 
 )
 

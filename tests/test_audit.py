@@ -1,0 +1,178 @@
+"""The audit on real pipeline runs: the seed's real inconsistencies, a planted misprint, years.
+
+One pipeline run (Dagster job via the CLI, dbt build, GX) over a corpus made from the seed:
+  A  the seed itself (武汉市蔡甸区总工会本级 2024)
+  A' a 2023 copy of A whose 总计 is 552.84, as A's text implies (534.74 + 18.10)
+  B  the seed under another name, and B' a 2023 copy whose 总计 (560.00) contradicts it
+  C  the seed under a third name with one cell changed: 公开03表 2012901 基本支出 343.75 → 343.85
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from decimal import Decimal as D
+from pathlib import Path
+
+import duckdb
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+SEED_UNIT = "武汉市蔡甸区总工会本级"
+
+
+def _lines(seed_path: Path) -> list[str]:
+    return seed_path.read_text("utf-8").split("\n")
+
+
+def _prior_year(lines: list[str], total: str) -> str:
+    # Lines 264 and 267 hold the two 总计 amounts of 公开01表 (534.74).
+    assert lines[261] == "\t总计" and lines[263] == "\t534.74" and lines[266] == "\t534.74"
+    out = list(lines)
+    out[263] = out[266] = f"\t{total}"
+    return "\n".join(out).replace("2023", "2022").replace("2024", "2023")
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory, seed_path) -> Path:
+    root = tmp_path_factory.mktemp("audit")
+    reports = root / "reports"
+    reports.mkdir()
+    lines = _lines(seed_path)
+    text = "\n".join(lines)
+    (reports / "a-2024.txt").write_text(text, "utf-8")
+    (reports / "a-2023.txt").write_text(_prior_year(lines, "552.84"), "utf-8")
+    (reports / "b-2024.txt").write_text(text.replace(SEED_UNIT, "测试单位乙"), "utf-8")
+    (reports / "b-2023.txt").write_text(_prior_year(lines, "560.00").replace(SEED_UNIT, "测试单位乙"),
+                                        "utf-8")
+    changed = list(lines)
+    assert changed[633] == "\t343.75"  # 公开03表, row 2012901 行政运行, column 基本支出
+    changed[633] = "\t343.85"
+    (reports / "c-2024.txt").write_text("\n".join(changed).replace(SEED_UNIT, "测试单位丙"), "utf-8")
+    db = root / "w.duckdb"
+    juesuan = Path(sys.executable).with_name("juesuan")
+    proc = subprocess.run([str(juesuan), "run", "--reports", str(reports), "--warehouse", str(db)],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert "findings: error" in proc.stdout
+    return db
+
+
+@pytest.fixture(scope="module")
+def con(warehouse):
+    with duckdb.connect(str(warehouse), read_only=True) as c:
+        yield c
+
+
+def findings(con, unit, year=2024, severities=("error", "warning")):
+    sql = ("select rule_id, rule_family, severity, table_code, row_code, column_label, lhs_wan_yuan,"
+           " rhs_wan_yuan, source_location, likely_wrong_cell, message, instance_key "
+           "from marts.audit_findings where unit_name = ? and fiscal_year = ? "
+           f"and severity in ({', '.join('?' for _ in severities)}) order by rule_id, instance_key")
+    cols = ["rule_id", "family", "severity", "table", "row", "column", "lhs", "rhs", "location",
+            "suspect", "message", "instance"]
+    return [dict(zip(cols, r, strict=True)) for r in con.execute(sql, [unit, year, *severities]).fetchall()]
+
+
+def test_rounding_between_tables_is_not_an_error(con):
+    # 01 prints 一般公共服务支出 387.52 where 03 prints 387.53, 卫生健康 40.62 vs 40.63; 06's
+    # 302 items sum to 34.80 against 34.79: all within the rounding of 0.01 万元 figures.
+    found = findings(con, SEED_UNIT)
+    assert not [f for f in found if f["family"] in ("within_table", "across_tables")]
+    info = con.execute("select count(*), sum(evaluation_count) from marts.audit_findings "
+                       "where unit_name = ? and fiscal_year = 2024 and severity = 'info'", [SEED_UNIT]).fetchall()[0]
+    assert info[0] <= 8 and info[1] >= 10  # rolled up: one line per table, never one per 0.01
+    x = con.execute("select status, lhs_value, rhs_value, allowed_high from "
+                    "intermediate.int_audit__evaluations e join raw.reports r using (report_id) "
+                    "where r.unit_name = ? and r.fiscal_year = 2024 and rule_id = 'X01_03.class' "
+                    "and instance_key like '201/%'",
+                    [SEED_UNIT]).fetchall()
+    assert x == [("rounding", D("387.52"), D("387.53"), D("0.01"))]
+
+
+def test_the_seeds_real_inconsistencies_are_found(con):
+    found = {(f["rule_id"], f["severity"]): f for f in findings(con, SEED_UNIT)}
+    # 整体绩效自评表 (line 2090): 基本支出总额 512.24 and 项目支出总额 22.5 against 公开03表
+    # 基本支出 506.87 and 项目支出 27.87.
+    basic = found[("P.department_basic", "error")]
+    assert (basic["lhs"], basic["rhs"]) == (D("512.24"), D("506.87"))
+    project = found[("P.department_project", "error")]
+    assert (project["lhs"], project["rhs"]) == (D("22.5"), D("27.87"))
+    # Line 1960: 整体支出绩效自评 资金506.87万元, but the 整体绩效自评表 budget is 534.74.
+    text = found[("P.department_text_amount", "error")]
+    assert (text["lhs"], text["rhs"]) == (D("506.87"), D("534.74"))
+    # 职工服务经费 (line 2259): 执行率 40% printed, 13.50 / 33.00 = 40.9%.
+    rate = found[("P.exec_rate", "warning")]
+    assert rate["lhs"] == D("40") and D("40.90") < rate["rhs"] < D("40.91")
+    # Line 1960: 调整率低于 5%, yet (534.74 - 507.16) / 507.16 = 5.44%.
+    claim = found[("P.adjustment_claim", "warning")]
+    assert D("5.43") < claim["lhs"] < D("5.45") and claim["rhs"] == D("5")
+    # 宣讲活动10场: target 10场, achieved 2场, reason 无 (line 2150, 2174) ...
+    missed = found[("P.target_missed_without_reason", "warning")]
+    assert (missed["lhs"], missed["rhs"]) == (D("2"), D("10"))
+    # ... while the 职工服务经费 table reports 开展宣讲活动 10场 achieved (line 2298).
+    assert ("P.same_indicator_values", "warning") in found
+    # Items whose 决算 differs from 年初预算 without a reason (lines 1888, 1903, 1907).
+    reasons = [f for f in findings(con, SEED_UNIT) if f["rule_id"] == "N.item_reason"]
+    assert sorted(f["instance"].split("/")[-1] for f in reasons) == \
+        ["其他行政事业单位医疗支出", "行政单位医疗", "行政运行"]
+    assert {k[0] for k in found} == {
+        "P.department_basic", "P.department_project", "P.department_text_amount", "P.exec_rate",
+        "P.adjustment_claim", "P.target_missed_without_reason", "P.same_indicator_values",
+        "N.item_reason"}
+    assert all("caidian" not in f["location"] or f["location"].startswith("a-2024.txt:L")
+               for f in found.values())
+
+
+def test_a_changed_cell_is_located_and_named(con):
+    found = findings(con, "测试单位丙", severities=("error",))
+    assert found, "the planted misprint was not found"
+    at_cell = [f for f in found if (f["table"], f["row"], f["column"]) == ("03", "2012901", "基本支出")]
+    assert at_cell and at_cell[0]["rule_id"] == "X03_05.basic"
+    assert at_cell[0]["lhs"] == D("343.85") and at_cell[0]["rhs"] == D("343.75")
+    table_errors = [f for f in found if f["family"] in ("within_table", "across_tables")]
+    assert {f["rule_id"] for f in table_errors} == {"T03.row_split", "T03.kuan_by_item",
+                                                    "X03_05.basic"}
+    for f in table_errors:
+        assert f["suspect"] == "公开03表 2012901 行政运行 / 基本支出 = 343.85", f
+        assert "c-2024.txt:L634" in f["message"]
+
+
+def test_cross_year_rules(con):
+    ok = con.execute("select status from intermediate.int_audit__evaluations e join raw.reports r "
+                     "using (report_id) where r.unit_name = ? and r.fiscal_year = 2024 "
+                     "and rule_id like 'Y.%' order by rule_id", [SEED_UNIT]).fetchall()
+    assert ok == [("pass",), ("pass",)]  # Y.carryover, Y.prior_total: 552.84 = 534.74 + 18.10
+    bad = findings(con, "测试单位乙", severities=("error",))
+    prior = [f for f in bad if f["rule_id"] == "Y.prior_total"]
+    assert len(prior) == 1 and (prior[0]["lhs"], prior[0]["rhs"]) == (D("552.84"), D("560.00"))
+
+
+def test_every_rule_is_evaluated_on_this_corpus(con):
+    evaluated = {r[0] for r in con.execute(
+        "select distinct rule_id from intermediate.int_audit__evaluations").fetchall()}
+    rules = {r[0] for r in con.execute("select rule_id from reference.audit_rules").fetchall()}
+    # Tables 07, 08, 09 are declared empty in the seed (nothing to add up) and no department
+    # hierarchy is configured: those rules have no instance here.
+    not_applicable = {r for r in rules if r.startswith(("T07.", "T08.", "T09.", "U."))}
+    assert rules - not_applicable - evaluated == set()
+
+
+def test_findings_cli_and_html_report(warehouse):
+    juesuan = Path(sys.executable).with_name("juesuan")
+    proc = subprocess.run([str(juesuan), "findings", "--warehouse", str(warehouse), "--unit", "丙",
+                           "--severity", "error"], capture_output=True, text=True, check=True)
+    assert "[error] 测试单位丙 2024 X03_05.basic @ c-2024.txt:L634" in proc.stdout
+    pages = sorted((warehouse.parent / "audit").glob("*.html"))
+    assert len(pages) == 5
+    page = next(p for p in pages if p.name.startswith(SEED_UNIT + "-2024")).read_text("utf-8")
+    assert "绩效 Performance" in page and "a-2024.txt:L2085" in page
+
+
+def test_summary_counts_findings(con):
+    summary = con.execute("select error_count, warning_count from marts.fct_unit_year_summary "
+                          "where unit_name = ? and fiscal_year = 2024", [SEED_UNIT]).fetchall()
+    errors = len(findings(con, SEED_UNIT, severities=("error",)))
+    warnings = len(findings(con, SEED_UNIT, severities=("warning",)))
+    assert summary == [(errors, warnings)] and errors == 3
