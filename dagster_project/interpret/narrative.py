@@ -110,6 +110,8 @@ def _totals(e: _Emitter, text: str) -> None:
 
 def _shares(e: _Emitter, text: str) -> None:
     """'其中：财政拨款收入534.74万元，占本年收入100.0%' and 基本/项目 splits."""
+    if "占本年" not in text:
+        return
     for m in re.finditer(r"([\u4e00-\u9fa5（）()]{2,20}?)\s*" + AMT + r"[，,]\s*占(本年收入|本年支出)(?:合计)?的?\s*" + PCT, text):
         subject = re.sub(r"^(?:\d{4}年度|年度|其中[：:]?)", "", m.group(1)).strip("：:")
         if subject == "一般公共预算财政拨款支出":
@@ -155,6 +157,8 @@ _ITEM = re.compile(
 
 def _items(e: _Emitter, text: str) -> None:
     """'（1）一般公共服务支出（类）群众团体事务（款）行政运行（项）。年初预算为…'."""
+    if "项）" not in text and "项)" not in text:
+        return  # the regex is costly on long paragraphs; most have no 项 sentence
     for m in _ITEM.finditer(text):
         path = re.sub(r"^[（(]?\d+[)）]\s*|^\d+[.、]\s*", "", m.group("path").strip())
         names = [n.strip() for n in re.split(r"[（(][类款项][）)]", path) if n.strip()]
