@@ -19,7 +19,12 @@ TITLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 CODE_MARKER = re.compile(r"^(?:公开)?(?:表)?\s*(\d{1,2})\s*(?:表)?$|^公开(\d{2})表$|^表(\d{1,2})$")
 UNIT_LINE = re.compile(r"^(?:金额)?单位[:：]\s*(.*)$")
-EMPTY_DECLARATION = re.compile(r"(本(部门|单位)|我(部门|单位)).{0,20}(无|没有).{0,40}(支出|收入|经费|决算)")
+# "本部门2024年度无…支出", and the forms that name the unit instead ("注：某某局无…支出，故本表
+# 无数据", "说明：某某局没有…收入，…故本表无数据").
+EMPTY_DECLARATION = re.compile(
+    r"(本(部门|单位)|我(部门|单位)).{0,20}(无|没有).{0,40}(支出|收入|经费|决算)"
+    r"|(无|没有).{0,40}(支出|收入|经费).{0,30}故本表(无数据|为空)"
+)
 
 # The number of value columns and their canonical keys, per table (see
 # seeds/reference/public_table_columns.csv, the same keys and labels).

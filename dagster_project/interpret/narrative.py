@@ -87,12 +87,12 @@ def _change(e: _Emitter, subject: str, text: str, kind: str = "total") -> None:
 
 _TOTALS = [
     # (regex of the total's wording, canonical subject)
-    (r"财政拨款收、?支总计(?:均)?为\s*" + AMT, "财政拨款收支总计"),
-    (r"(?<!财政拨款)收、?支总计(?:均)?为\s*" + AMT, "收支总计"),
+    (r"财政拨款收入?、?支出?总(?:计|决算)(?:各|均)?为?\s*" + AMT, "财政拨款收支总计"),
+    (r"(?<!财政拨款)收入?、?支出?总计(?:各|均)?为?\s*" + AMT, "收支总计"),
     (r"(?<!财政拨款)收入合计\s*" + AMT, "收入合计"),
     (r"(?<!财政拨款)支出合计\s*" + AMT, "支出合计"),
     (r"财政拨款收入中[，,]?一般公共预算财政拨款收入\s*" + AMT, "一般公共预算财政拨款收入"),
-    (r"^\d{4}年度一般公共预算财政拨款支出\s*" + AMT + r"[，,]占本年支出合计", "一般公共预算财政拨款支出"),
+    (r"^(?:\d{4}年度)?一般公共预算财政拨款支出\s*" + AMT + r"[，,]占本年支出合计", "一般公共预算财政拨款支出"),
 ]
 
 
@@ -110,14 +110,20 @@ def _totals(e: _Emitter, text: str) -> None:
 
 def _shares(e: _Emitter, text: str) -> None:
     """'其中：财政拨款收入534.74万元，占本年收入100.0%' and 基本/项目 splits."""
-    if "占本年" not in text:
+    if "占" not in text:
         return
-    for m in re.finditer(r"([\u4e00-\u9fa5（）()]{2,20}?)\s*" + AMT + r"[，,]\s*占(本年收入|本年支出)(?:合计)?的?\s*" + PCT, text):
+    # '占本年收入100.0%', or only '占99.79%' after '本年收入合计…，其中：'.
+    context = ("本年收入" if "收入合计" in text else "本年支出" if "支出合计" in text else None)
+    for m in re.finditer(r"([\u4e00-\u9fa5（）()]{2,20}?)\s*" + AMT
+                         + r"[，,]\s*占(本年收入|本年支出)?(?:合计)?的?\s*" + PCT, text):
+        base = m.group(3) or context
+        if base is None:
+            continue
         subject = re.sub(r"^(?:\d{4}年度|年度|其中[：:]?)", "", m.group(1)).strip("：:")
-        if subject == "一般公共预算财政拨款支出":
-            continue  # a total with its share: the totals rule records it
-        e.amount("share", subject, "amount", m.group(2), reason=m.group(3))
-        e.percent("share", subject, "share_pct", m.group(4), reason=m.group(3))
+        if subject == "一般公共预算财政拨款支出" or "（类）" in subject or "(类)" in subject:
+            continue  # a total with its share, or a 类 share: other rules record them
+        e.amount("share", subject, "amount", m.group(2), reason=base)
+        e.percent("share", subject, "share_pct", m.group(4), reason=base)
 
 
 def _class_share(e: _Emitter, text: str) -> None:
@@ -126,6 +132,15 @@ def _class_share(e: _Emitter, text: str) -> None:
     if m:
         e.amount("class_share", m.group(1), "amount", m.group(2), reason="一般公共预算财政拨款支出")
         e.percent("class_share", m.group(1), "share_pct", m.group(3), reason="一般公共预算财政拨款支出")
+        return
+    # '主要用于以下方面：一般公共服务支出（类）2106.66万元，占71.73%；…' in one paragraph.
+    if "主要用于以下方面" not in text:
+        return
+    for m in re.finditer(r"([\u4e00-\u9fa5]{2,20}?)[（(]类[)）](?:支出)?\s*" + AMT
+                         + r"[，,]\s*占\s*" + PCT, text):
+        name = m.group(1).removesuffix("支出") + "支出"
+        e.amount("class_share", name, "amount", m.group(2), reason="一般公共预算财政拨款支出")
+        e.percent("class_share", name, "share_pct", m.group(3), reason="一般公共预算财政拨款支出")
 
 
 def _budget_completion(e: _Emitter, text: str) -> None:
@@ -151,7 +166,7 @@ def _budget_completion(e: _Emitter, text: str) -> None:
 
 _ITEM = re.compile(
     r"(?P<path>(?:[^（(。]+[（(]类[）)])(?:[^（(。]+[（(]款[）)])(?:[^（(。]+[（(]项[）)]))[。．.]?\s*"
-    r"年初预算为\s*" + AMT + SEP + r"支出决算为\s*" + AMT
+    r"(?:主要用于[^。]{0,200}。\s*)?年初预算为\s*" + AMT + SEP + r"支出决算为\s*" + AMT
     + r"(?:" + SEP + r"完成年初预算的\s*" + PCT + r")?(?P<rest>[^。]*)")
 
 
@@ -174,21 +189,30 @@ def _items(e: _Emitter, text: str) -> None:
 
 
 def _personnel(e: _Emitter, text: str) -> None:
-    m = re.search(r"基本支出\s*" + AMT + r"[，,]?\s*其中", text)
+    m = re.search(r"基本支出\s*" + AMT + r"[，,。]?\s*其中", text)
     if m and "一般公共预算财政拨款基本支出" in text:
         e.amount("basic_split", "一般公共预算财政拨款基本支出", "amount", m.group(1))
     for subject in ("人员经费", "公用经费"):
-        m = re.match(r"^" + subject + r"\s*" + AMT, text)
+        m = re.search(r"(?:^|其中[:：]|[，,；;]\s*)" + subject + r"\s*" + AMT, text)
         if m:
             e.amount("basic_split", subject, "amount", m.group(1))
 
 
 _THREE_PUBLIC = [
-    (r"“?三公”?经费财政拨款支出全年预算为\s*" + AMT + SEP + r"支出决算为\s*" + AMT, "三公经费合计"),
+    (r"“?三公”?经费财政拨款支出(?:全年|年初)?预算为\s*" + AMT + SEP + r"支出决算为\s*" + AMT,
+     "三公经费合计"),
     (r"因公出国[（(]境[)）]费全年预算为\s*" + AMT + SEP + r"支出决算为\s*" + AMT, "因公出国（境）费"),
     (r"公务用车购置及运行(?:维护)?费全年预算为\s*" + AMT + SEP + r"支出决算为\s*" + AMT,
      "公务用车购置及运行维护费"),
     (r"公务接待费全年预算为\s*" + AMT + SEP + r"支出决算为\s*" + AMT, "公务接待费"),
+]
+
+
+# Only the 决算 of an item: '因公出国（境）费支出决算4.69万元' / '…费决算为0.00万元'.
+_THREE_PUBLIC_FINAL = [
+    (r"因公出国[（(]境[)）]费(?:支出)?决算(?:数)?为?\s*" + AMT, "因公出国（境）费"),
+    (r"公务用车购置及运行(?:维护)?费(?:支出)?决算(?:数)?为?\s*" + AMT, "公务用车购置及运行维护费"),
+    (r"公务接待费(?:支出)?决算(?:数)?为?\s*" + AMT, "公务接待费"),
 ]
 
 
@@ -198,6 +222,10 @@ def _three_public(e: _Emitter, text: str) -> None:
         if m:
             e.amount("three_public", subject, "budget", m.group(1))
             e.amount("three_public", subject, "final", m.group(2))
+    for pattern, subject in _THREE_PUBLIC_FINAL:
+        m = re.search(pattern, text)
+        if m:
+            e.amount("three_public", subject, "final", m.group(1))
     m = re.search(r"公务用车购置费支出\s*" + AMT, text)
     if m:
         e.amount("three_public", "公务用车购置费", "final", m.group(1))

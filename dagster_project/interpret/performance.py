@@ -14,6 +14,7 @@ from dagster_project.document import Cell, Location, Paragraph
 from dagster_project.interpret.facts import EvaluationFact, IndicatorFact, Problem
 
 _TITLE = re.compile(r"自评表")
+_ENDS_TABLE = re.compile(r"^\s*(第[一二三四五六七八九十]+部分|附件|名词解释)")
 _LEVEL1_OF_LEVEL2 = [
     ("满意度", "满意度指标"),
     ("效益", "效益指标"),
@@ -60,7 +61,8 @@ class _Reader:
         elif any("预算数" in t for t in texts) and any("执行数" in t for t in texts):
             self.budget_header = texts
         elif self.budget_header is not None and self.indicator_header is None and \
-                any(parse_percent(t) for t in texts[-1:]):
+                any(parse_percent(t) for t in texts[-3:]) and \
+                sum(1 for t in texts if parse_amount_safe(t) is not None) >= 2:
             self._budget_row(texts)
         elif first.startswith("年度目标") and len(nonblank) == 1:
             self.goal = first.split("：", 1)[-1].split(":", 1)[-1].strip() or first
@@ -96,7 +98,10 @@ class _Reader:
         offset = len(texts) - len(header)
 
         def cell(key: str) -> str:
-            i = next((i for i, h in enumerate(header) if key in h), None)
+            # Central-department tables print 年初预算数 and 全年预算数: A is the 全年 figure.
+            i = next((i for i, h in enumerate(header) if "全年" + key in h), None)
+            if i is None:
+                i = next((i for i, h in enumerate(header) if key in h), None)
             return texts[i + offset] if i is not None and 0 <= i + offset < len(texts) else ""
 
         ev = self.evaluation
@@ -109,7 +114,6 @@ class _Reader:
     def _indicator(self, row: list[Cell], texts: list[str]) -> None:
         header = self.indicator_header or []
         has_reason = any("原因" in h for h in header)
-        width = 6 if has_reason else 5  # level1, level2, level3, target, actual[, reason]
         nonblank = [t for t in texts if t]
         if all(t.endswith("指标") or t in ("社会效益", "经济效益") for t in nonblank) and len(nonblank) <= 2:
             # A row holding only the level names of the rows below it.
@@ -118,10 +122,11 @@ class _Reader:
             else:
                 self.level2 = nonblank[0]
             return
-        cells = texts[-width:] if len(texts) >= width else [""] * (width - len(texts)) + texts
+        cells = _indicator_cells(header, texts)
         loc = row[-1].location
-        reason = cells[5] if has_reason else None
-        level1, level2, level3, target, actual = cells[:5]
+        reason = cells["reason"] if has_reason else None
+        level1, level2, level3, target, actual = (
+            cells[k] for k in ("level1", "level2", "level3", "target", "actual"))
         if not level3 and not target and not actual:
             return
         if level2:
@@ -135,6 +140,34 @@ class _Reader:
             level1=self.level1, level2=self.level2, level3=level3, target_text=target or None,
             actual_text=actual or None, location=loc, goal=self.goal,
             deviation_reason=reason or None))
+
+
+_ROLES = [
+    ("level1", ("一级指标",)),
+    ("level2", ("二级指标",)),
+    ("level3", ("三级指标",)),
+    ("target", ("年初目标值", "年度指标值", "目标值", "指标值")),
+    ("actual", ("实际完成值", "完成值")),
+    ("reason", ("原因",)),
+]
+
+
+def _indicator_cells(header: list[str], texts: list[str]) -> dict[str, str]:
+    """Each role's cell. A row as wide as the header (a PDF grid, merged cells left blank) is
+    read by position; a narrower one (merged cells collapsed, or a grid that changed on the
+    next page) is aligned on the right with the header's printed columns."""
+    if len(texts) == len(header):
+        columns = list(range(len(header)))
+        row = texts
+    else:
+        columns = [i for i, h in enumerate(header) if h]
+        row = [""] * max(0, len(columns) - len(texts)) + texts[-len(columns):]
+    found: dict[str, str] = {}
+    for role, words in _ROLES:
+        at = next((k for k, i in enumerate(columns) if any(w in header[i] for w in words)
+                   and k not in found.values()), None)
+        found[role] = at
+    return {role: (row[k] if k is not None and k < len(row) else "") for role, k in found.items()}
 
 
 def parse_amount_safe(text: str):
@@ -156,6 +189,8 @@ def extract_evaluations(items: list[Paragraph | list[Cell]]) -> tuple[list[Evalu
                 title = re.sub(r"^\d{4}年度?", "", title).removesuffix("项目自评表").removesuffix("绩效自评表").removesuffix("自评表")
                 current = _Reader(kind, title, item.location)
                 readers.append(current)
+            elif _ENDS_TABLE.match(text) or (len(text) > 60 and text.endswith("。")):
+                current = None  # a new part, an annex or prose: the 自评表 is over
             continue
         if current is not None:
             current.row(item)

@@ -13,7 +13,7 @@ from dagster_project.interpret.tables import parse_region
 
 STANDARD_CODES = [f"{i:02d}" for i in range(1, 10)]
 _YEAR = re.compile(r"(20\d{2})\s*年度?")
-_UNIT_NAME = re.compile(r"^(?:金额)?单位[:：]\s*(.+)$")
+_UNIT_NAME = re.compile(r"^(?:金额|编制|填报)?(?:单位|部门)[:：]\s*(.+)$")
 _SUBORDINATE = re.compile(r"和\s*(\d+)\s*个下属(?:单位|预算单位)")
 _OVERVIEW = re.compile(r"第一部分\s*(.+?)(?:部门|单位)?概况")
 
@@ -84,7 +84,8 @@ def interpret(doc: Document) -> ReportFacts:
         return facts
     for code in STANDARD_CODES:
         region = regions.get(code)
-        if region is None:
+        if region is None or not (region.rows or region.declarations):
+            # Never printed, or only named (a contents page, a mention in the text).
             facts.tables[code] = TableFact(code, None, "missing", None, None, None)
             continue
         table, problems = parse_region(region)

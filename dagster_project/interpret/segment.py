@@ -29,6 +29,11 @@ class Region:
     rows: list[list[Cell]] = field(default_factory=list)
     units: list[tuple[str, Location]] = field(default_factory=list)
     declarations: list[tuple[str, Location]] = field(default_factory=list)
+    # Row indexes where a continuation on a later page begins (it may repeat the header).
+    continuations: list[int] = field(default_factory=list)
+    # The code came from a bare 表N marker: older layouts number their tables their own way,
+    # so a title read after it decides.
+    code_from_number: bool = False
 
 
 @dataclass
@@ -87,14 +92,20 @@ def segment(doc: Document) -> Segments:
             title_code = table_code_of_title(text)
             marker_code = table_code_of_marker(text)
             if title_code:
+                if current is not None and not current.rows and current.code_from_number:
+                    current.code, current.title = title_code, text.strip()
+                    current.code_from_number = False
+                    continue
                 current = Region(title_code, text.strip(), loc)
                 regions.append(current)
                 continue
             if marker_code:
-                if current is not None and not current.rows:
-                    current.code = marker_code  # the printed code wins over the title guess
-                elif current is None or current.code != marker_code:
-                    current = Region(marker_code, None, loc)
+                official = "公开" in text
+                if current is not None and not current.rows and current.title:
+                    if official:
+                        current.code = marker_code  # 公开NN表 wins over the title guess
+                elif current is None or current.code != marker_code or current.rows:
+                    current = Region(marker_code, None, loc, code_from_number=not official)
                     regions.append(current)
                 continue
         if current is None:
@@ -128,6 +139,8 @@ def merge_regions(regions: list[Region]) -> dict[str, Region]:
         if not base.rows and not base.declarations:
             merged[region.code] = region  # the first was only a mention (e.g. a contents page)
         elif region.rows or region.declarations:
+            if region.rows:
+                base.continuations.append(len(base.rows))
             base.rows.extend(region.rows)
             base.units.extend(region.units)
             base.declarations.extend(region.declarations)

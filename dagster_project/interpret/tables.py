@@ -23,6 +23,8 @@ from dagster_project.interpret.layout import (
 from dagster_project.interpret.segment import Region
 
 _INT = re.compile(r"^\d{1,2}$")
+# Header words a PDF table can merge into the first data row ('类 | 款 | 项 | 合计 | 2,946.25').
+_HEADER_WORDS = {"类", "款", "项", "栏次"}
 _LEADING_CODE = re.compile(r"^(\d{3}(?:\d{2}){0,2})\s*(\S.*)$")
 
 
@@ -131,7 +133,8 @@ def _split_header(rows: list[list[Cell]], code: str) -> tuple[list[list[str]], l
     for i, row in enumerate(body):
         texts = _texts(row)
         first = next((t for t in texts if t), "")
-        if looks_like_code(first) or _LEADING_CODE.match(first) or first in ("合计", "总计"):
+        total_row = first in ("合计", "总计") and code != "09"  # 09 prints 合计 as a header
+        if looks_like_code(first) or _LEADING_CODE.match(first) or total_row:
             return [_texts(r) for r in body[:i]], body[i:]
         if code not in ("06",) and any(is_amount(t) and not _INT.match(t) for t in texts):
             return [_texts(r) for r in body[:i]], body[i:]
@@ -199,6 +202,7 @@ def _remember(previous: dict[int, str], code: str) -> dict[int, str]:
 
 
 def _row_code_and_label(prefix: list[str], previous: dict[int, str]) -> tuple[str | None, str | None]:
+    prefix = ["" if p in _HEADER_WORDS else p for p in prefix]
     parts = [p for p in prefix if p]
     digit_parts = [p for p in prefix if p.isdigit()]
     labels = [p for p in parts if not p.isdigit()]
@@ -222,7 +226,7 @@ def parse_summary_table(region: Region, unit: str) -> _Builder:
     header, data = _split_header(region.rows, region.code)
     with_line_no = any("行次" in t for r in header for t in r)
     left = 3 if with_line_no else 2
-    exp_columns = SUMMARY_EXPENDITURE_COLUMNS[region.code]
+    exp_columns = _summary_expenditure_columns(header, region.code)
     inc_columns = SUMMARY_INCOME_COLUMNS[region.code]
     right = (2 if with_line_no else 1) + len(exp_columns)
     builder = _Builder(region.code, unit)
@@ -270,29 +274,67 @@ def parse_summary_table(region: Region, unit: str) -> _Builder:
     return builder
 
 
+_FUND_COLUMN_KEYS = [("一般公共预算", "general_budget"), ("政府性基金", "gov_fund"),
+                     ("国有资本", "soe_capital")]
+
+
+def _summary_expenditure_columns(header: list[list[str]], code: str) -> list[tuple[str, str]]:
+    """The 支出 value columns of 公开04表 as printed: reports without a 国有资本经营 fund leave its
+    column out."""
+    standard = SUMMARY_EXPENDITURE_COLUMNS[code]
+    if code != "04":
+        return standard
+    labels = dict((key, label) for key, label in standard)
+    for row in header:
+        keys: list[str] = []
+        for text in reversed([t for t in row if t]):
+            key = ("total" if text in ("合计", "小计") else
+                   next((k for w, k in _FUND_COLUMN_KEYS if w in text), None))
+            if key is None or key in keys:
+                break
+            keys.insert(0, key)
+        if len(keys) >= 2 and keys[0] == "total":
+            return [(k, labels[k]) for k in keys]
+    return standard
+
+
 def parse_economic_table(region: Region, unit: str) -> _Builder:
-    """公开06表: (code, name, amount) triples side by side, then the 人员/公用经费 totals."""
-    _header, data = _split_header(region.rows, region.code)
+    """公开06表: (code, name, amount) groups side by side, then the 人员/公用经费 totals.
+
+    A group is three cells, or four where the code is split over 类 and 款 columns
+    ('301 | 01 | 基本工资 | 262.33').
+    """
+    header, data = _split_header(region.rows, region.code)
+    split = any("类" in r and "款" in r for r in header)
+    width = 4 if split else 3
     builder = _Builder(region.code, unit)
     row_index = 0
     for row in data:
         texts = _texts(row)
         if not any(texts):
             continue
-        i, group, emitted = 0, 0, False
+        if any(t.endswith("合计") for t in texts) and not any(looks_like_code(t) for t in texts):
+            _economic_totals(builder, row_index, row, texts)
+            row_index += 1
+            continue
+        i, emitted = 0, False
         while i < len(row):
             t = texts[i]
-            if looks_like_code(t) and i + 2 < len(row):
-                builder.add(row_index, row[i + 2], 0, "决算数", "amount", column_group=group,
-                            row_code=t, row_label=texts[i + 1] or None)
-                i, group, emitted = i + 3, group + 1, True
-            elif t.endswith("合计") and i + 1 < len(row):
-                key = "personnel_total" if "人员" in t else "public_total" if "公用" in t else "total"
-                builder.add(row_index, row[i + 1], 0, "决算数", "amount", column_group=group,
-                            row_label=t, row_key=key)
-                i, group, emitted = i + 2, group + 1, True
-            elif not t and all(not x for x in texts[i : i + 3]):
-                i, group = i + 3, group + 1
+            if looks_like_code(t) and i + width - 1 < len(row):
+                code, name_at = t, i + 1
+                if split:
+                    kuan = texts[i + 1]
+                    if kuan and not (kuan.isdigit() and len(kuan) == 2 and len(t) == 3):
+                        raise TableError("column_mismatch",
+                                         f"公开06表: {kuan!r} after {t!r} is not a 款 code: "
+                                         f"{' | '.join(texts)}", row[i + 1].location)
+                    code, name_at = t + kuan, i + 2
+                builder.add(row_index, row[name_at + 1], 0, "决算数", "amount",
+                            column_group=i // width, row_code=code,
+                            row_label=texts[name_at] or None)
+                i, emitted = i + width, True
+            elif not any(texts[i : i + width]):
+                i += width
             else:
                 raise TableError(
                     "column_mismatch",
@@ -305,23 +347,53 @@ def parse_economic_table(region: Region, unit: str) -> _Builder:
     return builder
 
 
+def _economic_totals(builder: _Builder, row_index: int, row: list[Cell], texts: list[str]) -> None:
+    """'人员经费合计 | … | 2,152.26 | 公用经费合计 | … | 184.65': each label's amount is the last
+    printed cell before the next label (merged cells leave blanks between them)."""
+    labels = [i for i, t in enumerate(texts) if t.endswith("合计")]
+    for group, start in enumerate(labels):
+        end = labels[group + 1] if group + 1 < len(labels) else len(texts)
+        span = [j for j in range(start + 1, end) if texts[j]]
+        if not span and start + 1 >= end:
+            continue
+        at = span[-1] if span else start + 1
+        label = texts[start]
+        key = "personnel_total" if "人员" in label else "public_total" if "公用" in label \
+            else "total"
+        builder.add(row_index, row[at], 0, "决算数", "amount", column_group=group,
+                    row_label=label, row_key=key)
+
+
 def parse_three_public_table(region: Region, unit: str) -> _Builder:
     header, data = _split_header(region.rows, region.code)
     n = _value_count(header, region.code)
     canonical = COLUMNS["09"]
     columns = ([(label, key) for key, label in canonical] if n == len(canonical)
                else [(label, None) for label in _header_labels(header, n)])
+    order = _three_public_order(header, n)
     builder = _Builder(region.code, unit)
     rows = [r for r in data if len(r) >= n]
     for row_index, row in enumerate(rows[:1]):
         for i, cell in enumerate(row[-n:]):
-            builder.add(row_index, cell, i, columns[i][0], columns[i][1], row_key="total")
+            label, key = columns[order[i]]
+            builder.add(row_index, cell, order[i], label, key, row_key="total")
     for row in data[1:]:
         if any(_texts(row)):
             raise TableError("column_mismatch",
                              f"公开09表: unexpected extra row: {' | '.join(_texts(row))}",
                              row[0].location)
     return builder
+
+
+def _three_public_order(header: list[list[str]], n: int) -> list[int]:
+    """Canonical column of each printed column. Most reports print all 预算数 columns, then all
+    决算数; some pair them per item (预算数 | 决算数 under each of the six items)."""
+    for row in header:
+        kinds = [t for t in row if t]
+        if n == 12 and len(kinds) == 12 and all(
+                k == ("预算数" if i % 2 == 0 else "决算数") for i, k in enumerate(kinds)):
+            return [(i % 2) * 6 + i // 2 for i in range(12)]
+    return list(range(n))
 
 
 PARSERS = {
@@ -332,7 +404,27 @@ PARSERS = {
 }
 
 
+def drop_repeated_headers(region: Region) -> Region:
+    """A table continued on a new page under its title again repeats the header, and some
+    layouts repeat the 合计 row as well: keep the first page's, drop the repeats."""
+    if not region.continuations:
+        return region
+    bounds = [0, *region.continuations, len(region.rows)]
+    rows = list(region.rows[: bounds[1]])
+    seen = {tuple(_texts(r)) for r in rows}
+    for start, end in zip(bounds[1:-1], bounds[2:], strict=True):
+        header, data = _split_header(region.rows[start:end], region.code)
+        part = data if header else region.rows[start:end]
+        while part and tuple(_texts(part[0])) in seen and \
+                any(t in ("合计", "总计") for t in _texts(part[0])):
+            part = part[1:]
+        rows.extend(part)
+    return Region(region.code, region.title, region.location, rows, region.units,
+                  region.declarations)
+
+
 def parse_region(region: Region) -> tuple[TableFact, list[Problem]]:
+    region = drop_repeated_headers(region)
     unit = _amount_unit(region)
     problems: list[Problem] = []
     parser = PARSERS.get(region.code, parse_function_table)

@@ -1,0 +1,265 @@
+"""Reader for text-layer PDFs: the same neutral document the text reader produces.
+
+Ruled tables come from pdfplumber's table finder (cell grid from the drawn lines); every other
+character is clustered into lines and the lines into paragraphs. Three things real reports do
+shape the code:
+
+- digits are often set in another font on a baseline a few points lower than the Chinese
+  around them, so characters join a line by vertical overlap, not by equal `top`;
+- prose is justified and wrapped, across pages too: a line that reaches the right margin
+  continues on the next line unless that one is indented or numbered;
+- page numbers and running headers sit between the two halves of a wrapped paragraph or of a
+  table continued on the next page, and are dropped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from dagster_project.document import Cell, Document, Location, Paragraph, Table
+from dagster_project.readers.errors import IngestError, NotAReport, ScannedPdf
+
+_CJK = r"\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
+_CJK_SPACE = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
+_PAGE_NUMBER = re.compile(r"^[-—–\s]*(第\s*)?\d{1,3}(\s*页)?(\s*/\s*(共\s*)?\d{1,3}\s*页?)?[-—–\s]*$")
+# A line that opens a new paragraph even when the line before it is full.
+_OPENS_PARAGRAPH = re.compile(
+    r"^\s*(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]"
+    r"|\d+[.、．](?!\d)|附件|注[:：]|表\s*\d)"
+)
+
+
+class PdfUnreadable(IngestError):
+    kind = "unreadable"
+
+
+@dataclass
+class _Line:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    fragment: bool = False  # one of several pieces set apart on one line
+
+
+def clean_cell_text(text: str | None) -> str:
+    """Cell text as one line: wrapped pieces joined, spaces between Chinese characters gone."""
+    if not text:
+        return ""
+    joined = "".join(part.strip() for part in text.split("\n"))
+    return _CJK_SPACE.sub("", joined).strip()
+
+
+def cluster_lines(chars: list[dict]) -> list[_Line]:
+    """Group characters into lines by vertical overlap, then order each line left to right."""
+    rows: list[list[dict]] = []
+    bounds: list[tuple[float, float]] = []
+    for ch in sorted(chars, key=lambda c: (c["top"], c["x0"])):
+        height = max(ch["bottom"] - ch["top"], 0.1)
+        placed = False
+        for i in range(len(rows) - 1, max(len(rows) - 3, -1), -1):
+            top, bottom = bounds[i]
+            overlap = min(bottom, ch["bottom"]) - max(top, ch["top"])
+            if overlap >= 0.5 * min(height, bottom - top):
+                rows[i].append(ch)
+                # The line keeps the band of its first (dominant) characters so a lowered
+                # digit does not drag the next line in.
+                placed = True
+                break
+        if not placed:
+            rows.append([ch])
+            bounds.append((ch["top"], ch["bottom"]))
+    lines: list[_Line] = []
+    for row in rows:
+        pieces = _make_line(row)
+        if len(pieces) > 1:
+            for piece in pieces:
+                piece.fragment = True
+        lines.extend(pieces)
+    return lines
+
+
+def _make_line(chars: list[dict]) -> list[_Line]:
+    """One line of characters; pieces set wide apart (a header's 部门 … 单位) come apart."""
+    chars = sorted(chars, key=lambda c: c["x0"])
+    pieces: list[list[dict]] = [[]]
+    for ch in chars:
+        if pieces[-1]:
+            gap = ch["x0"] - pieces[-1][-1]["x1"]
+            if gap > 2.5 * max(ch["size"], 1.0):
+                pieces.append([])
+        pieces[-1].append(ch)
+    return [_piece(p) for p in pieces if any(c["text"].strip() for c in p)]
+
+
+def _piece(chars: list[dict]) -> _Line:
+    parts: list[str] = []
+    prev = None
+    for ch in chars:
+        if prev is not None and ch["x0"] - prev["x1"] > 0.3 * max(ch["size"], 1.0):
+            parts.append(" ")
+        parts.append(ch["text"])
+        prev = ch
+    text = _CJK_SPACE.sub("", "".join(parts)).strip()
+    text = re.sub(r"\s{2,}", " ", text)
+    sizes = sorted(c["size"] for c in chars)
+    return _Line(text, chars[0]["x0"], max(c["x1"] for c in chars),
+                 min(c["top"] for c in chars), max(c["bottom"] for c in chars),
+                 sizes[len(sizes) // 2])
+
+
+def _inside(ch: dict, boxes: list[tuple[float, float, float, float]]) -> bool:
+    cx = (ch["x0"] + ch["x1"]) / 2
+    cy = (ch["top"] + ch["bottom"]) / 2
+    return any(x0 - 1 <= cx <= x1 + 1 and top - 1 <= cy <= bottom + 1
+               for x0, top, x1, bottom in boxes)
+
+
+def _cell_text(chars: list[dict]) -> str:
+    return clean_cell_text("\n".join(ln.text for ln in cluster_lines(chars)))
+
+
+def _tables(page, file: str, page_no: int) -> list[tuple[float, Table]]:
+    if not page.edges:
+        return []  # no ruling at all: nothing for the line-based table finder to find
+    found = []
+    for table in page.find_tables():
+        # Each character goes to the cell its centre falls in: one pass over the characters
+        # instead of one crop per cell.
+        grid = [(row.bbox, [(bbox, []) for bbox in row.cells]) for row in table.rows]
+        x0, top, x1, bottom = table.bbox
+        for ch in page.chars:
+            cx, cy = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
+            if not (x0 <= cx <= x1 and top <= cy <= bottom):
+                continue
+            # A merged cell widens its row's band over the rows below: look on.
+            target = next((bucket for (_a, rtop, _b, rbottom), cells in grid
+                          if rtop <= cy <= rbottom
+                          for bbox, bucket in cells
+                          if bbox is not None and bbox[0] <= cx <= bbox[2]
+                          and bbox[1] <= cy <= bbox[3]), None)
+            if target is not None:
+                target.append(ch)
+        rows: list[list[Cell]] = []
+        for _rbox, cells in grid:
+            rows.append([
+                Cell(_cell_text(bucket) if bbox is not None else "",
+                     Location(file, page=page_no,
+                              bbox=tuple(round(v, 1) for v in bbox) if bbox else None))
+                for bbox, bucket in cells])
+        if not any(c.text for r in rows for c in r):
+            continue  # a ruled but empty box (a frame, a stray rule)
+        loc = Location(file, page=page_no, bbox=(round(x0, 1), round(top, 1),
+                                                 round(x1, 1), round(bottom, 1)))
+        found.append((top, Table(rows, loc)))
+    return found
+
+
+def _page_items(page, file: str, page_no: int) -> list[tuple[float, _Line | Table]]:
+    tables = _tables(page, file, page_no)
+    boxes = [t.location.bbox for _, t in tables]
+    chars = [c for c in page.chars if not boxes or not _inside(c, boxes)]
+    lines = cluster_lines(chars)
+    # Running page numbers at the foot (or head) of the page are not content.
+    lines = [ln for ln in lines if not (_PAGE_NUMBER.match(ln.text)
+                                        and (ln.top > page.height * 0.85
+                                             or ln.bottom < page.height * 0.1))]
+    items: list[tuple[float, _Line | Table]] = [(ln.top, ln) for ln in lines]
+    items.extend(tables)
+    items.sort(key=lambda it: it[0])
+    return items
+
+
+@dataclass
+class _Open:
+    text: str
+    location: Location
+    last: _Line
+    right: float
+    left: float
+
+
+def _continues(prev: _Open, line: _Line, left: float) -> bool:
+    """Does `line` carry on the paragraph whose last line is `prev.last`?"""
+    size = prev.last.size or 10.0
+    # Ragged-right layouts leave up to a few characters' room at the end of a wrapped line;
+    # a sentence that ends well short of the margin ends its paragraph.
+    if prev.last.fragment or line.fragment or prev.last.x0 > prev.left + 2.5 * size:
+        return False  # header pieces, centred titles and right-aligned notes stand alone
+    room = prev.right - prev.last.x1
+    ends_sentence = prev.last.text.endswith(("。", "；", "：", ":", "！", "？"))
+    full = (room <= 4 * size and not (room > 1.5 * size and ends_sentence)) or (
+        # Chinese paragraphs end on a stop: a long line without one wraps onto the next.
+        not ends_sentence and room < 0.5 * (prev.right - prev.left))
+    indented = line.x0 > left + 1.2 * size
+    return full and not indented and not _OPENS_PARAGRAPH.match(line.text)
+
+
+def read_pdf(path: Path) -> Document:
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFException
+    from pdfminer.psexceptions import PSException
+    from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
+
+    broken = (PDFException, PSException, MalformedPDFException, PdfminerException)
+
+    data = path.read_bytes()
+    file = path.name
+    if not data.startswith(b"%PDF"):
+        raise NotAReport(file, "not a PDF (no %PDF header)")
+    blocks: list[Paragraph | Table] = []
+    try:
+        with pdfplumber.open(path) as pdf:
+            pages = len(pdf.pages)
+            if pages == 0:
+                raise NotAReport(file, "the PDF has no pages")
+            text_chars = 0
+            open_par: _Open | None = None
+            for page_no, page in enumerate(pdf.pages, start=1):
+                items = _page_items(page, file, page_no)
+                lines = [it for _, it in items if isinstance(it, _Line)]
+                text_chars += sum(len(ln.text) for ln in lines)
+                text_chars += sum(len(c.text) for _, t in items if isinstance(t, Table)
+                                  for r in t.rows for c in r)
+                left = min((ln.x0 for ln in lines), default=0.0)
+                right = max((ln.x1 for ln in lines), default=page.width)
+                line_no = 0
+                for _, item in items:
+                    if isinstance(item, Table):
+                        if open_par:
+                            blocks.append(Paragraph(open_par.text, open_par.location))
+                            open_par = None
+                        blocks.append(item)
+                        continue
+                    line_no += 1
+                    if open_par and _continues(open_par, item, left):
+                        open_par.text += item.text
+                        loc = open_par.location
+                        if loc.page == page_no:
+                            open_par.location = Location(file, loc.line, line_no, loc.page,
+                                                         loc.bbox)
+                        open_par.last = item
+                        continue
+                    if open_par:
+                        blocks.append(Paragraph(open_par.text, open_par.location))
+                    box = (round(item.x0, 1), round(item.top, 1), round(item.x1, 1),
+                           round(item.bottom, 1))
+                    open_par = _Open(item.text, Location(file, line_no, None, page_no, box),
+                                     item, right, left)
+                if open_par:
+                    open_par.right = right
+                page.flush_cache()
+            if open_par:
+                blocks.append(Paragraph(open_par.text, open_par.location))
+    except broken as exc:
+        raise PdfUnreadable(file, f"cannot open the PDF: {type(exc).__name__}: {exc}") from None
+    if text_chars == 0:
+        raise ScannedPdf(file, f"no text layer on any of its {pages} pages (a scanned "
+                               f"document?); OCR is not supported, publish or obtain a text PDF")
+    return Document(file_name=file, sha256=hashlib.sha256(data).hexdigest(), format="pdf",
+                    blocks=blocks, pages=pages)
