@@ -7,7 +7,13 @@ import os
 import sys
 from pathlib import Path
 
-from dagster_project.config import REPORTS_ENV, WAREHOUSE_ENV, reports_dir, warehouse_path
+from dagster_project.config import (
+    HIERARCHY_ENV,
+    REPORTS_ENV,
+    WAREHOUSE_ENV,
+    reports_dir,
+    warehouse_path,
+)
 
 
 def _set_paths(args: argparse.Namespace) -> None:
@@ -16,6 +22,8 @@ def _set_paths(args: argparse.Namespace) -> None:
         os.environ[REPORTS_ENV] = str(Path(args.reports).resolve())
     if getattr(args, "warehouse", None):
         os.environ[WAREHOUSE_ENV] = str(Path(args.warehouse).resolve())
+    if getattr(args, "hierarchy", None):
+        os.environ[HIERARCHY_ENV] = str(Path(args.hierarchy).resolve())
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
 
 
@@ -67,6 +75,31 @@ def findings(args: argparse.Namespace) -> int:
     return 0
 
 
+def generate(args: argparse.Namespace) -> int:
+    from time import perf_counter
+
+    from dagster_project.generate.corpus import generate as write_corpus
+
+    try:
+        first, _, last = args.years.partition("-")
+        years = range(int(first), int(last or first) + 1)
+    except ValueError:
+        print(f"juesuan: --years wants Y1-Y2, got {args.years!r}", file=sys.stderr)
+        return 2
+    if args.units < 1 or not years or not 0 <= args.inject_errors <= 1:
+        print("juesuan: --units must be >= 1, --years Y1-Y2 with Y1 <= Y2, --inject-errors in [0, 1]",
+              file=sys.stderr)
+        return 2
+    out = Path(args.out)
+    start = perf_counter()
+    stats = write_corpus(out, args.units, years, args.inject_errors, args.seed)
+    print(f"juesuan: wrote {stats['reports']} reports ({stats['departments']} departments, "
+          f"{stats['injections']} injected errors) to {out / 'reports'} in "
+          f"{perf_counter() - start:.1f} s; hierarchy {out / 'unit_hierarchy.csv'}, "
+          f"manifest {out / 'manifest.csv'}")
+    return 0
+
+
 def suites(args: argparse.Namespace) -> int:
     from dagster_project.audit.suites import write_suites
 
@@ -81,6 +114,8 @@ def main(argv: list[str] | None = None) -> int:
     p_run = sub.add_parser("run", help="load a folder of reports, build the marts, audit")
     p_run.add_argument("--reports", help=f"folder of reports (default ${REPORTS_ENV} or seeds/reports)")
     p_run.add_argument("--warehouse", help=f"DuckDB file (default ${WAREHOUSE_ENV} or data/warehouse.duckdb)")
+    p_run.add_argument("--hierarchy", help=f"extra unit hierarchy CSV (e.g. a generated corpus's; "
+                                            f"default ${HIERARCHY_ENV})")
     p_run.set_defaults(func=run)
     p_find = sub.add_parser("findings", help="print the located audit findings")
     p_find.add_argument("--unit", help="unit name (substring)")
@@ -88,6 +123,14 @@ def main(argv: list[str] | None = None) -> int:
     p_find.add_argument("--severity", choices=["error", "warning", "info", "indeterminate"])
     p_find.add_argument("--warehouse", help="DuckDB file")
     p_find.set_defaults(func=findings)
+    p_gen = sub.add_parser("generate", help="write a synthetic corpus of reports (and inject errors)")
+    p_gen.add_argument("--units", type=int, required=True, help="reports per year")
+    p_gen.add_argument("--years", required=True, help="Y1-Y2, e.g. 2023-2024")
+    p_gen.add_argument("--out", required=True, help="output folder (reports in OUT/reports)")
+    p_gen.add_argument("--inject-errors", type=float, default=0.0, metavar="RATE",
+                       help="probability per report of one injected error (default 0)")
+    p_gen.add_argument("--seed", type=int, default=0)
+    p_gen.set_defaults(func=generate)
     p_suites = sub.add_parser("suites", help="regenerate the GX suites from the rule catalogue")
     p_suites.set_defaults(func=suites)
     args = parser.parse_args(argv)

@@ -11,6 +11,8 @@ EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
 
 WAREHOUSE_ENV = "JUESUAN_WAREHOUSE"
 REPORTS_ENV = "JUESUAN_REPORTS"
+# An extra unit hierarchy CSV (a generated corpus's) that dbt adds to the registry's.
+HIERARCHY_ENV = "JUESUAN_UNIT_HIERARCHY"
 
 
 def warehouse_path() -> Path:

@@ -1,13 +1,22 @@
--- grain: one row per member unit of a department whose consolidated report the audit checks
+-- grain: one row per member unit of a department whose consolidated report the audit checks.
+-- The registry seed, plus the hierarchy of a generated (or any other) corpus when
+-- JUESUAN_UNIT_HIERARCHY names a CSV with the same columns (`juesuan run --hierarchy FILE`).
+{{ config(materialized='table') }}
+{%- set extra = env_var('JUESUAN_UNIT_HIERARCHY', '') %}
 with source as (
 
-    select * from {{ ref('unit_hierarchy') }}
+    select department_unit_name, member_unit_name, member_role from {{ ref('unit_hierarchy') }}
+    {%- if extra %}
+    union
+    select department_unit_name, member_unit_name, member_role
+    from read_csv('{{ extra }}', header = true, all_varchar = true)
+    {%- endif %}
 
 ),
 
 final as (
 
-    select
+    select distinct
         cast(department_unit_name as varchar) as department_unit_name,
         cast(member_unit_name as varchar) as member_unit_name,
         cast(member_role as varchar) as member_role
