@@ -108,6 +108,15 @@ def _totals(e: _Emitter, text: str) -> None:
             return
 
 
+def _sub_totals(e: _Emitter, text: str) -> None:
+    """'…总收入1668.14万元，其中本年收入1668.14万元' (older layouts)."""
+    for word, subject in (("本年收入", "收入合计"), ("本年支出", "支出合计")):
+        m = re.search(r"总(?:收入|支出)\s*" + AMT + r"[，,]\s*其中" + word + r"\s*" + AMT, text)
+        if m:
+            e.amount("total", "收支总计", "amount", m.group(1))
+            e.amount("total", subject, "amount", m.group(2))
+
+
 def _shares(e: _Emitter, text: str) -> None:
     """'其中：财政拨款收入534.74万元，占本年收入100.0%' and 基本/项目 splits."""
     if "占" not in text:
@@ -167,18 +176,20 @@ def _budget_completion(e: _Emitter, text: str) -> None:
 _ITEM = re.compile(
     r"(?P<path>(?:[^（(。]+[（(]类[）)])(?:[^（(。]+[（(]款[）)])(?:[^（(。]+[（(]项[）)]))[。．.]?\s*"
     r"(?:主要用于[^。]{0,200}。\s*)?年初预算为\s*" + AMT + SEP + r"支出决算为\s*" + AMT
-    + r"(?:" + SEP + r"完成年初预算的\s*" + PCT + r")?(?P<rest>[^。]*)")
+    + r"(?:" + SEP + r"完成年初预算的\s*" + PCT + r")?")
 
 
 def _items(e: _Emitter, text: str) -> None:
     """'（1）一般公共服务支出（类）群众团体事务（款）行政运行（项）。年初预算为…'."""
     if "项）" not in text and "项)" not in text:
         return  # the regex is costly on long paragraphs; most have no 项 sentence
-    for m in _ITEM.finditer(text):
+    matches = list(_ITEM.finditer(text))
+    for n, m in enumerate(matches):
         path = re.sub(r"^[（(]?\d+[)）]\s*|^\d+[.、]\s*", "", m.group("path").strip())
         names = [n.strip() for n in re.split(r"[（(][类款项][）)]", path) if n.strip()]
         function_path = "/".join(names)
-        rest = m.group("rest")
+        # The explanation runs to the next item: '…支出决算为X万元。决算数小于预算数的主要原因：…'.
+        rest = text[m.end(): matches[n + 1].start() if n + 1 < len(matches) else len(text)]
         direction = ("above" if "大于" in rest else "below" if "小于" in rest
                      else "equal" if "等于" in rest else None)
         reason = _reason(rest)
@@ -210,6 +221,7 @@ _THREE_PUBLIC = [
 
 # Only the 决算 of an item: '因公出国（境）费支出决算4.69万元' / '…费决算为0.00万元'.
 _THREE_PUBLIC_FINAL = [
+    (r"“?三公”?经费财政拨款支出决算(?:数)?为\s*" + AMT, "三公经费合计"),
     (r"因公出国[（(]境[)）]费(?:支出)?决算(?:数)?为?\s*" + AMT, "因公出国（境）费"),
     (r"公务用车购置及运行(?:维护)?费(?:支出)?决算(?:数)?为?\s*" + AMT, "公务用车购置及运行维护费"),
     (r"公务接待费(?:支出)?决算(?:数)?为?\s*" + AMT, "公务接待费"),
@@ -308,7 +320,7 @@ def _performance(e: _Emitter, text: str) -> None:
 
 
 RULES: list[Callable[[_Emitter, str], None]] = [
-    _totals, _shares, _class_share, _budget_completion, _items, _personnel, _three_public,
+    _totals, _sub_totals, _shares, _class_share, _budget_completion, _items, _personnel, _three_public,
     _operating_cost, _procurement, _assets, _performance,
 ]
 
@@ -336,15 +348,18 @@ def extract_narrative(paragraphs: list[Paragraph], fiscal_year: int | None) -> l
         e = _Emitter(section, p.text, p.location)
         for rule in RULES:
             rule(e, text)
-        facts.extend(_dedupe(e.facts))
-    return facts
+        facts.extend(e.facts)
+    return _dedupe(facts)
 
 
 def _dedupe(facts: list[NarrativeFact]) -> list[NarrativeFact]:
+    """One fact per statement: a figure restated later (a summary paragraph, then the detail)
+    is kept where it is first stated; a restatement with a different value is kept too, so
+    the audit sees the contradiction."""
     seen: set[tuple] = set()
     out = []
     for f in facts:
-        key = (f.fact_kind, f.subject, f.metric)
+        key = (f.fact_kind, f.subject, f.metric, f.amount_wan_yuan, f.percent, f.count_value)
         if key not in seen:
             seen.add(key)
             out.append(f)

@@ -227,6 +227,11 @@ def parse_summary_table(region: Region, unit: str) -> _Builder:
     with_line_no = any("行次" in t for r in header for t in r)
     left = 3 if with_line_no else 2
     exp_columns = _summary_expenditure_columns(header, region.code)
+    # A fund column the layout leaves out (no 国有资本经营 in older local reports) is a column of
+    # zeros, as a blank cell is: record it as blank so the identities still resolve.
+    printed_keys = {k for k, _ in exp_columns}
+    unprinted = [(k, f"{label}（未列示）") for k, label in SUMMARY_EXPENDITURE_COLUMNS[region.code]
+                 if k not in printed_keys]
     inc_columns = SUMMARY_INCOME_COLUMNS[region.code]
     right = (2 if with_line_no else 1) + len(exp_columns)
     builder = _Builder(region.code, unit)
@@ -268,6 +273,10 @@ def parse_summary_table(region: Region, unit: str) -> _Builder:
         offset = 2 if with_line_no else 1
         for i, (key, label) in enumerate(exp_columns):
             builder.add(row_index, exp[offset + i], i, label, key, column_group=1,
+                        row_code=exp_code, row_label=exp_label or None, row_key=exp_key,
+                        row_line_no=exp_line)
+        for j, (key, label) in enumerate(unprinted, start=len(exp_columns)):
+            builder.add(row_index, Cell("", exp[-1].location), j, label, key, column_group=1,
                         row_code=exp_code, row_label=exp_label or None, row_key=exp_key,
                         row_line_no=exp_line)
         row_index += 1
