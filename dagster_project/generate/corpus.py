@@ -61,15 +61,19 @@ class Entity:
     members: list[Entity] = field(default_factory=list)
 
 
-def _name(i: int, agency_count: int) -> tuple[str, int]:
+def _name(i: int) -> tuple[str, int]:
     """A unique place for the i-th agency of its kind."""
     place = CITIES[i % len(CITIES)] + DISTRICTS[(i // len(CITIES)) % len(DISTRICTS)]
     round_ = i // (len(CITIES) * len(DISTRICTS))
     return place, round_
 
 
-def plan_corpus(n: int, seed: int, reg: Registry) -> list[Entity]:
-    """n reports a year: standalone units and departments (consolidated + 本级 + units)."""
+def plan_corpus(n: int, seed: int, reg: Registry, first_place: int = 0) -> list[Entity]:
+    """n reports a year: standalone units and departments (consolidated + 本级 + units).
+
+    Names are unique within a corpus; corpora planned with first_place values further apart
+    than their sizes have no name in common, so they can be loaded into one warehouse.
+    """
     rng = random.Random(f"plan:{seed}")
     entities: list[Entity] = []
     used: dict[str, int] = {}
@@ -97,9 +101,9 @@ def plan_corpus(n: int, seed: int, reg: Registry) -> list[Entity]:
         left = n - sum(1 + len(e.members) for e in entities)
         sector = rng.choice(reg.sectors)
         agency = rng.choice(AGENCIES.get(sector.kuan, [reg.names[sector.kuan] + "管理局"]))
-        k = used.get(agency, 0)
+        k = used.get(agency, first_place)
         used[agency] = k + 1
-        place, round_ = _name(k, 1)
+        place, round_ = _name(k)
         name = place + agency + (f"第{round_ + 1}分局" if round_ else "")
         # The first entity of a corpus of 4 or more is a department, so every corpus that can
         # hold one has one; later ones come at random.
@@ -126,8 +130,9 @@ class Written:
     text: str
 
 
-def _reports(entities: list[Entity], years: range, seed: int, reg: Registry) -> Iterator[tuple]:
-    """(entity, model, year) for every report, members before their department."""
+def models(entities: list[Entity], years: range, seed: int,
+           reg: Registry) -> Iterator[tuple[Entity, UnitYear]]:
+    """(entity, exact model) for every report, year by year, members before their department."""
     previous: dict[str, UnitYear] = {}
     for year in years:
         for e in entities:
@@ -148,9 +153,9 @@ def _reports(entities: list[Entity], years: range, seed: int, reg: Registry) -> 
 
 
 def generate(out: Path, units: int, years: range, inject_rate: float = 0.0,
-             seed: int = 0) -> dict[str, int]:
+             seed: int = 0, first_place: int = 0) -> dict[str, int]:
     reg = load()
-    entities = plan_corpus(units, seed, reg)
+    entities = plan_corpus(units, seed, reg, first_place)
     reports_dir = out / "reports"
     reports_dir.mkdir(parents=True, exist_ok=True)
     index = {e.name: i for i, e in enumerate(_flatten(entities), 1)}
@@ -159,7 +164,7 @@ def generate(out: Path, units: int, years: range, inject_rate: float = 0.0,
     listing = []
     irng = random.Random(f"inject:{seed}")
     count = 0
-    for e, m in _reports(entities, years, seed, reg):
+    for e, m in models(entities, years, seed, reg):
         text, figures = render(m, reg)
         file = f"{index[e.name]:05d}-{role_slug[e.role]}-{m.year}.txt"
         if inject_rate and irng.random() < inject_rate:
