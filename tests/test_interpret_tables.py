@@ -95,3 +95,25 @@ def test_declared_empty_tables_keep_their_grid(seed_facts):
     assert all(c.value_wan_yuan is None for c in t07.cells)
     t09 = seed_facts.tables["09"]
     assert len(t09.cells) == 12 and all(c.value_wan_yuan is None for c in t09.cells)
+
+
+def test_name_wrapped_onto_its_own_row_joins_its_coded_row():
+    from dagster_project.document import Cell, Location
+    from dagster_project.interpret.segment import Region
+    from dagster_project.interpret.tables import parse_region
+
+    def row(*texts):
+        return [Cell(t, Location("x.pdf", page=1)) for t in texts]
+
+    region = Region("05", "一般公共预算财政拨款支出决算表", Location("x.pdf", page=1), rows=[
+        row("科目编码", "科目名称", "合计", "基本支出", "项目支出"),
+        row("2080505", "机关事业单位基本养老保险", "53.45", "53.45", ""),
+        row("", "缴费支出", "", "", ""),
+        row("2080506", "机关事业单位职业年金缴费支出", "22.78", "22.78", ""),
+    ])
+    table, problems = parse_region(region)
+    assert not problems
+    labels = {c.row_code: c.row_label for c in table.cells}
+    assert labels == {"2080505": "机关事业单位基本养老保险缴费支出",
+                      "2080506": "机关事业单位职业年金缴费支出"}
+    assert table.row_count == 2

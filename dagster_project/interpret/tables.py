@@ -186,6 +186,13 @@ def parse_function_table(region: Region, unit: str) -> _Builder:
             previous = _remember(previous, code)
         if not code and not label and not any(v.text for v in values):
             continue
+        if not code and label and not any(v.text for v in values) and builder.cells and \
+                builder.cells[-1].row_code and label not in ("合计", "总计"):
+            # A long name wrapped onto a row of its own under its coded row.
+            for c in builder.cells:
+                if c.row_index == row_index - 1:
+                    c.row_label = (c.row_label or "") + label
+            continue
         row_key = "total" if label in ("合计", "总计") and not code else None
         for i, cell in enumerate(values):
             builder.add(row_index, cell, i, columns[i][0], columns[i][1],
