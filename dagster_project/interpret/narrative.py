@@ -264,12 +264,15 @@ def _operating_cost(e: _Emitter, text: str) -> None:
 
 
 def _procurement(e: _Emitter, text: str) -> None:
-    m = re.search(r"政府采购支出总额\s*" + AMT, text)
+    m = re.search(r"政府采购(?:支出总额|金额)(?:[（(][^）)]{0,20}[）)])?为?\s*" + AMT, text)
     if not m:
         return
     e.amount("procurement", "政府采购支出总额", "amount", m.group(1))
-    for label in ("政府采购货物支出", "政府采购工程支出", "政府采购服务支出", "授予中小企业合同金额"):
-        x = re.search(label + r"\s*" + AMT, text)
+    # '政府采购货物支出X万元' or, in other templates, '货物采购金额X万元'.
+    for label, other in (("政府采购货物支出", "货物采购金额"), ("政府采购工程支出", "工程采购金额"),
+                         ("政府采购服务支出", "服务采购金额"),
+                         ("授予中小企业合同金额", "授予中小企业合同金额")):
+        x = re.search(f"(?:{label}|{other})" + r"\s*" + AMT, text)
         if x:
             e.amount("procurement", label, "amount", x.group(1))
     s = re.search(r"占政府采购支出总额的\s*" + PCT, text)
@@ -311,7 +314,8 @@ def _performance(e: _Emitter, text: str) -> None:
             e.percent("performance", s, "adjustment_rate_claim", a.group(2),
                       direction={"低于": "below", "小于": "below", "不超过": "below"}.get(
                           a.group(1), "above"))
-    m = re.match(r"^\d+[.、]\s*(.+?)项目绩效自评综述[:：]\s*项目全年预算数为\s*" + AMT + SEP
+    m = re.match(r"^\d+[.、]\s*(.+?)项目(?:绩效自评)?综述[:：][^。]{0,60}?(?:。\s*)?"
+                 r"(?:项目)?全年预算数为\s*" + AMT + SEP
                  + r"执行数为\s*" + AMT + SEP + r"完成预算的\s*" + PCT, text)
     if m:
         e.amount("project_evaluation", m.group(1), "budget", m.group(2))
