@@ -2,11 +2,12 @@
 
 Every change is far beyond rounding (at least 1 万元, or several percentage points and more
 than the rounding interval of the ratio), so an audit that misses it, or that flags a report
-without one, is wrong. Two kinds are made internally consistent on purpose, so that only the
-identity they target can catch them: a prior-year total (the stated change on last year and
-its percentage agree with each other but not with last year's report) and a unit's line (an
-amount moved between two 公开06表 lines of a consolidated report: every identity inside the
-report still holds, only 本级 + Σ units does not).
+without one, is wrong. Three kinds are made internally consistent on purpose, so that only the
+identities they target can catch them: a prior-year total (the stated change on last year and
+its percentage agree with each other but not with last year's report), a 公开01表 line (an
+amount moved between two 类 lines: 01 still adds up, only the other tables disagree) and a
+unit's line (an amount moved between two 公开06表 lines of a consolidated report: every
+identity inside the report still holds, only 本级 + Σ units does not).
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ MANIFEST_FIELDS = ["file", "unit", "year", "kind", "table_code", "row_code", "ro
 FAMILY = {"table_cell": "within_table", "narrative_amount": "text_vs_table",
           "narrative_percent": "text_vs_table", "indicator": "performance",
           "evaluation_rate": "performance", "prior_year_total": "across_years",
-          "unit_line": "across_units"}
+          "unit_line": "across_units", "moved_line": "across_tables"}
+# Only departments' reports can hold a consolidation error, only second years a prior-year one.
+RARE = {"across_units": 4, "across_years": 2}
 # Narrative statements the audit compares with the 绩效自评表 rather than the tables.
 PERFORMANCE_SUBJECTS = {"项目支出绩效自评", "部门整体支出绩效自评"}
 _QUANTITY = re.compile(r"^(≥|≧)?(\d+)(\S*)$")
@@ -106,6 +109,9 @@ def _candidates(figures: list[Figure], m: UnitYear, role: str, first_year: int) 
                 kinds.setdefault("indicator", []).append(f)
         elif f.kind == "prior_year_total" and m.year > first_year and f.column == "change_amount":
             kinds.setdefault("prior_year_total", []).append(f)
+    classes = [f for f in figures if f.table == "01" and f.row_code and Decimal(f.text) > 2]
+    if len(classes) >= 2:
+        kinds["moved_line"] = classes
     if role == "部门":
         goods = [f for f in figures if f.table == "06" and f.row_code and f.row_code[:3] == "302"
                  and Decimal(f.text) > Decimal("1.5")]
@@ -119,15 +125,14 @@ def inject(text: str, figures: list[Figure], rng: random.Random, file: str, m: U
     kinds = _candidates(figures, m, role, first_year)
     if not kinds:
         return text, None
-    # Consolidation and prior-year errors need a department / a second year: favour them when
-    # possible so every family is measured.
-    order = sorted(kinds)
-    weights = [3 if k in ("unit_line", "prior_year_total") else 1 for k in order]
-    kind = rng.choices(order, weights)[0]
+    # A family first, then a kind of it: every family gets about as many injections as the
+    # reports that can hold one allow (consolidation needs a department, prior years a 2nd year).
+    families = sorted({FAMILY[k] for k in kinds})
+    family = rng.choices(families, [RARE.get(f, 1) for f in families])[0]
+    kind = rng.choice(sorted(k for k in kinds if FAMILY[k] == family))
     lines = text.split("\n")
     f = rng.choice(kinds[kind])
     note = ""
-    family = FAMILY[kind]
     if kind in ("table_cell", "narrative_amount"):
         new = _new_amount(rng, f.text)
         _replace(lines, f, new)
@@ -148,7 +153,8 @@ def inject(text: str, figures: list[Figure], rng: random.Random, file: str, m: U
     elif kind == "prior_year_total":
         new, note = _prior_year(lines, f, figures, rng)
     else:
-        f, new, note = _unit_line(lines, kinds["unit_line"], rng)
+        f, new, note = _moved(lines, kinds[kind], rng)
+        kind = "unit_line" if kind == "unit_line" else "table_cell"
     injection = Injection(file, m.name, m.year, kind, f.table, f.row_code, f.row_label, f.column,
                           f.text, new, family, f.line + 1, note)
     return "\n".join(lines), injection
@@ -175,8 +181,9 @@ def _prior_year(lines: list[str], f: Figure, figures: list[Figure],
     return new, f"implied prior-year total {format(prior.quantize(CENT), 'f')}"
 
 
-def _unit_line(lines: list[str], goods: list[Figure], rng: random.Random) -> tuple[Figure, str, str]:
-    a, b = rng.sample(goods, 2)
+def _moved(lines: list[str], lines_of: list[Figure], rng: random.Random) -> tuple[Figure, str, str]:
+    """Move an amount between two lines of one table: its totals still hold."""
+    a, b = rng.sample(lines_of, 2)
     room = Decimal(b.text) - Decimal("0.5")
     d = min(_amount_delta(rng, Decimal(a.text)), room).quantize(CENT)
     d = max(d, Decimal(1))
@@ -184,4 +191,4 @@ def _unit_line(lines: list[str], goods: list[Figure], rng: random.Random) -> tup
     new_b = format((Decimal(b.text) - d).quantize(CENT), "f")
     _replace(lines, a, new_a)
     _replace(lines, b, new_b)
-    return a, new_a, f"moved {d} 万元 from 公开06表 {b.row_code} ({b.text} -> {new_b})"
+    return a, new_a, f"moved {d} 万元 from 公开{b.table}表 {b.row_code} ({b.text} -> {new_b})"

@@ -12,6 +12,7 @@ audit bug.
 from __future__ import annotations
 
 import csv
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,10 +67,9 @@ def query_findings(con) -> list[Finding]:
 
 
 def _counterpart(injection: dict) -> str | None:
-    # unit_line moves an amount between two 06 lines; the note names the second.
-    note = injection.get("note") or ""
-    parts = note.split("公开06表 ")
-    return parts[1].split(" ")[0] if len(parts) > 1 else None
+    # A moved amount changes two lines of one table; the note names the second.
+    m = re.search(r"公开\d\d表 (\d+)", injection.get("note") or "")
+    return m.group(1) if m else None
 
 
 def matches(f: Finding, i: dict) -> bool:

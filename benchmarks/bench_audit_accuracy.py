@@ -1,0 +1,163 @@
+"""Audit accuracy on a generated corpus with known injected errors.
+
+Generates a corpus (default 50 reports a year × 2 years, an error injected in 30% of the
+reports), runs the whole pipeline on it (`juesuan run`: read, load, dbt build, identities) and
+scores the findings against the manifest, per rule family:
+
+- recall: injections found as an error or warning at the right report, table and row (any
+  rule, and a rule of the family the injection targets);
+- precision: error/warning findings at the place of an injection (a failed identity can also
+  surface at a parent row or in another table: those count against precision here);
+- rounding-only differences reported above info: error/warning findings in reports with no
+  injection. The generator's exact model satisfies every identity, so each of them would be
+  a rounding difference the audit failed to classify as info. Must be 0.
+
+Also times generation of 10,000 reports. Appends (or replaces) the "## Audit accuracy"
+section of benchmarks/RESULTS.md unless --no-write.
+
+Usage: python benchmarks/bench_audit_accuracy.py [--units 50] [--years 2023-2024]
+       [--rate 0.3] [--seed 0] [--speed-reports 10000] [--no-write]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+
+from dagster_project.generate.corpus import generate
+from dagster_project.generate.score import (
+    query_findings,
+    read_hierarchy,
+    read_manifest,
+    render_table,
+    score,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "RESULTS.md"
+HEADING = "## Audit accuracy"
+
+
+def _years(text: str) -> range:
+    first, _, last = text.partition("-")
+    return range(int(first), int(last or first) + 1)
+
+
+def _machine() -> str:
+    nproc = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
+    uname = subprocess.run(["uname", "-a"], capture_output=True, text=True).stdout.strip()
+    return f"`nproc` {nproc}, `{uname}`, Python {platform.python_version()}"
+
+
+def write_section(body: str) -> None:
+    """Replace our section of RESULTS.md (from our heading to the next '## '), or append it."""
+    text = RESULTS.read_text("utf-8") if RESULTS.exists() else "# Benchmark results\n"
+    section = f"{HEADING}\n\n{body.strip()}\n"
+    pattern = re.compile(rf"^{re.escape(HEADING)}\n.*?(?=^## |\Z)", re.S | re.M)
+    if pattern.search(text):
+        text = pattern.sub(lambda _m: section + "\n", text, count=1).rstrip() + "\n"
+    else:
+        text = text.rstrip() + "\n\n" + section
+    RESULTS.write_text(text, "utf-8")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--units", type=int, default=50, help="reports per year")
+    parser.add_argument("--years", default="2023-2024")
+    parser.add_argument("--rate", type=float, default=0.3)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--speed-reports", type=int, default=10000,
+                        help="also time generating this many reports (0: skip)")
+    parser.add_argument("--no-write", action="store_true")
+    args = parser.parse_args()
+    years = _years(args.years)
+    work = Path(tempfile.mkdtemp(prefix="juesuan-accuracy-"))
+    try:
+        speed = ""
+        if args.speed_reports:
+            per_year = max(1, args.speed_reports // 2)
+            t0 = time.perf_counter()
+            stats = generate(work / "speed", per_year, range(2023, 2025), 0.3, seed=args.seed)
+            seconds = time.perf_counter() - t0
+            speed = (f"Generation: {stats['reports']} reports ({per_year} a year × 2 years, "
+                     f"{stats['injections']} injections) in {seconds:.1f} s, "
+                     f"{stats['reports'] / seconds:.0f} reports/s on one core.")
+            print(speed)
+            shutil.rmtree(work / "speed")
+        corpus = work / "corpus"
+        stats = generate(corpus, args.units, years, args.rate, seed=args.seed)
+        print(f"corpus: {stats}")
+        db = work / "w.duckdb"
+        juesuan = Path(sys.executable).with_name("juesuan")
+        t0 = time.perf_counter()
+        proc = subprocess.run([str(juesuan), "run", "--reports", str(corpus / "reports"),
+                               "--warehouse", str(db), "--hierarchy",
+                               str(corpus / "unit_hierarchy.csv")],
+                              capture_output=True, text=True, check=False)
+        pipeline = time.perf_counter() - t0
+        if proc.returncode != 0:
+            print(proc.stdout[-3000:], proc.stderr[-3000:], file=sys.stderr)
+            return 1
+        with duckdb.connect(str(db), read_only=True) as con:
+            findings = query_findings(con)
+            rounding = con.execute(
+                "select count(*) from intermediate.int_audit__evaluations where status = 'rounding'"
+            ).fetchall()[0][0]
+            info = con.execute(
+                "select count(*) from marts.audit_findings where severity = 'info'").fetchall()[0][0]
+            indeterminate = con.execute(
+                "select count(*) from marts.audit_findings where severity = 'indeterminate'"
+            ).fetchall()[0][0]
+        result = score(findings, read_manifest(corpus), read_hierarchy(corpus))
+        table = render_table(result)
+        print(table)
+        print(f"rounding-only differences reported above info: {result.rounding_only_above_info}")
+        for f in result.unexplained[:20]:
+            print("  unexplained:", f)
+        for i in result.missed[:20]:
+            print("  missed:", i)
+        body = "\n".join([
+            f"Run {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {_machine()}.",
+            "",
+            f"`python benchmarks/bench_audit_accuracy.py --units {args.units} --years {args.years} "
+            f"--rate {args.rate} --seed {args.seed}`: {stats['reports']} generated reports "
+            f"({stats['departments']} departments with their 本级 and units), "
+            f"{stats['injections']} injected errors; whole pipeline (`juesuan run`) "
+            f"{pipeline:.0f} s.",
+            "",
+            table,
+            "",
+            f"- Rounding-only differences reported above info: **{result.rounding_only_above_info}** "
+            f"(error/warning findings in reports without an injection). {rounding} identities "
+            f"held only within rounding and were reported as {info} `info` lines; "
+            f"{indeterminate} indeterminate.",
+            f"- Missed injections: {len(result.missed)}.",
+            "- Recall counts an injection found when an error or warning sits at its report "
+            "(or, for a member unit, its department's consolidated report) and at its place: "
+            "the same table and row or a parent row; for a 情况说明 or 绩效自评表 figure, the "
+            "same subject; or the audit names the injected figure as the likely wrong cell. "
+            "Precision counts the findings at such a place; the rest are the injection's other "
+            "consequences (parent rows, totals, other tables), none in a report without one.",
+            f"- {speed}" if speed else "",
+        ])
+        if not args.no_write:
+            write_section(body)
+            print(f"wrote {HEADING!r} in {RESULTS}")
+        return 0 if result.rounding_only_above_info == 0 else 3
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
