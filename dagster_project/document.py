@@ -79,3 +79,5 @@ class Document:
     blocks: list[Block]
     encoding: str | None = None
     pages: int | None = None
+    # PDF pages with no text layer (scanned into images): their content cannot be read.
+    pages_without_text: list[int] = field(default_factory=list)

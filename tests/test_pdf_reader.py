@@ -202,12 +202,16 @@ def test_foshan_narrative(foshan):
 
 # --- PDFs that cannot be read -----------------------------------------------------------
 
-def _pdf_without_text(path: Path) -> Path:
-    """A one-page PDF with no text layer, as a scanner produces (minus the image)."""
+def _pdf_without_text(path: Path, cover: bytes = b"") -> Path:
+    """A PDF whose second page has no text layer, as a scanner produces (minus the image);
+    the first page holds `cover` (a content stream) or nothing."""
     objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
-               b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
-               b"<< /Length 0 >>\nstream\n\nendstream"]
+               b"<< /Type /Pages /Kids [3 0 R 5 0 R] /Count 2 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+               b"/Resources << /Font << /F1 6 0 R >> >> >>",
+               b"<< /Length %d >>\nstream\n%s\nendstream" % (len(cover), cover),
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for i, body in enumerate(objects, start=1):
@@ -236,3 +240,12 @@ def test_broken_pdf_is_an_ingest_error(tmp_path):
     assert result.facts is None
     assert result.problems and result.problems[0].fatal
     assert result.problems[0].kind in ("unreadable", "scanned_pdf", "not_a_report")
+
+
+def test_partly_scanned_pdf_names_the_pages_without_text(tmp_path):
+    path = _pdf_without_text(tmp_path / "cover-only.pdf",
+                             cover=b"BT /F1 24 Tf 72 720 Td (Final accounts 2024) Tj ET")
+    result = read_one(SourceFile(path, "x", path.stat().st_size))
+    assert [(p.kind, p.fatal) for p in result.problems] == [("scanned_pdf", True)]
+    assert "1 of 2 pages have no text layer" in result.problems[0].message
+    assert result.problems[0].location.page == 2

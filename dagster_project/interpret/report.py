@@ -76,6 +76,14 @@ def interpret(doc: Document) -> ReportFacts:
     segments = segment(doc)
     regions = merge_regions(segments.regions)
     where = Location(doc.file_name)
+    if not regions and doc.pages_without_text:
+        pages = doc.pages_without_text
+        facts.problems.append(Problem(
+            "scanned_pdf",
+            f"no standard table found and {len(pages)} of {doc.pages} pages have no text layer "
+            f"(first: p.{pages[0]}; scanned images?); OCR is not supported",
+            Location(doc.file_name, page=pages[0]), fatal=True))
+        return facts
     if not regions:
         facts.problems.append(Problem(
             "not_a_report",
@@ -115,7 +123,15 @@ def _last_location(doc: Document) -> Location:
 
 def _check_completeness(facts: ReportFacts, doc: Document, _rows: list) -> None:
     missing = [c for c, t in facts.tables.items() if t.status == "missing"]
-    if missing and not facts.narrative:
+    if missing and doc.pages_without_text:
+        pages = doc.pages_without_text
+        span = ", ".join(str(p) for p in pages[:12]) + (" …" if len(pages) > 12 else "")
+        facts.problems.append(Problem(
+            "scanned_pdf",
+            f"tables {', '.join('公开' + c + '表' for c in missing)} not found and pages {span} "
+            f"have no text layer (scanned images?); OCR is not supported",
+            Location(doc.file_name, page=pages[0]), fatal=True))
+    elif missing and not facts.narrative:
         facts.problems.append(Problem(
             "truncated",
             f"the report ends after {len(STANDARD_CODES) - len(missing)} of the 9 tables and "

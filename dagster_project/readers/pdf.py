@@ -219,10 +219,13 @@ def read_pdf(path: Path) -> Document:
             if pages == 0:
                 raise NotAReport(file, "the PDF has no pages")
             text_chars = 0
+            empty_pages: list[int] = []
             open_par: _Open | None = None
             for page_no, page in enumerate(pdf.pages, start=1):
                 items = _page_items(page, file, page_no)
                 lines = [it for _, it in items if isinstance(it, _Line)]
+                if not page.chars:
+                    empty_pages.append(page_no)
                 text_chars += sum(len(ln.text) for ln in lines)
                 text_chars += sum(len(c.text) for _, t in items if isinstance(t, Table)
                                   for r in t.rows for c in r)
@@ -262,4 +265,4 @@ def read_pdf(path: Path) -> Document:
         raise ScannedPdf(file, f"no text layer on any of its {pages} pages (a scanned "
                                f"document?); OCR is not supported, publish or obtain a text PDF")
     return Document(file_name=file, sha256=hashlib.sha256(data).hexdigest(), format="pdf",
-                    blocks=blocks, pages=pages)
+                    blocks=blocks, pages=pages, pages_without_text=empty_pages)
