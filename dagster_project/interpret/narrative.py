@@ -92,17 +92,28 @@ _TOTALS = [
     (r"(?<!财政拨款)收入合计\s*" + AMT, "收入合计"),
     (r"(?<!财政拨款)支出合计\s*" + AMT, "支出合计"),
     (r"财政拨款收入中[，,]?一般公共预算财政拨款收入\s*" + AMT, "一般公共预算财政拨款收入"),
-    (r"^(?:\d{4}年度)?一般公共预算财政拨款支出\s*" + AMT + r"[，,]占本年支出合计", "一般公共预算财政拨款支出"),
+    (r"^(?:\d{4}年度)?一般公共预算财政拨款支出\s*" + AMT + r"[，,]占(?:本年支出合计|总支出)",
+     "一般公共预算财政拨款支出"),
 ]
 
 
+def _general_budget(e: _Emitter, text: str) -> str:
+    """Under the 一般公共预算 heading some reports write 财政拨款支出 for 一般公共预算财政拨款支出
+    (when there is no other fund): read it as such there, and only there."""
+    if e.section and "一般公共预算财政拨款支出" in e.section and "基本支出" not in e.section:
+        return re.sub(r"^(.{0,20}?\d{4}年度)?(?<!一般公共预算)财政拨款支出", "一般公共预算财政拨款支出",
+                      text)
+    return text
+
+
 def _totals(e: _Emitter, text: str) -> None:
+    text = _general_budget(e, text)
     for pattern, subject in _TOTALS:
         m = re.search(pattern, text)
         if m:
             e.amount("total", subject, "amount", m.group(1))
             _change(e, subject, text[m.end():])
-            share = re.search(r"占本年支出合计的?\s*" + PCT, text)
+            share = re.search(r"占(?:本年支出合计|总支出)的?\s*" + PCT, text)
             if subject == "一般公共预算财政拨款支出" and share:
                 e.percent("share", subject, "share_pct", share.group(1), reason="本年支出合计")
             return
@@ -154,6 +165,7 @@ def _class_share(e: _Emitter, text: str) -> None:
 
 def _budget_completion(e: _Emitter, text: str) -> None:
     """'一般公共预算财政拨款支出年初预算为507.16万元，支出决算为534.74万元，完成年初预算的105.4%'."""
+    text = _general_budget(e, text)
     m = re.search(r"一般公共预算财政拨款支出年初预算为\s*" + AMT + SEP + r"支出决算为\s*" + AMT
                   + SEP + r"完成年初预算的\s*" + PCT, text)
     if not m:
