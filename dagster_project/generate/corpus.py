@@ -89,7 +89,8 @@ def plan_corpus(n: int, seed: int, reg: Registry, first_place: int = 0) -> list[
         rng.shuffle(cores)
         chosen = cores[: rng.randint(1, 4)]
         used_cores.update(chosen)
-        staff = rng.choice([6, 9, 12, 18, 25, 35, 50, 80, 120])
+        # From a district trade union (about 20 staff, 535 万元) to a national bureau (22,000 万元).
+        staff = rng.choice([6, 9, 12, 18, 25, 35, 50, 80, 120, 200, 400])
         return UnitPlan(index=counter, name=name, sector=sector, administrative=admin, role=role,
                         subordinate_units=0, staff=staff, retirees=rng.randint(0, staff // 3),
                         vehicles=rng.choice([0, 0, 0, 1, 1, 2, 3]) if staff >= 9 else 0,

@@ -292,7 +292,10 @@ def build(plan: UnitPlan, reg: Registry, year: int, previous: UnitYear | None,
     for i, pname in enumerate(plan.project_names):
         item = (plan.sector.project_items[i % len(plan.sector.project_items)]
                 if rng.random() < 0.85 else running)
-        executed = exact(base * frac(rng, 30, 400) / max(1, len(plan.project_names) // 2))
+        # Most projects are small next to the running costs; a few (construction, systems)
+        # outweigh them, as in the real reports (project shares of 5% to 55%).
+        share = frac(rng, 400, 1500) if rng.random() < 0.1 else frac(rng, 30, 400)
+        executed = exact(base * share / max(1, len(plan.project_names) // 2))
         budget = executed if rng.random() < 0.4 else exact(executed * frac(rng, 1000, 1350))
         core = pname.removesuffix("经费")
         p = Project(pname, item, budget, executed, evaluated=i < 2 or rng.random() < 0.5,
@@ -409,7 +412,8 @@ def _economic(rng: random.Random, reg: Registry, gb_basic: dict[str, Decimal], r
         if gb_basic.get(item):
             e[code] = e.get(code, ZERO) + gb_basic[item]
     run = gb_basic[running]
-    public = exact(run * frac(rng, 60, 130))
+    # 公用经费 is 7% to 20% of basic expenditure in the real reports.
+    public = exact(run * frac(rng, 100, 280))
     three = three_final["outbound"] + three_final["vehicle_operation"] + three_final["reception"]
     public = max(public, three + exact(run * Decimal("0.02")))
     capital = exact(public * frac(rng, 50, 250)) if rng.random() < 0.4 else ZERO
