@@ -32,6 +32,8 @@ def run(args: argparse.Namespace) -> int:
     import dagster as dg
 
     from dagster_project.definitions import defs
+    from dagster_project.ingest import discover, loaded_shas, report_key
+    from dagster_project.partitions import PARTITIONS_NAME, plan_partitions, range_tags
     from dagster_project.summary import summarise
     from dagster_project.warehouse.load import WarehouseBusy, connect
 
@@ -39,17 +41,31 @@ def run(args: argparse.Namespace) -> int:
     if not folder.is_dir():
         print(f"juesuan: reports folder {folder} does not exist", file=sys.stderr)
         return 2
+    files = {report_key(folder, f.path): f.sha256 for f in discover(folder)}
     try:
-        connect(warehouse).close()  # fail fast, with a clear message, if another run holds it
+        # Fails fast, with a clear message, if another run holds the warehouse.
+        with connect(warehouse) as con:
+            known = loaded_shas(con)
     except WarehouseBusy as exc:
         print(f"juesuan: {exc}", file=sys.stderr)
         return 3
+    # The whole folder, idempotently: only files whose bytes are not loaded yet (new, changed or
+    # failed before) become the run's partitions; the marts are rebuilt and audited regardless.
+    todo = [k for k, sha in files.items() if sha not in known]
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else \
         dg.DagsterInstance.ephemeral()
-    print(f"juesuan: loading {folder} into {warehouse}")
+    plan = plan_partitions(instance.get_dynamic_partitions(PARTITIONS_NAME), todo, set(files))
+    run_keys = plan.apply(instance)
+    job = defs.resolve_job_def("juesuan_job")
+    print(f"juesuan: loading {folder} into {warehouse} ({len(todo)} new or changed of "
+          f"{len(files)} files)")
     quiet = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
     try:
-        defs.resolve_job_def("juesuan_job").execute_in_process(instance=instance, run_config=quiet)
+        if run_keys:
+            job.execute_in_process(instance=instance, run_config=quiet, tags=range_tags(run_keys))
+        else:
+            job.execute_in_process(instance=instance, run_config=quiet,
+                                   asset_selection=_unpartitioned(defs))
     except Exception as exc:  # noqa: BLE001 - report the step that failed, then exit non-zero
         print(f"juesuan: the run failed: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
@@ -58,6 +74,13 @@ def run(args: argparse.Namespace) -> int:
     print(summary.render())
     # Exit 4: the run worked but some reports could not be loaded (listed above).
     return 4 if summary.failed else 0
+
+
+def _unpartitioned(defs) -> list:
+    """Every asset but the per-report loads: the marts and the audit, when no file is new."""
+    graph = defs.resolve_asset_graph()
+    return [k for k in graph.get_all_asset_keys()
+            if graph.get(k).is_executable and graph.get(k).partitions_def is None]
 
 
 def findings(args: argparse.Namespace) -> int:

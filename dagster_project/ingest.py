@@ -16,10 +16,12 @@ from dagster_project.interpret.report import interpret
 from dagster_project.readers import REPORT_SUFFIXES, IngestError, read_document
 from dagster_project.warehouse.load import (
     LoadOutcome,
+    ensure_schema,
     error_rows,
     load_report,
     load_reports,
     record_errors,
+    report_id_of,
 )
 
 
@@ -30,17 +32,40 @@ class SourceFile:
     size: int
 
 
-def discover(reports_dir: Path) -> list[SourceFile]:
-    """Every file under the folder (hidden files and README/provenance notes excepted)."""
-    files = []
+def report_paths(reports_dir: Path) -> list[Path]:
+    """Every file under the folder (hidden files and README/provenance notes excepted), unread."""
+    paths = []
     for path in sorted(reports_dir.rglob("*")):
         if not path.is_file() or any(p.startswith(".") for p in path.relative_to(reports_dir).parts):
             continue
         if path.suffix.lower() in (".md",):
             continue  # provenance notes live beside the reports
-        data = path.read_bytes()
-        files.append(SourceFile(path, hashlib.sha256(data).hexdigest(), len(data)))
-    return files
+        paths.append(path)
+    return paths
+
+
+def report_key(reports_dir: Path, path: Path) -> str:
+    """A report's partition key: its path relative to the reports folder, with `/`."""
+    return path.relative_to(reports_dir).as_posix()
+
+
+def source_file(path: Path) -> SourceFile:
+    data = path.read_bytes()
+    return SourceFile(path, hashlib.sha256(data).hexdigest(), len(data))
+
+
+def discover(reports_dir: Path) -> list[SourceFile]:
+    """Every report file under the folder with its SHA-256."""
+    return [source_file(p) for p in report_paths(reports_dir)]
+
+
+def loaded_shas(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """SHA-256 of every file revision in the warehouse (empty before the first load)."""
+    exists = con.execute("select count(*) from information_schema.tables "
+                         "where table_schema = 'raw' and table_name = 'reports'").fetchall()[0][0]
+    if not exists:
+        return set()
+    return {r[0] for r in con.execute("select sha256 from raw.reports").fetchall()}
 
 
 @dataclass
@@ -132,3 +157,28 @@ def _flush(con: duckdb.DuckDBPyConnection, buffer: list[ReadResult],
             problem = Problem("load_failed", f"{type(exc).__name__}: {exc}", None, True)
             record_errors(con, error_rows(r.source.path.name, path, r.source.sha256, [problem]))
             summary.outcomes.append(LoadOutcome(r.source.path.name, "failed", message=str(exc)))
+
+
+def load_files(con: duckdb.DuckDBPyConnection, reports_dir: Path, keys: Iterable[str],
+               workers: int | None = None) -> BatchSummary:
+    """Load the named report files (partition keys) of a folder: the per-report step.
+
+    Hashing is cheap and parsing is not, so files whose bytes are already loaded are skipped
+    before they are read: a run over unchanged files costs one hash per file.
+    """
+    ensure_schema(con)
+    known = loaded_shas(con)
+    summary = BatchSummary()
+    todo = []
+    for key in keys:
+        path = reports_dir / key
+        if not path.is_file():
+            summary.outcomes.append(LoadOutcome(key, "missing", message=f"{path} is gone"))
+            continue
+        source = source_file(path)
+        if source.sha256 in known:
+            summary.outcomes.append(LoadOutcome(path.name, "unchanged", report_id_of(source.sha256)))
+        else:
+            todo.append(source)
+    summary.outcomes.extend(load_results(con, read_all(todo, workers)).outcomes)
+    return summary

@@ -6,6 +6,7 @@ No `from __future__ import annotations` here: Dagster inspects the context type 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from dagster_project.assets.ingest import DUCKDB_POOL, DUCKDB_TAGS
 from dagster_project.audit.catalogue import FAMILIES
 from dagster_project.audit.report import write_html_reports
 from dagster_project.audit.suites import RESIDUAL_MODEL, suite_name, validate_family
@@ -20,6 +21,8 @@ FINDINGS_KEY = dg.AssetKey(["marts", "audit_findings"])
                              description=f"GX suite expectations/{suite_name(family)}.json")
            for family in FAMILIES],
     can_subset=True,
+    pool=DUCKDB_POOL,
+    op_tags=DUCKDB_TAGS,
 )
 def identity_suites(context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource):
     """Validate the identity residuals of every rule family with its GX suite."""
@@ -48,7 +51,8 @@ def identity_suites(context: dg.AssetCheckExecutionContext, duckdb: DuckDBResour
         )
 
 
-@dg.asset(deps=[FINDINGS_KEY], group_name="audit", kinds={"html"})
+@dg.asset(deps=[FINDINGS_KEY], group_name="audit", kinds={"html"}, pool=DUCKDB_POOL,
+          op_tags=DUCKDB_TAGS)
 def audit_reports(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
     """One HTML audit report per current report revision, next to the warehouse."""
     folder = warehouse_path().parent / "audit"

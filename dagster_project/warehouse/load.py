@@ -148,7 +148,7 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> 
 @dataclass
 class LoadOutcome:
     file_name: str
-    status: str  # loaded | unchanged | failed
+    status: str  # loaded | unchanged | failed | missing (a partition whose file is gone)
     report_id: str | None = None
     revision: int | None = None
     supersedes: str | None = None
