@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import random
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -153,28 +155,59 @@ def models(entities: list[Entity], years: range, seed: int,
                 yield e, mm
 
 
+ROLE_SLUG = {"独立": "unit", "部门": "dept", "本级": "own", "下属单位": "sub"}
+
+
+@dataclass
+class _Job:
+    """A share of the entities, written by one process."""
+
+    reports_dir: Path
+    entities: list[Entity]
+    index: dict[str, int]
+    years: range
+    seed: int
+    inject_rate: float
+
+
+def _write(job: _Job) -> tuple[list[tuple], list[Injection]]:
+    reg = load()
+    listing: list[tuple] = []
+    injections: list[Injection] = []
+    for e, m in models(job.entities, job.years, job.seed, reg):
+        text, figures = render(m, reg)
+        file = f"{job.index[e.name]:05d}-{ROLE_SLUG[e.role]}-{m.year}.txt"
+        # One generator per report: whether and what it injects does not depend on the others,
+        # so the corpus is the same however many processes write it.
+        rng = random.Random(f"inject:{job.seed}:{file}")
+        if job.inject_rate and rng.random() < job.inject_rate:
+            text, injection = inject(text, figures, rng, file, m, e.role, job.years.start)
+            if injection is not None:
+                injections.append(injection)
+        (job.reports_dir / file).write_text(text, encoding="utf-8")
+        listing.append((file, e.name, m.year, e.role, e.department or ""))
+    return listing, injections
+
+
 def generate(out: Path, units: int, years: range, inject_rate: float = 0.0,
-             seed: int = 0, first_place: int = 0) -> dict[str, int]:
+             seed: int = 0, first_place: int = 0, workers: int | None = None) -> dict[str, int]:
     reg = load()
     entities = plan_corpus(units, seed, reg, first_place)
     reports_dir = out / "reports"
     reports_dir.mkdir(parents=True, exist_ok=True)
     index = {e.name: i for i, e in enumerate(_flatten(entities), 1)}
-    role_slug = {"独立": "unit", "部门": "dept", "本级": "own", "下属单位": "sub"}
-    injections: list[Injection] = []
-    listing = []
-    irng = random.Random(f"inject:{seed}")
-    count = 0
-    for e, m in models(entities, years, seed, reg):
-        text, figures = render(m, reg)
-        file = f"{index[e.name]:05d}-{role_slug[e.role]}-{m.year}.txt"
-        if inject_rate and irng.random() < inject_rate:
-            text, injection = inject(text, figures, irng, file, m, e.role, years.start)
-            if injection is not None:
-                injections.append(injection)
-        (reports_dir / file).write_text(text, encoding="utf-8")
-        listing.append((file, e.name, m.year, e.role, e.department or ""))
-        count += 1
+    workers = workers or os.cpu_count() or 1
+    if units * len(years) < 400:
+        workers = 1  # starting processes costs more than it saves
+    jobs = [_Job(reports_dir, entities[w::workers], index, years, seed, inject_rate)
+            for w in range(workers)]
+    if workers == 1:
+        results = [_write(jobs[0])]
+    else:
+        with ProcessPoolExecutor(workers) as pool:
+            results = list(pool.map(_write, jobs))
+    listing = sorted((row for rows, _ in results for row in rows), key=lambda r: (r[2], r[0]))
+    injections = sorted((i for _, inj in results for i in inj), key=lambda i: (i.year, i.file))
     _write_csv(out / "units.csv", ["file", "unit", "year", "role", "department"], listing)
     hierarchy = [(e.name, m.name, m.role) for e in entities for m in e.members]
     _write_csv(out / "unit_hierarchy.csv",
@@ -182,7 +215,7 @@ def generate(out: Path, units: int, years: range, inject_rate: float = 0.0,
     rows = [i.row() for i in injections]
     _write_csv(out / "manifest.csv", MANIFEST_FIELDS, [[r[k] for k in MANIFEST_FIELDS] for r in rows])
     (out / "manifest.json").write_text(json.dumps(rows, ensure_ascii=False, indent=1), "utf-8")
-    return {"reports": count, "injections": len(injections), "departments":
+    return {"reports": len(listing), "injections": len(injections), "departments":
             sum(1 for e in entities if e.role == "部门")}
 
 
