@@ -71,3 +71,14 @@ def test_catalogue_rejects_unknown_values(tmp_path):
     bad.write_text(text, "utf-8")
     with pytest.raises(ValueError, match="within_tabel"):
         load_rules(bad)
+
+
+def test_counted_distinct_rows_give_the_same_verdicts_and_counts():
+    rule = next(r for r in RULES if r.severity == "error")
+    rows = [(rule.rule_id, rule.family, "pass")] * 5 + [(rule.rule_id, rule.family, "fail")] * 3
+    one_per_row = validate_family(rule.family, _frame(rows))
+    counted = _frame(rows).value_counts().rename("evaluations").reset_index()
+    grouped = validate_family(rule.family, counted)
+    assert len(counted) == 2 and not grouped.success
+    assert grouped.failed_rules == one_per_row.failed_rules == {rule.rule_id: 3}
+    assert grouped.error_rules == one_per_row.error_rules and grouped.evaluations == 8

@@ -70,72 +70,76 @@ def _s(value) -> str | None:
     return None if value is None else str(value)
 
 
-def _frames(facts: ReportFacts, report_id: str) -> dict[str, pd.DataFrame]:
+COLUMNS = {
+    "report_tables": ["report_id", "table_code", "table_title", "status", "declaration",
+                      "amount_unit", "row_count", "cell_count", "source_location"],
+    "table_cells": ["report_id", "table_code", "row_index", "row_code", "row_label", "row_key",
+                    "row_line_no", "column_index", "column_label", "column_key", "column_group",
+                    "value_wan_yuan", "printed_text", "decimals", "unit_divisor",
+                    "source_location", "line_no", "page_no"],
+    "narrative_facts": ["report_id", "fact_id", "section", "fact_kind", "subject",
+                        "function_path", "metric", "amount_wan_yuan", "percent", "count_value",
+                        "decimals", "direction", "reason", "printed_text", "sentence",
+                        "source_location", "line_no", "page_no"],
+    "performance_evaluations": ["report_id", "evaluation_index", "evaluation_kind",
+                                "project_name", "budget_wan_yuan", "executed_wan_yuan",
+                                "budget_decimals", "executed_decimals", "stated_rate_pct",
+                                "rate_decimals", "basic_total_wan_yuan",
+                                "project_total_wan_yuan", "basic_total_decimals",
+                                "project_total_decimals", "deviation_reason", "source_location",
+                                "line_no", "page_no"],
+    "performance_indicators": ["report_id", "evaluation_index", "indicator_index", "goal",
+                               "level1", "level2", "level3", "target_text", "actual_text",
+                               "deviation_reason", "source_location", "line_no", "page_no"],
+}
+
+
+def _rows(facts: ReportFacts, report_id: str) -> dict[str, list[tuple]]:
+    """A report's rows per raw table, as tuples in COLUMNS order (one frame per chunk later:
+    building a DataFrame per report and table cost more than the insert itself)."""
     loc = str
-    tables = pd.DataFrame([
-        dict(report_id=report_id, table_code=t.table_code, table_title=t.title, status=t.status,
-             declaration=t.declaration, amount_unit=t.amount_unit, row_count=t.row_count,
-             cell_count=len(t.cells), source_location=loc(t.location) if t.location else None)
-        for t in facts.tables.values()
-    ])
-    cells = pd.DataFrame([
-        dict(report_id=report_id, table_code=c.table_code, row_index=c.row_index,
-             row_code=c.row_code, row_label=c.row_label, row_key=c.row_key,
-             row_line_no=c.row_line_no, column_index=c.column_index,
-             column_label=c.column_label, column_key=c.column_key, column_group=c.column_group,
-             value_wan_yuan=_s(c.value_wan_yuan), printed_text=c.printed_text,
-             decimals=c.decimals, unit_divisor=c.unit_divisor, source_location=loc(c.location),
-             line_no=c.location.line, page_no=c.location.page)
-        for c in facts.cells()
-    ], columns=["report_id", "table_code", "row_index", "row_code", "row_label", "row_key",
-                "row_line_no", "column_index", "column_label", "column_key", "column_group",
-                "value_wan_yuan", "printed_text", "decimals", "unit_divisor", "source_location",
-                "line_no", "page_no"])
-    narrative = pd.DataFrame([
-        dict(report_id=report_id, fact_id=i, section=f.section, fact_kind=f.fact_kind,
-             subject=f.subject, function_path=f.function_path, metric=f.metric,
-             amount_wan_yuan=_s(f.amount_wan_yuan), percent=_s(f.percent),
-             count_value=_s(f.count_value), decimals=f.decimals, direction=f.direction,
-             reason=f.reason, printed_text=f.printed_text, sentence=f.sentence,
-             source_location=loc(f.location), line_no=f.location.line, page_no=f.location.page)
-        for i, f in enumerate(facts.narrative)
-    ], columns=["report_id", "fact_id", "section", "fact_kind", "subject", "function_path",
-                "metric", "amount_wan_yuan", "percent", "count_value", "decimals", "direction",
-                "reason", "printed_text", "sentence", "source_location", "line_no", "page_no"])
-    evaluations = pd.DataFrame([
-        dict(report_id=report_id, evaluation_index=i, evaluation_kind=e.evaluation_kind,
-             project_name=e.project_name, budget_wan_yuan=_s(e.budget_wan_yuan),
-             executed_wan_yuan=_s(e.executed_wan_yuan), budget_decimals=e.budget_decimals,
-             executed_decimals=e.executed_decimals, stated_rate_pct=_s(e.stated_rate_pct),
-             rate_decimals=e.rate_decimals, basic_total_wan_yuan=_s(e.basic_total_wan_yuan),
-             project_total_wan_yuan=_s(e.project_total_wan_yuan),
-             basic_total_decimals=e.basic_total_decimals,
-             project_total_decimals=e.project_total_decimals,
-             deviation_reason=e.deviation_reason, source_location=loc(e.location),
-             line_no=e.location.line, page_no=e.location.page)
-        for i, e in enumerate(facts.evaluations)
-    ], columns=["report_id", "evaluation_index", "evaluation_kind", "project_name",
-                "budget_wan_yuan", "executed_wan_yuan", "budget_decimals", "executed_decimals",
-                "stated_rate_pct", "rate_decimals", "basic_total_wan_yuan",
-                "project_total_wan_yuan", "basic_total_decimals", "project_total_decimals",
-                "deviation_reason", "source_location", "line_no", "page_no"])
-    indicators = pd.DataFrame([
-        dict(report_id=report_id, evaluation_index=i, indicator_index=j, goal=x.goal,
-             level1=x.level1, level2=x.level2, level3=x.level3, target_text=x.target_text,
-             actual_text=x.actual_text, deviation_reason=x.deviation_reason,
-             source_location=loc(x.location), line_no=x.location.line, page_no=x.location.page)
-        for i, e in enumerate(facts.evaluations) for j, x in enumerate(e.indicators)
-    ], columns=["report_id", "evaluation_index", "indicator_index", "goal", "level1", "level2",
-                "level3", "target_text", "actual_text", "deviation_reason", "source_location",
-                "line_no", "page_no"])
-    return {"report_tables": tables, "table_cells": cells, "narrative_facts": narrative,
-            "performance_evaluations": evaluations, "performance_indicators": indicators}
+    return {
+        "report_tables": [
+            (report_id, t.table_code, t.title, t.status, t.declaration, t.amount_unit,
+             t.row_count, len(t.cells), loc(t.location) if t.location else None)
+            for t in facts.tables.values()],
+        "table_cells": [
+            (report_id, c.table_code, c.row_index, c.row_code, c.row_label, c.row_key,
+             c.row_line_no, c.column_index, c.column_label, c.column_key, c.column_group,
+             _s(c.value_wan_yuan), c.printed_text, c.decimals, c.unit_divisor, loc(c.location),
+             c.location.line, c.location.page)
+            for c in facts.cells()],
+        "narrative_facts": [
+            (report_id, i, f.section, f.fact_kind, f.subject, f.function_path, f.metric,
+             _s(f.amount_wan_yuan), _s(f.percent), _s(f.count_value), f.decimals, f.direction,
+             f.reason, f.printed_text, f.sentence, loc(f.location), f.location.line,
+             f.location.page)
+            for i, f in enumerate(facts.narrative)],
+        "performance_evaluations": [
+            (report_id, i, e.evaluation_kind, e.project_name, _s(e.budget_wan_yuan),
+             _s(e.executed_wan_yuan), e.budget_decimals, e.executed_decimals,
+             _s(e.stated_rate_pct), e.rate_decimals, _s(e.basic_total_wan_yuan),
+             _s(e.project_total_wan_yuan), e.basic_total_decimals, e.project_total_decimals,
+             e.deviation_reason, loc(e.location), e.location.line, e.location.page)
+            for i, e in enumerate(facts.evaluations)],
+        "performance_indicators": [
+            (report_id, i, j, x.goal, x.level1, x.level2, x.level3, x.target_text,
+             x.actual_text, x.deviation_reason, loc(x.location), x.location.line,
+             x.location.page)
+            for i, e in enumerate(facts.evaluations) for j, x in enumerate(e.indicators)],
+    }
+
+
+def _frames(rows: dict[str, list[tuple]]) -> dict[str, pd.DataFrame]:
+    # object dtype keeps None as None (no NaN in integer columns) and text decimals as text.
+    return {t: pd.DataFrame(r, columns=COLUMNS[t], dtype=object) for t, r in rows.items()}
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
     if frame.empty:
         return
-    frame = frame.astype(object).where(frame.notna(), None)
+    if not all(pd.api.types.is_object_dtype(d) for d in frame.dtypes):
+        frame = frame.astype(object).where(frame.notna(), None)
     con.register("_frame", frame)
     cols = ", ".join(frame.columns)
     # Insert by name; DuckDB casts the text decimals exactly into DECIMAL columns. On failure
@@ -201,7 +205,7 @@ def load_report(con: duckdb.DuckDBPyConnection, facts: ReportFacts, file_path: s
             [report_id, facts.sha256, facts.file_name, file_path, facts.file_format,
              facts.encoding, facts.pages, facts.unit_name, facts.fiscal_year, facts.report_kind,
              facts.subordinate_units, revision, datetime.now(UTC).replace(tzinfo=None)])
-        for table, frame in _frames(facts, report_id).items():
+        for table, frame in _frames(_rows(facts, report_id)).items():
             _insert(con, table, frame)
         record_errors(con, error_rows(facts.file_name, file_path, facts.sha256, facts.problems))
         con.execute("commit")
@@ -249,7 +253,7 @@ def load_reports(con: duckdb.DuckDBPyConnection,
         now = datetime.now(UTC).replace(tzinfo=None)
         rows: dict[str, dict] = {}
         superseded_in_db: list[tuple[str, str]] = []
-        frames: dict[str, list[pd.DataFrame]] = {}
+        rows_by_table: dict[str, list[tuple]] = {t: [] for t in COLUMNS}
         errors = []
         for facts, path in todo:
             key = (facts.unit_name, facts.fiscal_year)
@@ -267,18 +271,16 @@ def load_reports(con: duckdb.DuckDBPyConnection,
                 pages=facts.pages, unit_name=facts.unit_name, fiscal_year=facts.fiscal_year,
                 report_kind=facts.report_kind, subordinate_units=facts.subordinate_units,
                 revision=revision, is_superseded=False, superseded_by=None, loaded_at=now)
-            for table, frame in _frames(facts, report_id).items():
-                frames.setdefault(table, []).append(frame)
+            for table, table_rows in _rows(facts, report_id).items():
+                rows_by_table[table].extend(table_rows)
             errors.append(error_rows(facts.file_name, path, facts.sha256, facts.problems))
             outcomes.append(LoadOutcome(facts.file_name, "loaded", report_id, revision, previous))
         for new_id, old_id in superseded_in_db:
             con.execute("update raw.reports set is_superseded = true, superseded_by = ? "
                         "where report_id = ?", [new_id, old_id])
         _insert(con, "reports", pd.DataFrame(list(rows.values())))
-        for table, parts in frames.items():
-            non_empty = [p for p in parts if not p.empty]
-            if non_empty:
-                _insert(con, table, pd.concat(non_empty, ignore_index=True))
+        for table, frame in _frames(rows_by_table).items():
+            _insert(con, table, frame)
         non_empty_errors = [e for e in errors if not e.empty]
         if non_empty_errors:
             record_errors(con, pd.concat(non_empty_errors, ignore_index=True))
