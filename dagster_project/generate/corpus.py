@@ -32,7 +32,7 @@ from dagster_project.generate.model import (
     build,
     consolidate,
 )
-from dagster_project.generate.registry import Registry, load
+from dagster_project.generate.registry import GOV_FUND_ITEMS, Registry, load
 from dagster_project.generate.render import render
 
 CITIES = ["武汉市", "宜昌市", "襄阳市", "荆州市", "上海市", "南京市", "苏州市", "杭州市", "宁波市",
@@ -92,13 +92,15 @@ def plan_corpus(n: int, seed: int, reg: Registry, first_place: int = 0) -> list[
         chosen = cores[: rng.randint(1, 4)]
         used_cores.update(chosen)
         # From a district trade union (about 20 staff, 535 万元) to a national bureau (22,000 万元).
+        fund = GOV_FUND_ITEMS.get(sector.kuan)
         staff = rng.choice([6, 9, 12, 18, 25, 35, 50, 80, 120, 200, 400])
         return UnitPlan(index=counter, name=name, sector=sector, administrative=admin, role=role,
                         subordinate_units=0, staff=staff, retirees=rng.randint(0, staff // 3),
                         vehicles=rng.choice([0, 0, 0, 1, 1, 2, 3]) if staff >= 9 else 0,
                         non_fiscal=not admin and rng.random() < 0.6,
                         project_names=[c + "经费" for c in chosen],
-                        seed=rng.randrange(1 << 30))
+                        seed=rng.randrange(1 << 30),
+                        gov_fund_item=fund if fund in reg.names and rng.random() < 0.35 else None)
 
     while sum(1 + len(e.members) for e in entities) < n:
         left = n - sum(1 + len(e.members) for e in entities)

@@ -97,7 +97,7 @@ def _replace(lines: list[str], f: Figure, new: str) -> None:
 def _candidates(figures: list[Figure], m: UnitYear, role: str, first_year: int) -> dict:
     kinds: dict[str, list] = {}
     for f in figures:
-        if f.kind == "table_cell" and f.table in ("02", "03", "05", "06") and f.text:
+        if f.kind == "table_cell" and f.table in ("02", "03", "05", "06", "07") and f.text:
             kinds.setdefault("table_cell", []).append(f)
         elif (f.kind in ("narrative_amount", "narrative_percent") and f.column != "project_use"
               or f.kind == "evaluation_rate"):

@@ -9,7 +9,7 @@ exact sum of its members' models.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from dagster_project.generate.registry import Registry, Sector
@@ -110,12 +110,18 @@ class UnitYear:
     department_indicators: list[Indicator]
     prior: Prior
     reasons: dict[str, str]
+    # 政府性基金预算财政拨款 (公开07表): project spending, income and balances by 项
+    gf_project: dict[str, Decimal] = field(default_factory=dict)
+    income_gf: dict[str, Decimal] = field(default_factory=dict)
+    gf_begin: dict[str, Decimal] = field(default_factory=dict)
+    gf_end: dict[str, Decimal] = field(default_factory=dict)
 
     # -- totals the tables and the text print -------------------------------------------------
     def items(self) -> list[str]:
         return sorted(set(self.gb_basic) | set(self.gb_project) | set(self.other_basic)
                       | set(self.other_project) | set(self.income_fiscal)
-                      | set(self.income_business) | set(self.income_other))
+                      | set(self.income_business) | set(self.income_other)
+                      | set(self.gf_project) | set(self.income_gf))
 
     def gb_items(self) -> list[str]:
         return sorted(c for c in set(self.gb_basic) | set(self.gb_project)
@@ -125,7 +131,8 @@ class UnitYear:
         return self.gb_basic.get(item, ZERO) + self.other_basic.get(item, ZERO)
 
     def project(self, item: str) -> Decimal:
-        return self.gb_project.get(item, ZERO) + self.other_project.get(item, ZERO)
+        return (self.gb_project.get(item, ZERO) + self.other_project.get(item, ZERO)
+                + self.gf_project.get(item, ZERO))
 
     def gb(self, item: str) -> Decimal:
         return self.gb_basic.get(item, ZERO) + self.gb_project.get(item, ZERO)
@@ -133,8 +140,12 @@ class UnitYear:
     def spend(self, item: str) -> Decimal:
         return self.basic(item) + self.project(item)
 
+    def appropriation(self, item: str) -> Decimal:
+        """财政拨款收入 of a 项: general budget and government funds."""
+        return self.income_fiscal.get(item, ZERO) + self.income_gf.get(item, ZERO)
+
     def income(self, item: str) -> Decimal:
-        return (self.income_fiscal.get(item, ZERO) + self.income_business.get(item, ZERO)
+        return (self.appropriation(item) + self.income_business.get(item, ZERO)
                 + self.income_other.get(item, ZERO))
 
     @property
@@ -154,8 +165,13 @@ class UnitYear:
         return self.gb_basic_total + sum(self.other_basic.values(), ZERO)
 
     @property
+    def gf_expenditure(self) -> Decimal:
+        return sum(self.gf_project.values(), ZERO)
+
+    @property
     def project_total(self) -> Decimal:
-        return self.gb_project_total + sum(self.other_project.values(), ZERO)
+        return (self.gb_project_total + sum(self.other_project.values(), ZERO)
+                + self.gf_expenditure)
 
     @property
     def expenditure_total(self) -> Decimal:
@@ -163,7 +179,24 @@ class UnitYear:
 
     @property
     def fiscal_income(self) -> Decimal:
+        """一般公共预算财政拨款收入."""
         return sum(self.income_fiscal.values(), ZERO)
+
+    @property
+    def gf_income(self) -> Decimal:
+        return sum(self.income_gf.values(), ZERO)
+
+    @property
+    def appropriation_income(self) -> Decimal:
+        return self.fiscal_income + self.gf_income
+
+    @property
+    def gf_carry_begin(self) -> Decimal:
+        return sum(self.gf_begin.values(), ZERO)
+
+    @property
+    def gf_carry_end(self) -> Decimal:
+        return sum(self.gf_end.values(), ZERO)
 
     @property
     def business_income(self) -> Decimal:
@@ -175,15 +208,15 @@ class UnitYear:
 
     @property
     def income_total(self) -> Decimal:
-        return self.fiscal_income + self.business_income + self.other_income
+        return self.appropriation_income + self.business_income + self.other_income
 
     @property
     def carry_begin(self) -> Decimal:
-        return self.carry_begin_fiscal + self.carry_begin_other
+        return self.carry_begin_fiscal + self.carry_begin_other + self.gf_carry_begin
 
     @property
     def carry_end(self) -> Decimal:
-        return self.carry_end_fiscal + self.carry_end_other
+        return self.carry_end_fiscal + self.carry_end_other + self.gf_carry_end
 
     @property
     def grand_total(self) -> Decimal:
@@ -191,7 +224,7 @@ class UnitYear:
 
     @property
     def fiscal_grand_total(self) -> Decimal:
-        return self.fiscal_income + self.carry_begin_fiscal
+        return self.appropriation_income + self.carry_begin_fiscal + self.gf_carry_begin
 
     @property
     def personnel_total(self) -> Decimal:
@@ -243,6 +276,7 @@ class UnitPlan:
     non_fiscal: bool
     project_names: list[str]
     seed: int
+    gov_fund_item: str | None = None  # the 政府性基金 项 it spends under, if any
 
 
 def _indicators(rng: random.Random, core: str, satisfaction: str) -> list[Indicator]:
@@ -368,17 +402,8 @@ def build(plan: UnitPlan, reg: Registry, year: int, previous: UnitYear | None,
                    "sme": exact(total_p * frac(rng, 300, 1000))}
 
     public = sum((v for k, v in economic.items() if k[:3] not in ("301", "303")), ZERO)
-    expenditure = gb_spend + other_spend
-    if previous is not None:
-        prior = previous.totals()
-    else:
-        f = 1 + Decimal(rng.randint(-150, 150)) / 1000
-        income_total = gb_spend + ce_f - cb_f + other_spend + ce_o - cb_o
-        prior = Prior(exact((income_total + cb_f + cb_o) * f), exact(income_total * f),
-                      exact(expenditure * f), exact((gb_spend + ce_f) * f),
-                      exact((gb_spend + ce_f - cb_f) * f), exact(gb_spend * f))
     reasons = {"up": rng.choice(REASONS_CHANGE_UP), "down": rng.choice(REASONS_CHANGE_DOWN)}
-    return UnitYear(
+    unit = UnitYear(
         name=plan.name, year=year, administrative=admin, role=plan.role,
         subordinate_units=plan.subordinate_units,
         gb_basic=gb_basic, gb_project=gb_project, other_basic=other_basic,
@@ -390,8 +415,30 @@ def build(plan: UnitPlan, reg: Registry, year: int, previous: UnitYear | None,
         vehicles_bought=bought,
         operating_cost_budget=public if rng.random() < 0.4 else exact(public * frac(rng, 900, 1100)),
         procurement=procurement, projects=projects,
-        department_budget=exact(expenditure * frac(rng, 1000, 1060)),
-        department_indicators=[], prior=prior, reasons=reasons)
+        department_budget=ZERO, department_indicators=[], prior=None, reasons=reasons)
+    if plan.gov_fund_item:
+        _gov_fund(unit, plan.gov_fund_item, base, previous, rng)
+    unit.department_budget = exact(unit.expenditure_total * frac(rng, 1000, 1060))
+    if previous is not None:
+        unit.prior = previous.totals()
+    else:  # the first year generated: last year's report is not written, only stated
+        f = 1 + Decimal(rng.randint(-150, 150)) / 1000
+        unit.prior = Prior(*(exact(v * f) for v in astuple(unit.totals())))
+    return unit
+
+
+def _gov_fund(unit: UnitYear, item: str, base: Decimal, previous: UnitYear | None,
+              rng: random.Random) -> None:
+    """Government-fund appropriations: project spending under one 项, with its balances."""
+    spend = exact(base * frac(rng, 100, 1500))
+    begin = previous.gf_end.get(item, ZERO) if previous is not None else \
+        (exact(spend * frac(rng, 0, 300)) if rng.random() < 0.5 else ZERO)
+    end = exact(spend * frac(rng, 0, 300)) if rng.random() < 0.6 else ZERO
+    end = max(end, begin - exact(spend / 2))
+    unit.gf_project = {item: spend}
+    unit.income_gf = {item: spend + end - begin}
+    unit.gf_begin = {item: begin} if begin else {}
+    unit.gf_end = {item: end} if end else {}
 
 
 def _spread(total: Decimal, by_item: dict[str, Decimal]) -> dict[str, Decimal]:
@@ -476,4 +523,6 @@ def consolidate(name: str, members: list[UnitYear], units: int) -> UnitYear:
         procurement=add("procurement"),
         projects=[p for m in members for p in m.projects],
         department_budget=total("department_budget"),
-        department_indicators=[], prior=prior, reasons=first.reasons)
+        department_indicators=[], prior=prior, reasons=first.reasons,
+        gf_project=add("gf_project"), income_gf=add("income_gf"), gf_begin=add("gf_begin"),
+        gf_end=add("gf_end"))

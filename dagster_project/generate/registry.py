@@ -13,8 +13,10 @@ REFERENCE = PROJECT_ROOT / "seeds" / "reference"
 # 项 every unit has: pensions, health insurance, housing (what 301/303 contributions pay for).
 COMMON_ITEMS = ["2080501", "2080505", "2080506", "2101101", "2101103", "2101199", "2210201",
                 "2210202", "2210203"]
-# 项 too specific to a kind of unit to pick at random (lotteries, land compensation).
+# 项 too specific to a kind of unit to pick at random (lotteries, land compensation) ...
 EXCLUDED_ITEMS = {"2296008", "2120801"}
+# ... but paid from government funds by some units of a kind: 款 of the unit -> fund 项.
+GOV_FUND_ITEMS = {"21401": "2120801", "20106": "2296008"}
 
 
 @dataclass

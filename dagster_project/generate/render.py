@@ -116,7 +116,7 @@ def render(m: UnitYear, reg: Registry) -> tuple[str, list[Figure]]:
     _table04(out, m, y)
     _function_table(out, m, reg, y, "05")
     _table06(out, m, reg, y)
-    _empty_fund_tables(out, m, y)
+    _fund_tables(out, m, reg, y)
     _table09(out, m, y)
     _narrative(out, m, reg, y)
     _glossary(out)
@@ -170,7 +170,7 @@ def _table01(out: Out, m: UnitYear, y: int) -> None:
     out.row(["项目", "行次", "金额", "项目", "行次", "金额"])
     out.row(["栏次", "", "1", "栏次", "", "2"])
     incomes = [("一、一般公共预算财政拨款收入", m.fiscal_income, "general_budget_appropriation"),
-               ("二、政府性基金预算财政拨款收入", ZERO, None),
+               ("二、政府性基金预算财政拨款收入", m.gf_income, "gov_fund_appropriation"),
                ("三、国有资本经营预算财政拨款收入", ZERO, None), ("四、上级补助收入", ZERO, None),
                ("五、事业收入", m.business_income, "business_income"),
                ("六、经营收入", ZERO, None), ("七、附属单位上缴收入", ZERO, None),
@@ -225,7 +225,7 @@ COLUMN_KEYS = {"02": ["total", "fiscal_appropriation", "upper_subsidy", "busines
 
 def _values(m: UnitYear, code: str, item: str) -> list[Decimal]:
     if code == "02":
-        return [m.income(item), m.income_fiscal.get(item, ZERO), ZERO,
+        return [m.income(item), m.appropriation(item), ZERO,
                 m.income_business.get(item, ZERO), ZERO, ZERO, m.income_other.get(item, ZERO)]
     if code == "03":
         return [m.spend(item), m.basic(item), m.project(item), ZERO, ZERO, ZERO]
@@ -272,25 +272,28 @@ def _table04(out: Out, m: UnitYear, y: int) -> None:
     out.row(["", "", "", "", "", "小计", "一般公共预算财政拨款", "政府性基金预算财政拨款",
              "国有资本经营预算财政拨款"])
     out.row(["栏次", "", "1", "栏次", "", "2", "3", "4", "5"])
-    incomes = ["一、一般公共预算财政拨款", "二、政府性基金预算财政拨款", "三、国有资本经营预算财政拨款"]
-    by_class = _by_class(m, m.gb)
+    incomes = [("一、一般公共预算财政拨款", m.fiscal_income), ("二、政府性基金预算财政拨款", m.gf_income),
+               ("三、国有资本经营预算财政拨款", ZERO)]
+    gb_class = _by_class(m, m.gb)
+    gf_class = _by_class(m, lambda i: m.gf_project.get(i, ZERO))
     for i, name in enumerate(CLASS_LINES):
-        label = incomes[i] if i < 3 else ""
-        amount = m.fiscal_income if i == 0 else ZERO
-        v = by_class.get(_class_code(name), ZERO)
+        label, amount = incomes[i] if i < 3 else ("", ZERO)
+        code = _class_code(name)
+        gb, gf = gb_class.get(code, ZERO), gf_class.get(code, ZERO)
         out.row([label, str(i + 1), cell(amount), f"{NUMERALS[i]}、{name}", str(33 + i),
-                 cell(v), cell(v), "", ""])
-    gb = m.gb_expenditure
+                 cell(gb + gf), cell(gb), cell(gf), ""])
+    gb, gf = m.gb_expenditure, m.gf_expenditure
     ce, cb = m.carry_end_fiscal, m.carry_begin_fiscal
-    out.row(["本年收入合计", "27", cell(m.fiscal_income), "本年支出合计", "59", cell(gb), cell(gb),
-             "", ""])
-    out.row(["年初财政拨款结转和结余", "28", cell(cb), "年末财政拨款结转和结余", "60", cell(ce),
-             cell(ce), "", ""])
+    gce, gcb = m.gf_carry_end, m.gf_carry_begin
+    out.row(["本年收入合计", "27", cell(m.appropriation_income), "本年支出合计", "59", cell(gb + gf),
+             cell(gb), cell(gf), ""])
+    out.row(["年初财政拨款结转和结余", "28", cell(cb + gcb), "年末财政拨款结转和结余", "60",
+             cell(ce + gce), cell(ce), cell(gce), ""])
     out.row(["  一般公共预算财政拨款", "29", cell(cb), "", "61", cell(ce), cell(ce), "", ""])
-    out.row(["  政府性基金预算财政拨款", "30", "", "", "62", "", "", "", ""])
+    out.row(["  政府性基金预算财政拨款", "30", cell(gcb), "", "62", cell(gce), "", cell(gce), ""])
     out.row(["  国有资本经营预算财政拨款", "31", "", "", "63", "", "", "", ""])
-    out.row(["总计", "32", cell(m.fiscal_grand_total), "总计", "64", cell(gb + ce), cell(gb + ce),
-             "", ""])
+    out.row(["总计", "32", cell(m.fiscal_grand_total), "总计", "64", cell(gb + gf + ce + gce),
+             cell(gb + ce), cell(gf + gce), ""])
     out.row(["注：本表反映部门本年度一般公共预算财政拨款、政府性基金预算财政拨款和国有资本经营预算"
              "财政拨款的总收支和年末结转结余情况。", ""])
     out.blank()
@@ -332,16 +335,35 @@ def _table06(out: Out, m: UnitYear, reg: Registry, y: int) -> None:
     out.blank()
 
 
-def _empty_fund_tables(out: Out, m: UnitYear, y: int) -> None:
+def _fund_tables(out: Out, m: UnitYear, reg: Registry, y: int) -> None:
     _head(out, m, f"{y}年度政府性基金预算财政拨款收入支出决算表", "07")
     out.row(["项目", "年初结转和结余", "本年收入", "本年支出", "年末结转和结余"])
     out.row(["功能分类科目编码", "科目名称", "", "", "小计", "基本支出", "项目支出", ""])
     out.row([""] * 8)
     out.row([""] * 8)
     out.row(["类", "款", "项", "栏次", "1", "2", "3", "4", "5", "6"])
-    out.row(["", "", "", "合计", "", "", "", "", "", ""])
+    rows: dict[str, list[Decimal]] = {}
+    for item in sorted(m.income_gf):
+        vals = [m.gf_begin.get(item, ZERO), m.income_gf[item], m.gf_project.get(item, ZERO), ZERO,
+                m.gf_project.get(item, ZERO), m.gf_end.get(item, ZERO)]
+        for c in (item[:3], item[:5], item):
+            acc = rows.setdefault(c, [ZERO] * 6)
+            for j, v in enumerate(vals):
+                acc[j] += v
+    total = [sum((rows[c][j] for c in rows if len(c) == 3), ZERO) for j in range(6)]
+    out.row(["", "", "", "合计", *[cell(v) for v in total]])
+    labels = ["年初结转和结余", "本年收入", "本年支出/小计", "本年支出/基本支出", "本年支出/项目支出",
+              "年末结转和结余"]
+    keys = ["carryover_begin", "income", "total", "basic", "project", "carryover_end"]
+    for c in sorted(rows):
+        first = out.row([c, reg.names[c], *[cell(v) for v in rows[c]]])
+        if len(c) == 7:
+            for j in range(6):
+                out.fig_cell(first + 2 + j, "table_cell", "07", c, reg.names[c], labels[j],
+                             key=keys[j])
     out.row(["注：本表反映部门本年度政府性基金预算财政拨款收入、支出及结转和结余情况。"])
-    out.row([f"本部门{y}年度无政府性基金预算财政拨款收入支出。"])
+    if not rows:
+        out.row([f"本部门{y}年度无政府性基金预算财政拨款收入支出。"])
     out.blank()
     _head(out, m, f"{y}年度国有资本经营预算财政拨款支出决算表", "08")
     out.row(["项目", "本年支出"])
@@ -420,10 +442,12 @@ def _narrative(out: Out, m: UnitYear, reg: Registry, y: int) -> None:
     parts = [f"{y}年度收入合计", (money(inc), ("narrative_amount", "N", None, "收入合计", "amount")),
              "万元，", *_change(inc, m.prior.income_total, "收入合计", m, "收入合计"),
              "其中：财政拨款收入",
-             (money(m.fiscal_income), ("narrative_amount", "N", None, "财政拨款收入", "amount")),
+             (money(m.appropriation_income), ("narrative_amount", "N", None, "财政拨款收入",
+                                              "amount")),
              "万元，占本年收入",
-             (pct(m.fiscal_income, inc), ("narrative_percent", "N", None, "财政拨款收入",
-                                          "share_pct", {"num": m.fiscal_income, "den": inc})),
+             (pct(m.appropriation_income, inc), ("narrative_percent", "N", None, "财政拨款收入",
+                                                 "share_pct",
+                                                 {"num": m.appropriation_income, "den": inc})),
              "%"]
     for label, v in (("事业收入", m.business_income), ("其他收入", m.other_income)):
         if v:
@@ -508,7 +532,11 @@ def _narrative(out: Out, m: UnitYear, reg: Registry, y: int) -> None:
     _basic(out, m, reg, y)
     out.para("七、政府性基金预算财政拨款收入支出决算情况说明 ")
     out.blank()
-    out.para(" 本单位当年无政府性基金预算财政拨款收入支出。")
+    if m.income_gf:
+        out.para(f"{y}年度政府性基金预算财政拨款收入{money(m.gf_income)}万元，支出"
+                 f"{money(m.gf_expenditure)}万元，年末结转和结余{money(m.gf_carry_end)}万元。")
+    else:
+        out.para(" 本单位当年无政府性基金预算财政拨款收入支出。")
     out.para("八、国有资本经营预算财政拨款支出决算情况说明")
     out.blank()
     out.para(" 本单位当年无国有资本经营预算财政拨款支出。")
