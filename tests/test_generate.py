@@ -130,6 +130,18 @@ def test_same_seed_same_bytes(tmp_path, clean):
             (clean / "reports" / u["file"]).read_bytes()
 
 
+def test_cli(tmp_path, capsys):
+    from dagster_project.cli import main
+
+    assert main(["generate", "--units", "3", "--years", "2024", "--out", str(tmp_path / "c"),
+                 "--inject-errors", "1", "--seed", "5"]) == 0
+    assert "wrote 3 reports" in capsys.readouterr().out
+    assert len(list((tmp_path / "c" / "reports").glob("*.txt"))) == 3
+    assert len(read_manifest(tmp_path / "c")) == 3
+    assert main(["generate", "--units", "3", "--years", "2024-2023", "--out",
+                 str(tmp_path / "d")]) == 2
+
+
 def test_injections_change_what_the_manifest_says(injected):
     manifest = read_manifest(injected)
     assert manifest
