@@ -23,12 +23,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import platform
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import textwrap
 import time
 from pathlib import Path
 
@@ -71,6 +73,19 @@ def write_section(body: str) -> None:
     RESULTS.write_text(text, "utf-8")
 
 
+def _wrap(body: str) -> str:
+    """Wrap prose at 100 columns like the rest of RESULTS.md; tables stay as they are."""
+    out = []
+    for line in body.split("\n"):
+        if line.startswith("|") or len(line) <= 100:
+            out.append(line)
+        else:
+            indent = "    " if line.startswith("  - ") else "  " if line.startswith("- ") else ""
+            out.append(textwrap.fill(line, 100, subsequent_indent=indent,
+                                     break_on_hyphens=False))
+    return "\n".join(out)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--units", type=int, default=50, help="reports per year")
@@ -92,7 +107,7 @@ def main() -> int:
             seconds = time.perf_counter() - t0
             speed = (f"Generation: {stats['reports']} reports ({per_year} a year × 2 years, "
                      f"{stats['injections']} injections) in {seconds:.1f} s, "
-                     f"{stats['reports'] / seconds:.0f} reports/s on one core.")
+                     f"{stats['reports'] / seconds:.0f} reports/s ({os.cpu_count()} processes).")
             print(speed)
             shutil.rmtree(work / "speed")
         corpus = work / "corpus"
@@ -127,6 +142,13 @@ def main() -> int:
             print("  unexplained:", f)
         for i in result.missed[:20]:
             print("  missed:", i)
+        misses = []
+        for i in result.missed:
+            elsewhere = sorted({f"{f.rule_id} at {f.row_label or f.row_code or '—'}"
+                                for f in findings if (f.unit, f.year) == (i["unit"], int(i["year"]))})
+            misses.append(f"  - {i['file']}:L{i['line']} {i['kind']} {i['row_label']} / "
+                          f"{i['column']} {i['original']} → {i['injected']}; the report's findings: "
+                          f"{'; '.join(elsewhere) or 'none'}")
         body = "\n".join([
             f"Run {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {_machine()}.",
             "",
@@ -142,7 +164,8 @@ def main() -> int:
             f"(error/warning findings in reports without an injection). {rounding} identities "
             f"held only within rounding and were reported as {info} `info` lines; "
             f"{indeterminate} indeterminate.",
-            f"- Missed injections: {len(result.missed)}.",
+            f"- Missed injections: {len(result.missed)}" + (":" if misses else "."),
+            *misses,
             "- Recall counts an injection found when an error or warning sits at its report "
             "(or, for a member unit, its department's consolidated report) and at its place: "
             "the same table and row or a parent row; for a 情况说明 or 绩效自评表 figure, the "
@@ -152,7 +175,7 @@ def main() -> int:
             f"- {speed}" if speed else "",
         ])
         if not args.no_write:
-            write_section(body)
+            write_section(_wrap(body))
             print(f"wrote {HEADING!r} in {RESULTS}")
         return 0 if result.rounding_only_above_info == 0 else 3
     finally:

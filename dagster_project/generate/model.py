@@ -334,7 +334,7 @@ def build(plan: UnitPlan, reg: Registry, year: int, previous: UnitYear | None,
         core = pname.removesuffix("经费")
         p = Project(pname, item, budget, executed, evaluated=i < 2 or rng.random() < 0.5,
                     indicators=_indicators(rng, core, satisfaction),
-                    effect=f"保障了{core}工作顺利开展，服务质量进一步提升")
+                    effect=f"保障了{core.removesuffix('工作')}工作顺利开展，服务质量进一步提升")
         projects.append(p)
         gb_project[item] = gb_project.get(item, ZERO) + executed
 
