@@ -94,7 +94,7 @@ COLUMNS = {
 }
 
 
-def _rows(facts: ReportFacts, report_id: str) -> dict[str, list[tuple]]:
+def raw_rows(facts: ReportFacts, report_id: str) -> dict[str, list[tuple]]:
     """A report's rows per raw table, as tuples in COLUMNS order (one frame per chunk later:
     building a DataFrame per report and table cost more than the insert itself)."""
     loc = str
@@ -183,8 +183,10 @@ def record_errors(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> None:
         con.unregister("_errors")
 
 
-def load_report(con: duckdb.DuckDBPyConnection, facts: ReportFacts, file_path: str) -> LoadOutcome:
-    """Load one report's facts atomically. The caller has checked `facts.fatal` is empty."""
+def load_report(con: duckdb.DuckDBPyConnection, facts: ReportFacts, file_path: str,
+                rows: dict[str, list[tuple]] | None = None) -> LoadOutcome:
+    """Load one report's facts (or their prebuilt `raw_rows`) atomically. The caller has
+    checked `facts.fatal` is empty."""
     report_id = report_id_of(facts.sha256)
     exists = one(con, "select 1 from raw.reports where sha256 = ?", [facts.sha256])
     if exists:
@@ -205,7 +207,7 @@ def load_report(con: duckdb.DuckDBPyConnection, facts: ReportFacts, file_path: s
             [report_id, facts.sha256, facts.file_name, file_path, facts.file_format,
              facts.encoding, facts.pages, facts.unit_name, facts.fiscal_year, facts.report_kind,
              facts.subordinate_units, revision, datetime.now(UTC).replace(tzinfo=None)])
-        for table, frame in _frames(_rows(facts, report_id)).items():
+        for table, frame in _frames(rows or raw_rows(facts, report_id)).items():
             _insert(con, table, frame)
         record_errors(con, error_rows(facts.file_name, file_path, facts.sha256, facts.problems))
         con.execute("commit")
@@ -219,7 +221,8 @@ def load_report(con: duckdb.DuckDBPyConnection, facts: ReportFacts, file_path: s
 
 
 def load_reports(con: duckdb.DuckDBPyConnection,
-                 items: list[tuple[ReportFacts, str]]) -> list[LoadOutcome]:
+                 items: list[tuple[ReportFacts, str, dict[str, list[tuple]] | None]]
+                 ) -> list[LoadOutcome]:
     """Load many reports in one transaction with one bulk insert per raw table.
 
     All or nothing for the chunk; the caller falls back to `load_report` one by one when the
@@ -227,19 +230,19 @@ def load_reports(con: duckdb.DuckDBPyConnection,
     known bytes are unchanged, a new file for a loaded unit and year supersedes it.
     """
     outcomes: list[LoadOutcome] = []
-    shas = [facts.sha256 for facts, _ in items]
+    shas = [facts.sha256 for facts, _, _ in items]
     known = {r[0] for r in con.execute(
         "select sha256 from raw.reports where list_contains(?, sha256)", [shas]).fetchall()}
     todo, seen = [], set()
-    for facts, path in items:
+    for facts, path, rows in items:
         if facts.sha256 in known or facts.sha256 in seen:
             outcomes.append(LoadOutcome(facts.file_name, "unchanged", report_id_of(facts.sha256)))
             continue
         seen.add(facts.sha256)
-        todo.append((facts, path))
+        todo.append((facts, path, rows))
     if not todo:
         return outcomes
-    units = [f.unit_name for f, _ in todo]
+    units = [f.unit_name for f, _, _ in todo]
     con.execute("begin transaction")
     try:
         current: dict[tuple[str, int], str] = {}
@@ -255,7 +258,7 @@ def load_reports(con: duckdb.DuckDBPyConnection,
         superseded_in_db: list[tuple[str, str]] = []
         rows_by_table: dict[str, list[tuple]] = {t: [] for t in COLUMNS}
         errors = []
-        for facts, path in todo:
+        for facts, path, prebuilt in todo:
             key = (facts.unit_name, facts.fiscal_year)
             report_id = report_id_of(facts.sha256)
             previous = current.get(key)
@@ -271,7 +274,7 @@ def load_reports(con: duckdb.DuckDBPyConnection,
                 pages=facts.pages, unit_name=facts.unit_name, fiscal_year=facts.fiscal_year,
                 report_kind=facts.report_kind, subordinate_units=facts.subordinate_units,
                 revision=revision, is_superseded=False, superseded_by=None, loaded_at=now)
-            for table, table_rows in _rows(facts, report_id).items():
+            for table, table_rows in (prebuilt or raw_rows(facts, report_id)).items():
                 rows_by_table[table].extend(table_rows)
             errors.append(error_rows(facts.file_name, path, facts.sha256, facts.problems))
             outcomes.append(LoadOutcome(facts.file_name, "loaded", report_id, revision, previous))
