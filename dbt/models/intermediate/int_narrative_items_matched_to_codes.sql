@@ -4,6 +4,7 @@
 --   3 registry_path   the names of the 功能分类 registry
 --   4 table_leaf      the 项 (or 款) name alone, in the fund's table of the same report
 --   5 registry_leaf   the 项 (or 款) name alone, in the registry under the same 类 name
+--   6 table_leaf_suffix  one 项 name ends with the other (a renamed 项), in the fund's table, same 类
 -- A rule only counts when it yields exactly one code. Sentences that match nothing are kept with a
 -- null function_code; two sentences matching the same code keep the first and flag the second.
 with items as (
@@ -137,6 +138,28 @@ candidates as (
         on items.leaf_name_normalized = registry_paths.leaf_name_normalized
         and items.path_depth = registry_paths.function_level
         and items.class_name_normalized = registry_paths.class_name_normalized
+
+    union all
+
+    -- a 项 renamed in the text or the table ('归口管理的行政单位离退休' for '行政单位离退休'): one
+    -- name ends with the other, in the fund's table of the same report, under the same 类
+    select items.report_id, items.fund_type, items.function_path_normalized,
+        6, 'table_leaf_suffix', table_paths.function_code
+    from items
+    inner join fund_tables on items.fund_type = fund_tables.fund_type
+    inner join table_paths
+        on items.report_id = table_paths.report_id
+        and fund_tables.table_code = table_paths.table_code
+        and items.path_depth = table_paths.function_level
+        and left(table_paths.function_code, 3) = (
+            select min(class_paths.function_code) from table_paths as class_paths
+            where class_paths.report_id = items.report_id
+                and class_paths.function_level = 1
+                and starts_with(class_paths.leaf_name_normalized, items.class_name_normalized)
+        )
+        and least(length(items.leaf_name_normalized), length(table_paths.leaf_name_normalized)) >= 4
+        and (ends_with(items.leaf_name_normalized, table_paths.leaf_name_normalized)
+            or ends_with(table_paths.leaf_name_normalized, items.leaf_name_normalized))
 
 ),
 

@@ -151,15 +151,38 @@ item_rows as (
 
 ),
 
+-- a 项 renamed between text and table ('归口管理的行政单位离退休' / '行政单位离退休'): one name
+-- ends with the other, and only one row of the table fits
+item_suffix_matches as (
+
+    select
+        f.report_id,
+        f.function_path,
+        any_value(r.row_code) as row_code,
+        any_value(r.value0) as value0,
+        any_value(r.half_width) as half_width,
+        any_value(r.cell_id) as cell_id,
+        any_value(r.column_label) as column_label
+    from item_facts as f
+    inner join item_rows as r
+        on r.report_id = f.report_id
+        and least(length(r.item_name), length(split_part(f.function_path, '/', 3))) >= 4
+        and (ends_with(split_part(f.function_path, '/', 3), r.item_name)
+            or ends_with(r.item_name, split_part(f.function_path, '/', 3)))
+    group by f.report_id, f.function_path
+    having count(*) = 1
+
+),
+
 item_joined as (
 
     select
         f.*,
-        coalesce(exact.row_code, by_name.row_code) as row_code,
-        coalesce(exact.value0, by_name.value0) as row_value,
-        coalesce(exact.half_width, by_name.half_width) as row_half,
-        coalesce(exact.cell_id, by_name.cell_id) as row_cell,
-        coalesce(exact.column_label, by_name.column_label) as column_label
+        coalesce(exact.row_code, by_name.row_code, by_suffix.row_code) as row_code,
+        coalesce(exact.value0, by_name.value0, by_suffix.value0) as row_value,
+        coalesce(exact.half_width, by_name.half_width, by_suffix.half_width) as row_half,
+        coalesce(exact.cell_id, by_name.cell_id, by_suffix.cell_id) as row_cell,
+        coalesce(exact.column_label, by_name.column_label, by_suffix.column_label) as column_label
     from item_facts as f
     left join item_rows as exact
         on exact.report_id = f.report_id and exact.function_path = f.function_path
@@ -171,6 +194,11 @@ item_joined as (
         on by_name.report_id = f.report_id
         and by_name.item_name = split_part(f.function_path, '/', 3)
         and exact.cell_id is null
+    left join item_suffix_matches as by_suffix
+        on by_suffix.report_id = f.report_id
+        and by_suffix.function_path = f.function_path
+        and exact.cell_id is null
+        and by_name.cell_id is null
 
 ),
 
