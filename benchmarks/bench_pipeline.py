@@ -1,21 +1,26 @@
 """Whole-pipeline benchmark: read, load, dbt build, identities, on N reports.
 
-Usage: python benchmarks/bench_pipeline.py --reports DIR [--label L]
+Usage: python benchmarks/bench_pipeline.py --generate UNITS --years 2020-2024 [--keep DIR]
+       python benchmarks/bench_pipeline.py --reports DIR [--keep DIR]
        python benchmarks/bench_pipeline.py --seed-copies N   (N renamed copies of the seed)
+       add --add-one to time, afterwards, `juesuan run` after one new report is added
 
-Runs `juesuan run` in a subprocess into a fresh warehouse and reports wall seconds and the peak
-resident memory of that process tree (ru_maxrss of children), plus rows and findings.
+Runs `juesuan run` in a subprocess into a fresh warehouse (an ephemeral Dagster instance: no
+DAGSTER_HOME) and reports wall seconds and the peak resident memory of that process tree
+(the largest of the run process and its reader processes, sampled every 0.2 s, summed), plus
+rows and findings. `--keep DIR` keeps the reports and the warehouse for bench_queries.py.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import resource
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -24,9 +29,11 @@ import duckdb
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "seeds" / "reports" / "caidian-trade-union-2024.txt"
 SEED_UNIT = "武汉市蔡甸区总工会本级"
+BIN = Path(sys.executable).parent
 
 
 def seed_copies(n: int, folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
     text = SEED.read_text("utf-8")
     for i in range(n):
         (folder / f"copy-{i:05d}.txt").write_text(text.replace(SEED_UNIT, f"测试单位{i:05d}"),
@@ -34,38 +41,96 @@ def seed_copies(n: int, folder: Path) -> Path:
     return folder
 
 
-def run(reports: Path, work: Path) -> dict:
-    warehouse = work / "w.duckdb"
-    juesuan = Path(sys.executable).with_name("juesuan")
+def generate(units: int, years: str, out: Path) -> Path:
+    subprocess.run([str(BIN / "juesuan"), "generate", "--units", str(units), "--years", years,
+                    "--out", str(out), "--seed", "1"], check=True, capture_output=True)
+    return out / "reports"
+
+
+def _tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and all its descendants, from /proc."""
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/status") as f:
+                total += next((int(line.split()[1]) for line in f if line.startswith("VmRSS")), 0)
+            with open(f"/proc/{p}/task/{p}/children") as f:
+                todo.extend(int(c) for c in f.read().split())
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total / 1024
+
+
+def juesuan_run(reports: Path, warehouse: Path) -> dict:
+    env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}
     started = time.perf_counter()
-    proc = subprocess.run([str(juesuan), "run", "--reports", str(reports), "--warehouse",
-                           str(warehouse)], capture_output=True, text=True, check=False)
+    proc = subprocess.Popen([str(BIN / "juesuan"), "run", "--reports", str(reports),
+                             "--warehouse", str(warehouse)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env)
+    peak = [0.0]
+
+    def sample() -> None:
+        while proc.poll() is None:
+            peak[0] = max(peak[0], _tree_rss_mb(proc.pid))
+            time.sleep(0.2)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, err = proc.communicate()
     seconds = time.perf_counter() - started
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        reports_loaded = con.execute("select count(*) from raw.reports").fetchall()[0][0]
-        cells = con.execute("select count(*) from raw.table_cells").fetchall()[0][0]
-        findings = dict(con.execute("select severity, count(*) from marts.audit_findings "
-                                    "group by 1").fetchall())
+    sampler.join()
+    if proc.returncode not in (0, 4):
+        raise SystemExit(f"juesuan run failed ({proc.returncode}):\n{out[-3000:]}\n{err[-3000:]}")
     return {"exit_code": proc.returncode, "seconds": round(seconds, 1),
-            "peak_rss_mb": round(peak_mb), "reports": reports_loaded, "cells": cells,
-            "findings": findings, "warehouse_mb": round(warehouse.stat().st_size / 2**20, 1)}
+            "peak_rss_mb": round(peak[0])}
+
+
+def warehouse_facts(warehouse: Path) -> dict:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        one = lambda sql: con.execute(sql).fetchall()[0][0]  # noqa: E731
+        return {"reports": one("select count(*) from raw.reports"),
+                "cells": one("select count(*) from raw.table_cells"),
+                "evaluations": one("select count(*) from intermediate.int_audit__evaluations"),
+                "findings": dict(con.execute("select severity, count(*) from "
+                                             "marts.audit_findings group by 1").fetchall()),
+                "warehouse_mb": round(warehouse.stat().st_size / 2**20, 1)}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--reports", type=Path)
     parser.add_argument("--seed-copies", type=int)
+    parser.add_argument("--generate", type=int, metavar="UNITS", help="units per year")
+    parser.add_argument("--years", default="2020-2024")
+    parser.add_argument("--keep", type=Path, help="keep reports and warehouse in this folder")
+    parser.add_argument("--add-one", action="store_true",
+                        help="then add one report and time the run that loads it")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        work = Path(tmp)
-        if args.seed_copies:
-            reports = seed_copies(args.seed_copies, work / "reports"
-                                  if (work / "reports").mkdir() is None else work)
-        else:
-            reports = args.reports
-        result = run(reports, work)
-        shutil.rmtree(work / "reports", ignore_errors=True)
+    work = args.keep or Path(tempfile.mkdtemp(prefix="juesuan-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    if args.seed_copies:
+        reports, corpus = seed_copies(args.seed_copies, work / "reports"), "seed copies"
+    elif args.generate:
+        reports = generate(args.generate, args.years, work / "corpus")
+        corpus = f"juesuan generate --units {args.generate} --years {args.years} --seed 1"
+    else:
+        reports, corpus = args.reports, str(args.reports)
+    prepared = round(time.perf_counter() - started, 1)
+    warehouse = work / "w.duckdb"
+    for stale in (warehouse, Path(f"{warehouse}.wal")):
+        stale.unlink(missing_ok=True)
+    result = {"corpus": corpus, "files": sum(1 for p in reports.rglob("*") if p.is_file()),
+              "prepare_seconds": prepared, **juesuan_run(reports, warehouse),
+              **warehouse_facts(warehouse)}
+    if args.add_one:
+        extra = reports / "zz-added-one.txt"
+        extra.write_text(SEED.read_text("utf-8").replace(SEED_UNIT, "新增单位"), "utf-8")
+        result["add_one"] = {**juesuan_run(reports, warehouse),
+                             "reports": warehouse_facts(warehouse)["reports"]}
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
     print(json.dumps(result, ensure_ascii=False))
 
 
