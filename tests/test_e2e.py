@@ -85,3 +85,21 @@ def test_cli_run_summarises_and_signals_failed_reports(tmp_path, seed_path):
     assert "reports in folder: 2, loaded: 1, failed: 1" in proc.stdout
     assert "FAILED broken.txt" in proc.stdout and "[truncated] broken.txt:L" in proc.stdout
     assert "table_cells 600" in proc.stdout
+
+    # Again, without the broken file: nothing new to load, the marts are rebuilt, same content.
+    def content() -> dict[str, list]:
+        with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
+            # Everything but the load timestamps.
+            return {t: con.execute(f"select * {ex} from raw.{t} order by all").fetchall()
+                    for t, ex in (("reports", "exclude (loaded_at)"), ("table_cells", ""),
+                                  ("narrative_facts", ""), ("performance_indicators", ""),
+                                  ("ingest_errors", "exclude (recorded_at)"))}
+
+    before = content()
+    (reports / "broken.txt").unlink()
+    proc = subprocess.run([str(juesuan), "run", "--reports", str(reports), "--warehouse",
+                           str(tmp_path / "w.duckdb")], capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "(0 new or changed of 1 files)" in proc.stdout
+    assert "reports in folder: 1, loaded: 1, failed: 0" in proc.stdout
+    assert content() == before

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 import dagster as dg
+import pytest
 
 from dagster_project.definitions import build_definitions
 from dagster_project.partitions import (
@@ -87,3 +88,12 @@ def test_daily_schedule_runs_every_partition(tmp_path):
         context = dg.build_schedule_context(instance=instance)
         [request] = schedule.evaluate_tick(context).run_requests
         assert (request.tags[RANGE_START_TAG], request.tags[RANGE_END_TAG]) == ("a.txt", "b.txt")
+
+
+def test_the_executor_is_configuration():
+    from dagster_project.definitions import build_executor
+
+    assert build_executor("multiprocess").name == "multiprocess"
+    assert build_executor("in_process").name == "in_process"
+    with pytest.raises(ValueError, match="JUESUAN_EXECUTOR"):
+        build_executor("threads")
