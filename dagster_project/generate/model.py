@@ -19,9 +19,9 @@ FEN = Decimal("0.000001")
 CENT = Decimal("0.01")
 
 
-def wan(rng: random.Random, low: float | int, high: float | int) -> Decimal:
+def wan(rng: random.Random, low: str | int, high: str | int) -> Decimal:
     """A random amount in 万元 between low and high, to the 分 (drawn as an integer of 分)."""
-    return Decimal(rng.randint(int(low * 1_000_000), int(high * 1_000_000))).scaleb(-6)
+    return Decimal(rng.randint(int(Decimal(low).scaleb(6)), int(Decimal(high).scaleb(6)))).scaleb(-6)
 
 
 def frac(rng: random.Random, low_permille: int, high_permille: int) -> Decimal:
@@ -107,7 +107,6 @@ class UnitYear:
     procurement: dict[str, Decimal]  # goods, works, services, sme
     projects: list[Project]
     department_budget: Decimal  # 整体绩效自评表 预算数
-    department_indicators: list[Indicator]
     prior: Prior
     reasons: dict[str, str]
     # 政府性基金预算财政拨款 (公开07表): project spending, income and balances by 项
@@ -302,8 +301,7 @@ def _indicators(rng: random.Random, core: str, satisfaction: str) -> list[Indica
 def build(plan: UnitPlan, reg: Registry, year: int, previous: UnitYear | None,
           rng: random.Random) -> UnitYear:
     admin = plan.administrative
-    growth = 1 + (rng.randint(-80, 120) / 1000)
-    staff = max(3, round(plan.staff * growth))
+    staff = max(3, plan.staff * (1000 + rng.randint(-80, 120)) // 1000)
     wage = wan(rng, 11, 17)  # per head, everything a running item pays but contributions
     base = exact(staff * wage)
     gb_basic: dict[str, Decimal] = {}
@@ -317,7 +315,7 @@ def build(plan: UnitPlan, reg: Registry, year: int, previous: UnitYear | None,
     if rng.random() < 0.6:
         gb_basic["2210202"] = exact(base * frac(rng, 5, 20))
     if plan.retirees:
-        gb_basic["2080501"] = exact(plan.retirees * wan(rng, 1.5, 4))
+        gb_basic["2080501"] = exact(plan.retirees * wan(rng, "1.5", "4"))
 
     # Projects: each spends under one 项; a few are not evaluated.
     gb_project: dict[str, Decimal] = {}
@@ -375,12 +373,12 @@ def build(plan: UnitPlan, reg: Registry, year: int, previous: UnitYear | None,
                    "reception": ZERO}
     bought = 0
     if plan.vehicles:
-        three_final["vehicle_operation"] = exact(plan.vehicles * wan(rng, 1.2, 3.0))
+        three_final["vehicle_operation"] = exact(plan.vehicles * wan(rng, "1.2", "3.0"))
         if rng.random() < 0.08:
             bought = 1
             three_final["vehicle_purchase"] = wan(rng, 12, 25)
     if rng.random() < 0.5:
-        three_final["reception"] = wan(rng, 0.1, 2.5)
+        three_final["reception"] = wan(rng, "0.1", "2.5")
     if rng.random() < 0.05:
         three_final["outbound"] = wan(rng, 2, 12)
     three_budget = {k: v if rng.random() < 0.3 else exact(v * frac(rng, 1000, 1300))
@@ -415,7 +413,7 @@ def build(plan: UnitPlan, reg: Registry, year: int, previous: UnitYear | None,
         vehicles_bought=bought,
         operating_cost_budget=public if rng.random() < 0.4 else exact(public * frac(rng, 900, 1100)),
         procurement=procurement, projects=projects,
-        department_budget=ZERO, department_indicators=[], prior=None, reasons=reasons)
+        department_budget=ZERO, prior=None, reasons=reasons)
     if plan.gov_fund_item:
         _gov_fund(unit, plan.gov_fund_item, base, previous, rng)
     unit.department_budget = exact(unit.expenditure_total * frac(rng, 1000, 1060))
@@ -523,6 +521,6 @@ def consolidate(name: str, members: list[UnitYear], units: int) -> UnitYear:
         procurement=add("procurement"),
         projects=[p for m in members for p in m.projects],
         department_budget=total("department_budget"),
-        department_indicators=[], prior=prior, reasons=first.reasons,
+        prior=prior, reasons=first.reasons,
         gf_project=add("gf_project"), income_gf=add("income_gf"), gf_begin=add("gf_begin"),
         gf_end=add("gf_end"))
