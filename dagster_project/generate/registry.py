@@ -10,9 +10,6 @@ from dagster_project.config import PROJECT_ROOT
 
 REFERENCE = PROJECT_ROOT / "seeds" / "reference"
 
-# 项 every unit has: pensions, health insurance, housing (what 301/303 contributions pay for).
-COMMON_ITEMS = ["2080501", "2080505", "2080506", "2101101", "2101103", "2101199", "2210201",
-                "2210202", "2210203"]
 # 项 too specific to a kind of unit to pick at random (lotteries, land compensation) ...
 EXCLUDED_ITEMS = {"2296008", "2120801"}
 # ... but paid from government funds by some units of a kind: 款 of the unit -> fund 项.
@@ -55,6 +52,10 @@ def load() -> Registry:
         children = [i for i in items if i[:5] == kuan]
         running = next((i for i in children if names[i] in ("行政运行", "事业运行")), None)
         if running is None or kuan[:3] in ("208", "210", "221"):
+            continue
+        # The 情况说明 names a 项 as '类名（类）款名（款）项名（项）': a name with brackets of its
+        # own (政府办公厅（室）…) cannot be read back from that sentence.
+        if any(b in names[c] for c in [kuan[:3], kuan, *children] for b in "（("):
             continue
         others = [i for i in children if i != running and names[i] not in ("事业运行",)]
         if others:
