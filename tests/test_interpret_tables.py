@@ -117,3 +117,28 @@ def test_name_wrapped_onto_its_own_row_joins_its_coded_row():
     assert labels == {"2080505": "机关事业单位基本养老保险缴费支出",
                       "2080506": "机关事业单位职业年金缴费支出"}
     assert table.row_count == 2
+
+
+def test_code_and_name_run_together_and_signed_amounts():
+    from decimal import Decimal
+
+    from dagster_project.document import Cell, Location
+    from dagster_project.interpret.segment import Region
+    from dagster_project.interpret.tables import parse_region
+
+    def row(*texts):
+        return [Cell(t, Location("x.pdf", page=1)) for t in texts]
+
+    region = Region("05", "一般公共预算财政拨款支出决算表", Location("x.pdf", page=1), rows=[
+        row("项目", "合计", "基本支出", "项目支出"),
+        row("201 一般公共服务支出", "1,002.50", "1,012.50", "-10.00"),
+        row("2010601行政运行", "1,002.50", "1,012.50", "(10.00)"),
+        row("2010602一般行政管理事务", "-", "", "—"),
+    ])
+    table, problems = parse_region(region)
+    assert not problems
+    got = {(c.row_code, c.row_label, c.column_key): c.value_wan_yuan for c in table.cells}
+    assert got[("201", "一般公共服务支出", "total")] == Decimal("1002.50")
+    assert got[("2010601", "行政运行", "project")] == Decimal("-10.00")
+    assert got[("201", "一般公共服务支出", "project")] == Decimal("-10.00")
+    assert got[("2010602", "一般行政管理事务", "total")] is None
