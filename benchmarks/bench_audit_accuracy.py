@@ -144,11 +144,13 @@ def main() -> int:
             print("  missed:", i)
         misses = []
         for i in result.missed:
-            elsewhere = sorted({f"{f.rule_id} at {f.row_label or f.row_code or '—'}"
-                                for f in findings if (f.unit, f.year) == (i["unit"], int(i["year"]))})
+            same = [f for f in findings if (f.unit, f.year) == (i["unit"], int(i["year"]))]
+            elsewhere = sorted({f"{f.rule_id} at {f.row_label or f.row_code or '—'}" for f in same})
+            verdict = ("found in its report by a rule of its family but located elsewhere"
+                       if any(f.family == i["expected_family"] for f in same) else "not found")
             misses.append(f"  - {i['file']}:L{i['line']} {i['kind']} {i['row_label']} / "
-                          f"{i['column']} {i['original']} → {i['injected']}; the report's findings: "
-                          f"{'; '.join(elsewhere) or 'none'}")
+                          f"{i['column']} {i['original']} → {i['injected']}: {verdict} (the "
+                          f"report's findings: {'; '.join(elsewhere) or 'none'})")
         body = "\n".join([
             f"Run {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {_machine()}.",
             "",
