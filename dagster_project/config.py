@@ -11,6 +11,7 @@ EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
 
 WAREHOUSE_ENV = "JUESUAN_WAREHOUSE"
 REPORTS_ENV = "JUESUAN_REPORTS"
+MEMORY_ENV = "JUESUAN_DUCKDB_MEMORY"
 # An extra unit hierarchy CSV (a generated corpus's) that dbt adds to the registry's.
 HIERARCHY_ENV = "JUESUAN_UNIT_HIERARCHY"
 
@@ -21,3 +22,12 @@ def warehouse_path() -> Path:
 
 def reports_dir() -> Path:
     return Path(os.environ.get(REPORTS_ENV, PROJECT_ROOT / "seeds" / "reports")).resolve()
+
+
+def duckdb_config() -> dict[str, str]:
+    """Settings of every DuckDB connection juesuan opens (dbt's are in dbt/profiles.yml).
+
+    DuckDB's buffer pool defaults to 80 % of RAM and fills it on a large warehouse; bounded,
+    DuckDB spills to disk instead.
+    """
+    return {"memory_limit": os.environ.get(MEMORY_ENV, "1GB")}

@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from dagster_project.config import duckdb_config
 from dagster_project.interpret.facts import Problem, ReportFacts
 
 RAW_TABLES = [
@@ -33,7 +34,7 @@ def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnect
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        return duckdb.connect(str(path), read_only=read_only)
+        return duckdb.connect(str(path), read_only=read_only, config=duckdb_config())
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise WarehouseBusy(path, str(exc)) from exc
