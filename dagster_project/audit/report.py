@@ -86,10 +86,15 @@ def write_html_reports(con: duckdb.DuckDBPyConnection, folder: Path) -> list[Pat
     cols = ["report_id", "unit_name", "fiscal_year", "file_name", "sha256", "revision"]
     reports = [dict(zip(cols, r, strict=True)) for r in con.execute(
         f"select {', '.join(cols)} from raw.reports where not is_superseded").fetchall()]
+    # All findings in one query, in the listing's order, then split by report: a query per
+    # report scanned every finding each time (75 s on 10,000 reports, growing as N²).
+    by_report: dict[str, list[dict]] = {}
+    for finding in query_findings(con):
+        by_report.setdefault(finding["report_id"], []).append(finding)
     paths = []
     for report in reports:
         path = folder / f"{report['unit_name']}-{report['fiscal_year']}-{report['report_id']}.html"
-        path.write_text(render_html(report, query_findings(con, report_id=report["report_id"])),
+        path.write_text(render_html(report, by_report.get(report["report_id"], [])),
                         encoding="utf-8")
         paths.append(path)
     return paths
