@@ -83,7 +83,7 @@ SEED_TEXT = (Path(__file__).resolve().parents[1] / "seeds" / "reports" /
              "caidian-trade-union-2024.txt").read_text("utf-8")
 
 
-@settings(max_examples=150, deadline=None,
+@settings(max_examples=60, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(mutation=_mutations(SEED_TEXT))
 def test_mutated_reports_load_or_fail_with_a_reason(tmp_path_factory, mutation):
