@@ -31,18 +31,18 @@ $(STAMP): requirements.lock pyproject.toml
 	@touch $(STAMP)
 
 run: $(STAMP)
-	@mkdir -p $(DAGSTER_HOME) $(dir $(JUESUAN_WAREHOUSE))
+	@mkdir -p $(DAGSTER_HOME) $(dir $(JUESUAN_WAREHOUSE)) && touch $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/juesuan run
 
 findings: $(STAMP)
 	$(BIN)/juesuan findings
 
 test: $(STAMP)
-	@mkdir -p $(DAGSTER_HOME)
+	@mkdir -p $(DAGSTER_HOME) && touch $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/pytest -q
 
 dev: $(STAMP)
-	@mkdir -p $(DAGSTER_HOME) $(dir $(JUESUAN_WAREHOUSE))
+	@mkdir -p $(DAGSTER_HOME) $(dir $(JUESUAN_WAREHOUSE)) && touch $(DAGSTER_HOME)/dagster.yaml
 	cd dbt && ../$(BIN)/dbt parse --quiet
 	$(BIN)/dagster dev -h 127.0.0.1 -p 3000 -m dagster_project.definitions
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
+import time
+import warnings
 from pathlib import Path
 
 from dagster_project.config import (
@@ -29,6 +32,8 @@ def _set_paths(args: argparse.Namespace) -> None:
 
 def run(args: argparse.Namespace) -> int:
     _set_paths(args)
+    # Our definitions use beta parameters on purpose (backfill_policy); say so once, in code.
+    warnings.filterwarnings("ignore", message=".*is currently in beta")
     import dagster as dg
 
     from dagster_project.definitions import defs
@@ -59,16 +64,32 @@ def run(args: argparse.Namespace) -> int:
     job = defs.resolve_job_def("juesuan_job")
     print(f"juesuan: loading {folder} into {warehouse} ({len(todo)} new or changed of "
           f"{len(files)} files)")
-    quiet = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
-    try:
-        if run_keys:
-            job.execute_in_process(instance=instance, run_config=quiet, tags=range_tags(run_keys))
-        else:
-            job.execute_in_process(instance=instance, run_config=quiet,
-                                   asset_selection=_unpartitioned(defs))
-    except Exception as exc:  # noqa: BLE001 - report the step that failed, then exit non-zero
-        print(f"juesuan: the run failed: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return 1
+    # Step failures surface as the exception below; warnings (dbt singular tests observed, not
+    # checked) would only drown the summary.
+    quiet = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
+    # dagster-dbt echoes every dbt event on stdout: keep it in a log file so the terminal shows
+    # the summary, unless asked for everything.
+    log_path = warehouse.parent / "logs" / f"run-{time.strftime('%Y%m%d-%H%M%S')}.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_path, "w", encoding="utf-8") as log:
+        sink = contextlib.nullcontext() if args.verbose else contextlib.redirect_stdout(log)
+        try:
+            with sink:
+                if run_keys:
+                    job.execute_in_process(instance=instance, run_config=quiet,
+                                           tags=range_tags(run_keys))
+                else:
+                    job.execute_in_process(instance=instance, run_config=quiet,
+                                           asset_selection=_unpartitioned(defs))
+        except Exception as exc:  # noqa: BLE001 - report the step that failed, then exit non-zero
+            log.flush()
+            tail = log_path.read_text("utf-8").splitlines()[-40:]
+            print("\n".join(tail), file=sys.stderr)
+            print(f"juesuan: the run failed: {type(exc).__name__}: {exc} (full log: {log_path})",
+                  file=sys.stderr)
+            return 1
+    if not args.verbose:
+        print(f"juesuan: dbt and step output in {log_path}")
     with connect(warehouse, read_only=True) as con:
         summary = summarise(con, folder)
     print(summary.render())
@@ -139,6 +160,8 @@ def main(argv: list[str] | None = None) -> int:
     p_run.add_argument("--warehouse", help=f"DuckDB file (default ${WAREHOUSE_ENV} or data/warehouse.duckdb)")
     p_run.add_argument("--hierarchy", help=f"extra unit hierarchy CSV (e.g. a generated corpus's; "
                                             f"default ${HIERARCHY_ENV})")
+    p_run.add_argument("--verbose", action="store_true",
+                       help="stream dbt's output to the terminal instead of the run's log file")
     p_run.set_defaults(func=run)
     p_find = sub.add_parser("findings", help="print the located audit findings")
     p_find.add_argument("--unit", help="unit name (substring)")

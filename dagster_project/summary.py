@@ -33,7 +33,9 @@ class RunSummary:
         ]
         if self.findings_by_severity:
             lines.append("findings: " + ", ".join(
-                f"{s} {n}" for s, n in self.findings_by_severity.items()))
+                f"{s} {n}" for s, n in self.findings_by_severity.items())
+                + " (each located and explained: `juesuan findings`, or the HTML reports in "
+                  "the warehouse's audit/ folder)")
         for f in self.failed:
             lines.append(f"FAILED {f.file_name}:")
             lines.extend(f"  - {r}" for r in f.reasons)
