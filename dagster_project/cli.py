@@ -11,6 +11,7 @@ import warnings
 from pathlib import Path
 
 from dagster_project.config import (
+    DBT_THREADS_ENV,
     HIERARCHY_ENV,
     REPORTS_ENV,
     WAREHOUSE_ENV,
@@ -54,6 +55,9 @@ def run(args: argparse.Namespace) -> int:
     except WarehouseBusy as exc:
         print(f"juesuan: {exc}", file=sys.stderr)
         return 3
+    # dbt runs two models at a time while the warehouse is small; from a few thousand reports
+    # two audit models at once outgrow DuckDB's memory budget (JUESUAN_DUCKDB_MEMORY), so one.
+    os.environ.setdefault(DBT_THREADS_ENV, "2" if max(len(files), len(known)) <= 2000 else "1")
     # The whole folder, idempotently: only files whose bytes are not loaded yet (new, changed or
     # failed before) become the run's partitions; the marts are rebuilt and audited regardless.
     todo = [k for k, sha in files.items() if sha not in known]
