@@ -218,7 +218,6 @@ def read_pdf(path: Path) -> Document:
             pages = len(pdf.pages)
             if pages == 0:
                 raise NotAReport(file, "the PDF has no pages")
-            text_chars = 0
             empty_pages: list[int] = []
             open_par: _Open | None = None
             for page_no, page in enumerate(pdf.pages, start=1):
@@ -226,9 +225,6 @@ def read_pdf(path: Path) -> Document:
                 lines = [it for _, it in items if isinstance(it, _Line)]
                 if not page.chars:
                     empty_pages.append(page_no)
-                text_chars += sum(len(ln.text) for ln in lines)
-                text_chars += sum(len(c.text) for _, t in items if isinstance(t, Table)
-                                  for r in t.rows for c in r)
                 left = min((ln.x0 for ln in lines), default=0.0)
                 right = max((ln.x1 for ln in lines), default=page.width)
                 line_no = 0
@@ -246,7 +242,8 @@ def read_pdf(path: Path) -> Document:
                         if loc.page == page_no:
                             open_par.location = Location(file, loc.line, line_no, loc.page,
                                                          loc.bbox)
-                        open_par.last = item
+                        # The next line is judged against the margins of this line's page.
+                        open_par.last, open_par.right, open_par.left = item, right, left
                         continue
                     if open_par:
                         blocks.append(Paragraph(open_par.text, open_par.location))
@@ -254,14 +251,12 @@ def read_pdf(path: Path) -> Document:
                            round(item.bottom, 1))
                     open_par = _Open(item.text, Location(file, line_no, None, page_no, box),
                                      item, right, left)
-                if open_par:
-                    open_par.right = right
                 page.flush_cache()
             if open_par:
                 blocks.append(Paragraph(open_par.text, open_par.location))
     except broken as exc:
         raise PdfUnreadable(file, f"cannot open the PDF: {type(exc).__name__}: {exc}") from None
-    if text_chars == 0:
+    if len(empty_pages) == pages:
         raise ScannedPdf(file, f"no text layer on any of its {pages} pages (a scanned "
                                f"document?); OCR is not supported, publish or obtain a text PDF")
     return Document(file_name=file, sha256=hashlib.sha256(data).hexdigest(), format="pdf",
