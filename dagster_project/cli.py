@@ -10,8 +10,8 @@ import time
 import warnings
 from pathlib import Path
 
+from dagster_project.build_plan import FULL_REFRESH_ENV
 from dagster_project.config import (
-    DBT_THREADS_ENV,
     HIERARCHY_ENV,
     REPORTS_ENV,
     WAREHOUSE_ENV,
@@ -28,6 +28,8 @@ def _set_paths(args: argparse.Namespace) -> None:
         os.environ[WAREHOUSE_ENV] = str(Path(args.warehouse).resolve())
     if getattr(args, "hierarchy", None):
         os.environ[HIERARCHY_ENV] = str(Path(args.hierarchy).resolve())
+    if getattr(args, "full_refresh", False):
+        os.environ[FULL_REFRESH_ENV] = "1"
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
 
 
@@ -55,9 +57,6 @@ def run(args: argparse.Namespace) -> int:
     except WarehouseBusy as exc:
         print(f"juesuan: {exc}", file=sys.stderr)
         return 3
-    # dbt runs two models at a time while the warehouse is small; from a few thousand reports
-    # two audit models at once outgrow DuckDB's memory budget (JUESUAN_DUCKDB_MEMORY), so one.
-    os.environ.setdefault(DBT_THREADS_ENV, "2" if max(len(files), len(known)) <= 2000 else "1")
     # The whole folder, idempotently: only files whose bytes are not loaded yet (new, changed or
     # failed before) become the run's partitions; the marts are rebuilt and audited regardless.
     todo = [k for k, sha in files.items() if sha not in known]
@@ -166,6 +165,9 @@ def main(argv: list[str] | None = None) -> int:
                                             f"default ${HIERARCHY_ENV})")
     p_run.add_argument("--verbose", action="store_true",
                        help="stream dbt's output to the terminal instead of the run's log file")
+    p_run.add_argument("--full-refresh", action="store_true",
+                       help="rebuild every table from the raw layer instead of only the reports "
+                            f"loaded since the last build (also ${FULL_REFRESH_ENV}=1)")
     p_run.set_defaults(func=run)
     p_find = sub.add_parser("findings", help="print the located audit findings")
     p_find.add_argument("--unit", help="unit name (substring)")

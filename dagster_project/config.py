@@ -12,7 +12,7 @@ EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
 WAREHOUSE_ENV = "JUESUAN_WAREHOUSE"
 REPORTS_ENV = "JUESUAN_REPORTS"
 MEMORY_ENV = "JUESUAN_DUCKDB_MEMORY"
-# dbt's threads (dbt/profiles.yml; 1 unless set; `juesuan run` sets it from the corpus size).
+# dbt's threads (dbt/profiles.yml); unset, the dbt asset picks them (see build_plan.py).
 DBT_THREADS_ENV = "JUESUAN_DBT_THREADS"
 # An extra unit hierarchy CSV (a generated corpus's) that dbt adds to the registry's.
 HIERARCHY_ENV = "JUESUAN_UNIT_HIERARCHY"

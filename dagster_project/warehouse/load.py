@@ -184,6 +184,12 @@ def record_errors(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> None:
         con.unregister("_errors")
 
 
+def queue_for_build(con: duckdb.DuckDBPyConnection, report_ids: list[str]) -> None:
+    """Mark reports for the next dbt build, inside the caller's transaction."""
+    con.execute("insert or ignore into raw.build_queue select unnest(?), now()::timestamp",
+                [report_ids])
+
+
 def load_report(con: duckdb.DuckDBPyConnection, facts: ReportFacts, file_path: str,
                 rows: dict[str, list[tuple]] | None = None) -> LoadOutcome:
     """Load one report's facts (or their prebuilt `raw_rows`) atomically. The caller has
@@ -211,6 +217,7 @@ def load_report(con: duckdb.DuckDBPyConnection, facts: ReportFacts, file_path: s
         for table, frame in _frames(rows or raw_rows(facts, report_id)).items():
             _insert(con, table, frame)
         record_errors(con, error_rows(facts.file_name, file_path, facts.sha256, facts.problems))
+        queue_for_build(con, [report_id, *(previous[:1] if previous else [])])
         con.execute("commit")
     except Exception:
         con.execute("rollback")
@@ -288,6 +295,7 @@ def load_reports(con: duckdb.DuckDBPyConnection,
         non_empty_errors = [e for e in errors if not e.empty]
         if non_empty_errors:
             record_errors(con, pd.concat(non_empty_errors, ignore_index=True))
+        queue_for_build(con, [*rows, *(old for _, old in superseded_in_db)])
         con.execute("commit")
     except Exception:
         con.execute("rollback")

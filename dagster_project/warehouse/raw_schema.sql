@@ -129,3 +129,25 @@ create table if not exists raw.ingest_errors (
     is_fatal            boolean not null,      -- true: the report was not loaded
     recorded_at         timestamp not null
 );
+
+-- Reports loaded or superseded since the last complete dbt build, written in the load's own
+-- transaction: the next build recomputes only these (and the reports whose cross-report
+-- identities read them). The dbt asset empties it after a build of every model succeeds, so
+-- a failed build leaves it for the next one.
+create table if not exists raw.build_queue (
+    report_id           varchar primary key,
+    queued_at           timestamp not null
+);
+
+-- One row per dbt build the pipeline ran: incremental (the queue) or full (anything but the
+-- reports changed: a model, a macro, a seed, the unit hierarchy; or the first build).
+create table if not exists raw.dbt_builds (
+    started_at          timestamp not null,
+    finished_at         timestamp,
+    mode                varchar not null,      -- full | incremental
+    reason              varchar not null,
+    fingerprint         varchar not null,      -- sha256 of everything but the reports
+    queued_reports      integer not null,
+    succeeded           boolean not null,
+    complete            boolean not null       -- every model was selected (not a subset)
+);

@@ -11,7 +11,8 @@ with fund_types as (
 detail_rows as (
 
     select * from {{ ref('int_function_rows_classified') }}
-    where fund_type in ('general_budget', 'gov_fund', 'soe_capital')
+    where {{ in_rebuild() }}
+        and fund_type in ('general_budget', 'gov_fund', 'soe_capital')
 
 ),
 
@@ -29,7 +30,8 @@ table_04_classes as (
     from {{ ref('int_table_cells_joined_to_reports') }} as cells
     inner join fund_types
         on cells.column_key = fund_types.table_04_column_key
-    where cells.table_code = '04'
+    where {{ in_rebuild('cells.report_id') }}
+        and cells.table_code = '04'
         and cells.row_key = 'function_class'
         and cells.column_group = 1
         and cells.value_wan_yuan is not null
@@ -39,12 +41,14 @@ table_04_classes as (
 narrative_items as (
 
     select * from {{ ref('int_narrative_items_matched_to_codes') }}
+    where {{ in_rebuild() }}
 
 ),
 
 reports as (
 
     select * from {{ ref('stg_raw__reports') }}
+    where {{ in_rebuild() }}
 
 ),
 

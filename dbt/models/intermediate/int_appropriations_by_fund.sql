@@ -11,20 +11,23 @@ with fund_types as (
 reports as (
 
     select * from {{ ref('stg_raw__reports') }}
+    where {{ in_rebuild() }}
 
 ),
 
 cells as (
 
     select * from {{ ref('int_table_cells_joined_to_reports') }}
-    where row_key is not null
+    where {{ in_rebuild() }}
+        and row_key is not null
 
 ),
 
 narrative as (
 
     select * from {{ ref('stg_raw__narrative_facts') }}
-    where fact_kind = 'budget_completion'
+    where {{ in_rebuild() }}
+        and fact_kind = 'budget_completion'
 
 ),
 

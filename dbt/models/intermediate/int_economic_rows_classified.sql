@@ -5,7 +5,8 @@
 with cells as (
 
     select * from {{ ref('int_table_cells_joined_to_reports') }}
-    where table_code = '06'
+    where {{ in_rebuild() }}
+        and table_code = '06'
         and row_key is null
 
 ),

@@ -5,6 +5,7 @@
 with rows as (
 
     select * from {{ ref('int_function_rows_pivoted') }}
+    where {{ in_rebuild() }}
 
 ),
 

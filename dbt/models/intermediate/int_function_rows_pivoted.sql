@@ -4,7 +4,8 @@
 with cells as (
 
     select * from {{ ref('int_table_cells_joined_to_reports') }}
-    where table_code in ('02', '03', '05', '07', '08')
+    where {{ in_rebuild() }}
+        and table_code in ('02', '03', '05', '07', '08')
         and row_key is null
 
 ),

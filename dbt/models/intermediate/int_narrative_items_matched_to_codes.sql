@@ -10,13 +10,15 @@
 with items as (
 
     select * from {{ ref('int_narrative_items_pivoted') }}
+    where {{ in_rebuild() }}
 
 ),
 
 table_rows as (
 
     select * from {{ ref('int_function_rows_classified') }}
-    where function_code is not null
+    where {{ in_rebuild() }}
+        and function_code is not null
         and code_occurrence = 1
 
 ),

@@ -4,7 +4,8 @@
 with facts as (
 
     select * from {{ ref('stg_raw__narrative_facts') }}
-    where fact_kind = 'item'
+    where {{ in_rebuild() }}
+        and fact_kind = 'item'
         and function_path_normalized is not null
 
 ),

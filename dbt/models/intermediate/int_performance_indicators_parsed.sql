@@ -9,12 +9,14 @@
 with indicators as (
 
     select * from {{ ref('stg_raw__performance_indicators') }}
+    where {{ in_rebuild() }}
 
 ),
 
 evaluations as (
 
     select * from {{ ref('stg_raw__performance_evaluations') }}
+    where {{ in_rebuild() }}
 
 ),
 

@@ -4,13 +4,15 @@
 with reports as (
 
     select * from {{ ref('stg_raw__reports') }}
+    where {{ in_rebuild() }}
 
 ),
 
 cells as (
 
     select * from {{ ref('int_table_cells_joined_to_reports') }}
-    where row_key is not null
+    where {{ in_rebuild() }}
+        and row_key is not null
         and row_key <> 'function_class'
 
 ),
@@ -18,12 +20,14 @@ cells as (
 narrative as (
 
     select * from {{ ref('stg_raw__narrative_facts') }}
+    where {{ in_rebuild() }}
 
 ),
 
 economic_rows as (
 
     select * from {{ ref('int_economic_rows_classified') }}
+    where {{ in_rebuild() }}
 
 ),
 

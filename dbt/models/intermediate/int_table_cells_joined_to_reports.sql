@@ -2,18 +2,21 @@
 with cells as (
 
     select * from {{ ref('stg_raw__table_cells') }}
+    where {{ in_rebuild() }}
 
 ),
 
 reports as (
 
     select * from {{ ref('stg_raw__reports') }}
+    where {{ in_rebuild() }}
 
 ),
 
 report_tables as (
 
     select * from {{ ref('stg_raw__report_tables') }}
+    where {{ in_rebuild() }}
 
 ),
 

@@ -18,27 +18,31 @@ with items as (
 reports as (
 
     select * from {{ ref('stg_raw__reports') }}
+    where {{ in_rebuild() }}
 
 ),
 
 report_tables as (
 
     select * from {{ ref('stg_raw__report_tables') }}
-    where table_code = '09'
+    where {{ in_rebuild() }}
+        and table_code = '09'
 
 ),
 
 cells as (
 
     select * from {{ ref('int_table_cells_joined_to_reports') }}
-    where table_code = '09'
+    where {{ in_rebuild() }}
+        and table_code = '09'
 
 ),
 
 narrative as (
 
     select * from {{ ref('stg_raw__narrative_facts') }}
-    where fact_kind = 'three_public'
+    where {{ in_rebuild() }}
+        and fact_kind = 'three_public'
 
 ),
 

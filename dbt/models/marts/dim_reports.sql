@@ -1,12 +1,14 @@
 with reports as (
 
     select * from {{ ref('stg_raw__reports') }}
+    where {{ in_rebuild() }}
 
 ),
 
 report_tables as (
 
     select * from {{ ref('stg_raw__report_tables') }}
+    where {{ in_rebuild() }}
 
 ),
 

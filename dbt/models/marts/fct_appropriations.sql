@@ -1,12 +1,14 @@
 with by_function as (
 
     select * from {{ ref('int_appropriations_by_function') }}
+    where {{ in_rebuild() }}
 
 ),
 
 by_fund as (
 
     select * from {{ ref('int_appropriations_by_fund') }}
+    where {{ in_rebuild() }}
 
 ),
 

@@ -1,6 +1,7 @@
 with economic_rows as (
 
     select * from {{ ref('int_economic_rows_classified') }}
+    where {{ in_rebuild() }}
 
 ),
 

@@ -1,7 +1,8 @@
 with function_rows as (
 
     select * from {{ ref('int_function_rows_classified') }}
-    where table_code = '02'
+    where {{ in_rebuild() }}
+        and table_code = '02'
 
 ),
 

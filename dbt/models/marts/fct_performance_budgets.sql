@@ -1,19 +1,22 @@
 with evaluations as (
 
     select * from {{ ref('stg_raw__performance_evaluations') }}
+    where {{ in_rebuild() }}
 
 ),
 
 reports as (
 
     select * from {{ ref('stg_raw__reports') }}
+    where {{ in_rebuild() }}
 
 ),
 
 narrative as (
 
     select * from {{ ref('stg_raw__narrative_facts') }}
-    where fact_kind = 'project_evaluation'
+    where {{ in_rebuild() }}
+        and fact_kind = 'project_evaluation'
 
 ),
 

@@ -1,12 +1,14 @@
 with indicators as (
 
     select * from {{ ref('int_performance_indicators_parsed') }}
+    where {{ in_rebuild() }}
 
 ),
 
 reports as (
 
     select * from {{ ref('stg_raw__reports') }}
+    where {{ in_rebuild() }}
 
 ),
 

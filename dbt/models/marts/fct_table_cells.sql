@@ -1,6 +1,7 @@
 with cells as (
 
     select * from {{ ref('int_table_cells_joined_to_reports') }}
+    where {{ in_rebuild() }}
 
 ),
 

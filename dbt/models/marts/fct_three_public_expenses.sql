@@ -1,6 +1,7 @@
 with three_public as (
 
     select * from {{ ref('int_three_public_expenses') }}
+    where {{ in_rebuild() }}
 
 ),
 

@@ -1,33 +1,38 @@
 with reports as (
 
     select * from {{ ref('stg_raw__reports') }}
-    where is_current
+    where {{ in_rebuild() }}
+        and is_current
 
 ),
 
 report_totals as (
 
     select * from {{ ref('int_report_totals') }}
+    where {{ in_rebuild() }}
 
 ),
 
 appropriations as (
 
     select * from {{ ref('int_appropriations_by_fund') }}
-    where fund_type = 'general_budget'
+    where {{ in_rebuild() }}
+        and fund_type = 'general_budget'
 
 ),
 
 three_public as (
 
     select * from {{ ref('int_three_public_expenses') }}
-    where item_key = 'total'
+    where {{ in_rebuild() }}
+        and item_key = 'total'
 
 ),
 
 findings as (
 
     select * from {{ ref('int_findings_by_report') }}
+    where {{ in_rebuild() }}
 
 ),
 

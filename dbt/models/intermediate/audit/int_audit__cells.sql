@@ -2,12 +2,14 @@
 with cells as (
 
     select * from {{ ref('stg_raw__table_cells') }}
+    where {{ in_rebuild() }}
 
 ),
 
 reports as (
 
     select * from {{ ref('stg_raw__reports') }}
+    where {{ in_rebuild() }}
 
 ),
 

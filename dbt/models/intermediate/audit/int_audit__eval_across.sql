@@ -17,7 +17,8 @@ reports as (
 facts as (
 
     select * from {{ ref('int_audit__values') }}
-    where source = 'N'
+    where {{ in_rebuild() }}
+        and source = 'N'
 
 ),
 
@@ -33,6 +34,7 @@ pairs as (
     from reports as this
     inner join reports as prev
         on prev.unit_name = this.unit_name and prev.fiscal_year = this.fiscal_year - 1
+    where {{ in_rebuild('this.report_id') }}
 
 ),
 
@@ -45,7 +47,7 @@ stated as (
         max(case when metric = 'change_amount' then value0 end) as change,
         max(case when metric = 'change_amount' then half_width end) as change_half,
         max(case when metric = 'change_amount' then direction end) as direction,
-        list(value_id) as participants,
+        list(value_id order by value_id) as participants,
         min(source_location) as source_location
     from facts
     where kind = 'total' and subject = '收支总计'
@@ -110,6 +112,7 @@ members as (
     inner join reports as dept on dept.unit_name = h.department_unit_name
     left join reports as member
         on member.unit_name = h.member_unit_name and member.fiscal_year = dept.fiscal_year
+    where {{ in_rebuild('dept.report_id') }}
 
 ),
 
@@ -129,6 +132,9 @@ line_key as (
         concat_ws('/', table_code, coalesce(row_code, row_key, row_label), column_group,
                   coalesce(column_key, cast(column_index as varchar))) as line
     from cells
+    -- only the departments' and their members' cells take part
+    where report_id in (select department_report_id from members)
+        or report_id in (select member_report_id from members)
 
 ),
 
@@ -139,7 +145,7 @@ member_sums as (
         l.line,
         sum(l.value0) as value,
         sum(l.half_width) as half_width,
-        list(l.cell_id) as participants
+        list(l.cell_id order by l.cell_id) as participants
     from members as m
     inner join line_key as l on l.report_id = m.member_report_id
     group by 1, 2
@@ -174,7 +180,8 @@ incomplete as (
         cast(null as varchar) as row_label, cast(null as varchar) as column_label,
         cast(null as varchar) as source_location, cast([] as varchar[]) as participants,
         '所属单位报告未全部加载：' || string_agg(case when member_report_id is null
-                                                  then member_unit_name end, '、') as detail
+                                                  then member_unit_name end, '、'
+                                                  order by member_unit_name) as detail
     from members
     where department_report_id not in (select department_report_id from complete_departments)
     group by department_report_id

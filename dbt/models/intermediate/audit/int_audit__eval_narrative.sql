@@ -12,14 +12,16 @@ with rules as (
 facts as (
 
     select * from {{ ref('int_audit__values') }}
-    where source = 'N'
+    where {{ in_rebuild() }}
+        and source = 'N'
 
 ),
 
 cells as (
 
     select * from {{ ref('int_audit__cells') }}
-    where table_code = '05'
+    where {{ in_rebuild() }}
+        and table_code = '05'
 
 ),
 
@@ -284,7 +286,7 @@ changes as (
         max(case when metric = 'change_pct' then value0 end) as pct,
         max(case when metric = 'change_pct' then half_width end) as pct_half,
         max(case when metric = 'change_amount' then direction end) as direction,
-        list(value_id) as participants,
+        list(value_id order by value_id) as participants,
         min(case when metric = 'change_pct' then source_location end) as source_location
     from facts
     where kind = 'total'

@@ -7,25 +7,28 @@
 with evaluations as (
 
     select * from {{ ref('stg_raw__performance_evaluations') }}
+    where {{ in_rebuild() }}
 
 ),
 
 indicators as (
 
     select * from {{ ref('stg_raw__performance_indicators') }}
+    where {{ in_rebuild() }}
 
 ),
 
 reports as (
 
-    select report_id from {{ ref('stg_raw__reports') }} where not is_superseded
+    select report_id from {{ ref('stg_raw__reports') }} where {{ in_rebuild() }} and not is_superseded
 
 ),
 
 facts as (
 
     select * from {{ ref('int_audit__values') }}
-    where source = 'N'
+    where {{ in_rebuild() }}
+        and source = 'N'
 
 ),
 

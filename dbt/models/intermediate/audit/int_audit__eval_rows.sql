@@ -11,12 +11,14 @@ with rules as (
 cells as (
 
     select * from {{ ref('int_audit__cells') }}
+    where {{ in_rebuild() }}
 
 ),
 
 report_tables as (
 
     select * from {{ ref('stg_raw__report_tables') }}
+    where {{ in_rebuild() }}
 
 ),
 
@@ -90,7 +92,7 @@ row_sums as (
         count(*) - 1 < (select count(*) from row_sum_signed s where s.rule_id = p.rule_id)
             as missing_cells,
         bool_or(value_wan_yuan is not null) as any_printed,
-        list(cell_id) as participants,
+        list(cell_id order by cell_id) as participants,
         max(table_code) as table_code,
         max(row_code) as row_code,
         max(row_label) as row_label,
@@ -158,7 +160,7 @@ hierarchies as (
         any_value(parent_half) + sum(child_half) as tolerance,
         false as missing_cells,
         true as any_printed,
-        list_prepend(any_value(parent_id), list(child_id)) as participants,
+        list_prepend(any_value(parent_id), list(child_id order by child_id)) as participants,
         any_value(table_code) as table_code,
         any_value(row_code) as row_code,
         any_value(row_label) as row_label,
@@ -237,7 +239,7 @@ matched as (
         sum(half_width) as tolerance,
         false as missing_cells,
         bool_or(value0 <> 0) as any_printed,
-        list(cell_id) as participants,
+        list(cell_id order by cell_id) as participants,
         coalesce(max(case when side = 'lhs' then table_code end),
                  max(table_code)) as table_code,
         row_code,

@@ -4,6 +4,7 @@
 with term_values as (
 
     select * from {{ ref('int_audit__term_values') }}
+    where {{ in_rebuild() }}
 
 ),
 
@@ -11,6 +12,18 @@ rules as (
 
     select * from {{ ref('stg_reference__audit_rules') }}
     where template in ('cell_sum', 'ratio')
+
+),
+
+ordered_terms as (
+
+    -- one order for every term of a rule: left side first, then by position and part (a
+    -- ratio's numerator and denominator share positions), so the first term is well defined
+    select
+        *,
+        (case when side = 'lhs' then 0 else 1 end * 1000 + position) * 3
+            + case part when 'num' then 1 when 'den' then 2 else 0 end as term_order
+    from term_values
 
 ),
 
@@ -28,17 +41,16 @@ per_rule as (
         sum(case when side = 'rhs' and part = 'den' then half_width end) as den_half,
         bool_or(term_kind <> 'cell' and term_status = 'missing') as unstated,
         bool_or(term_kind = 'cell' and term_status = 'missing') as missing_cells,
-        string_agg(case when term_status = 'missing' then term end, ', ') as missing_terms,
-        flatten(list(participants order by side, part, position)) as participants,
-        min_by(table_code, case when side = 'lhs' then 0 else 1 end * 1000 + position) as table_code,
-        min_by(row_code, case when side = 'lhs' then 0 else 1 end * 1000 + position) as row_code,
-        min_by(row_label, case when side = 'lhs' then 0 else 1 end * 1000 + position) as row_label,
-        min_by(column_label, case when side = 'lhs' then 0 else 1 end * 1000 + position)
-            as column_label,
-        min_by(source_location, case when side = 'lhs' and source_location is not null then 0
-                                     when source_location is not null then 1 else 2 end * 1000
-                                + position) as source_location
-    from term_values
+        string_agg(case when term_status = 'missing' then term end, ', '
+                   order by term_order) as missing_terms,
+        flatten(list(participants order by term_order)) as participants,
+        min_by(table_code, term_order) as table_code,
+        min_by(row_code, term_order) as row_code,
+        min_by(row_label, term_order) as row_label,
+        min_by(column_label, term_order) as column_label,
+        min_by(source_location, case when source_location is null then 1 else 0 end * 100000
+                                + term_order) as source_location
+    from ordered_terms as term_values
     inner join rules on rules.rule_id = term_values.rule_id
     group by 1, 2
 

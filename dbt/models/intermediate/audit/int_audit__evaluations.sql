@@ -4,14 +4,19 @@
 with unioned as (
 
     select * from {{ ref('int_audit__eval_sums') }}
+    where {{ in_rebuild() }}
     union all by name
     select * from {{ ref('int_audit__eval_rows') }}
+    where {{ in_rebuild() }}
     union all by name
     select * from {{ ref('int_audit__eval_narrative') }}
+    where {{ in_rebuild() }}
     union all by name
     select * from {{ ref('int_audit__eval_performance') }}
+    where {{ in_rebuild() }}
     union all by name
     select * from {{ ref('int_audit__eval_across') }}
+    where {{ in_rebuild() }}
 
 ),
 

@@ -4,6 +4,7 @@
 with evaluations as (
 
     select * from {{ ref('int_audit__evaluations') }}
+    where {{ in_rebuild() }}
 
 ),
 
@@ -16,6 +17,7 @@ rules as (
 reports as (
 
     select * from {{ ref('stg_raw__reports') }}
+    where {{ in_rebuild() }}
 
 ),
 
@@ -73,12 +75,14 @@ described as (
                || ' = ' || coalesce(nullif(printed_text, ''), '（空）') as description,
            source_location
     from cells
+    where cell_id in (select participant_id from suspects)
     union all
     select value_id,
            case source when 'N' then '情况说明 ' else '绩效自评表 ' end || subject || ' / ' || metric
                || ' = ' || printed_text,
            source_location
     from term_values
+    where value_id in (select participant_id from suspects)
 
 ),
 
@@ -120,9 +124,12 @@ rounding_rollup as (
         max(value_unit) as value_unit,
         cast(null as decimal(24, 6)) as lhs_value,
         cast(null as decimal(24, 6)) as rhs_value,
-        max_by(difference, abs(difference)) as difference,
-        max_by(allowed_low, abs(difference)) as allowed_low,
-        max_by(allowed_high, abs(difference)) as allowed_high,
+        -- the widest difference (ties: the greatest evaluation id, so every rebuild agrees)
+        max_by(difference, struct_pack(d := abs(difference), id := evaluation_id)) as difference,
+        max_by(allowed_low, struct_pack(d := abs(difference), id := evaluation_id))
+            as allowed_low,
+        max_by(allowed_high, struct_pack(d := abs(difference), id := evaluation_id))
+            as allowed_high,
         cast(0 as decimal(24, 6)) as excess,
         'rounding' as status,
         table_code,

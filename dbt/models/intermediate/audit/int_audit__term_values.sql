@@ -9,24 +9,27 @@ with terms as (
 cells as (
 
     select * from {{ ref('int_audit__cells') }}
+    where {{ in_rebuild() }}
 
 ),
 
 term_values_source as (
 
     select * from {{ ref('int_audit__values') }}
+    where {{ in_rebuild() }}
 
 ),
 
 reports as (
 
-    select report_id from {{ ref('stg_raw__reports') }} where not is_superseded
+    select report_id from {{ ref('stg_raw__reports') }} where {{ in_rebuild() }} and not is_superseded
 
 ),
 
 report_tables as (
 
     select * from {{ ref('stg_raw__report_tables') }}
+    where {{ in_rebuild() }}
 
 ),
 

@@ -3,18 +3,20 @@
 with narrative as (
 
     select * from {{ ref('stg_raw__narrative_facts') }}
+    where {{ in_rebuild() }}
 
 ),
 
 evaluations as (
 
     select * from {{ ref('stg_raw__performance_evaluations') }}
+    where {{ in_rebuild() }}
 
 ),
 
 current_reports as (
 
-    select report_id from {{ ref('stg_raw__reports') }} where not is_superseded
+    select report_id from {{ ref('stg_raw__reports') }} where {{ in_rebuild() }} and not is_superseded
 
 ),
 

@@ -2,6 +2,7 @@
 with findings as (
 
     select * from {{ ref('int_audit__findings') }}
+    where {{ in_rebuild() }}
 
 ),
 
