@@ -77,6 +77,9 @@ class BuildPlan:
         args = ["build"]
         if self.mode == "full":
             args.append("--full-refresh")
+        else:
+            # The seeds are part of the fingerprint: unchanged since the last build.
+            args += ["--exclude", "resource_type:seed"]
         if self.threads:
             args += ["--threads", str(self.threads)]
         return args
@@ -124,3 +127,13 @@ def record_build(con: duckdb.DuckDBPyConnection, plan: BuildPlan, started_at: da
 
 def utc_now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def rebuilt_by_last_build(con: duckdb.DuckDBPyConnection) -> set[str] | None:
+    """The reports the last build recomputed, or None when it rebuilt everything (or failed)."""
+    last = con.execute("select mode, succeeded from raw.dbt_builds "
+                       "order by finished_at desc limit 1").fetchall()
+    if not last or last[0] != ("incremental", True):
+        return None
+    return {r[0] for r in con.execute(
+        "select report_id from intermediate.int_reports_to_rebuild").fetchall()}

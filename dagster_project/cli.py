@@ -39,6 +39,7 @@ def run(args: argparse.Namespace) -> int:
     warnings.filterwarnings("ignore", message=".*is currently in beta")
     import dagster as dg
 
+    from dagster_project.audit.suites import import_gx_in_background
     from dagster_project.definitions import defs
     from dagster_project.ingest import discover, loaded_shas, report_key
     from dagster_project.partitions import PARTITIONS_NAME, plan_partitions, range_tags
@@ -74,6 +75,7 @@ def run(args: argparse.Namespace) -> int:
     # the summary, unless asked for everything.
     log_path = warehouse.parent / "logs" / f"run-{time.strftime('%Y%m%d-%H%M%S')}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
+    import_gx_in_background()
     with open(log_path, "w", encoding="utf-8") as log:
         sink = contextlib.nullcontext() if args.verbose else contextlib.redirect_stdout(log)
         try:

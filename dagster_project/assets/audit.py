@@ -9,7 +9,13 @@ from dagster_duckdb import DuckDBResource
 from dagster_project.assets.ingest import DUCKDB_POOL, DUCKDB_TAGS
 from dagster_project.audit.catalogue import FAMILIES
 from dagster_project.audit.report import write_html_reports
-from dagster_project.audit.suites import RESIDUAL_MODEL, suite_name, validate_family
+from dagster_project.audit.suites import (
+    RESIDUAL_MODEL,
+    ephemeral_context,
+    suite_name,
+    validate_family,
+)
+from dagster_project.build_plan import rebuilt_by_last_build
 from dagster_project.config import warehouse_path
 
 RESIDUALS_KEY = dg.AssetKey(["intermediate", RESIDUAL_MODEL])
@@ -32,12 +38,13 @@ def identity_suites(context: dg.AssetCheckExecutionContext, duckdb: DuckDBResour
         residuals = con.execute(
             f"select rule_id, rule_family, status, count(*) as evaluations "
             f"from intermediate.{RESIDUAL_MODEL} group by all").df()
+    gx_context = ephemeral_context()
     for family in FAMILIES:
         name = f"gx_{family}"
         if context.selected_asset_check_keys and dg.AssetCheckKey(RESIDUALS_KEY, name) not in \
                 context.selected_asset_check_keys:
             continue
-        result = validate_family(family, residuals)
+        result = validate_family(family, residuals, context=gx_context)
         yield dg.AssetCheckResult(
             check_name=name,
             asset_key=RESIDUALS_KEY,
@@ -60,6 +67,6 @@ def audit_reports(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> 
     """One HTML audit report per current report revision, next to the warehouse."""
     folder = warehouse_path().parent / "audit"
     with duckdb.get_connection() as con:
-        paths = write_html_reports(con, folder)
+        paths = write_html_reports(con, folder, rebuilt_by_last_build(con))
     context.log.info(f"wrote {len(paths)} audit reports to {folder}")
     return dg.MaterializeResult(metadata={"folder": str(folder), "reports": len(paths)})

@@ -24,8 +24,12 @@ COLUMNS = ["finding_id", "report_id", "unit_name", "fiscal_year", "rule_id", "ru
 
 def query_findings(con: duckdb.DuckDBPyConnection, unit: str | None = None,
                    year: int | None = None, severity: str | None = None,
-                   report_id: str | None = None) -> list[dict]:
+                   report_id: str | None = None,
+                   report_ids: list[str] | None = None) -> list[dict]:
     where, params = [], []
+    if report_ids is not None:
+        where.append("list_contains(?, report_id)")
+        params.append(report_ids)
     for column, value in (("unit_name", unit), ("fiscal_year", year), ("severity", severity),
                           ("report_id", report_id)):
         if value is not None:
@@ -81,19 +85,36 @@ def render_html(report: dict, findings: list[dict]) -> str:
     return "\n".join(parts)
 
 
-def write_html_reports(con: duckdb.DuckDBPyConnection, folder: Path) -> list[Path]:
+def html_name(report: dict) -> str:
+    return f"{report['unit_name']}-{report['fiscal_year']}-{report['report_id']}.html"
+
+
+def write_html_reports(con: duckdb.DuckDBPyConnection, folder: Path,
+                       rebuilt: set[str] | None = None) -> list[Path]:
+    """One page per current report revision; returns the pages written.
+
+    `rebuilt`: the reports an incremental build recomputed. Only their pages (and those of
+    reports without a page yet) are written then; 10,000 unchanged pages are not. Pages of
+    revisions that are no longer current are removed either way.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     cols = ["report_id", "unit_name", "fiscal_year", "file_name", "sha256", "revision"]
     reports = [dict(zip(cols, r, strict=True)) for r in con.execute(
         f"select {', '.join(cols)} from raw.reports where not is_superseded").fetchall()]
+    existing = {p.name for p in folder.glob("*.html")}
+    for stale in existing - {html_name(r) for r in reports}:
+        (folder / stale).unlink(missing_ok=True)
+    if rebuilt is not None:
+        reports = [r for r in reports if r["report_id"] in rebuilt or html_name(r) not in existing]
     # All findings in one query, in the listing's order, then split by report: a query per
     # report scanned every finding each time (75 s on 10,000 reports, growing as N²).
     by_report: dict[str, list[dict]] = {}
-    for finding in query_findings(con):
+    ids = None if rebuilt is None else [r["report_id"] for r in reports]
+    for finding in query_findings(con, report_ids=ids):
         by_report.setdefault(finding["report_id"], []).append(finding)
     paths = []
     for report in reports:
-        path = folder / f"{report['unit_name']}-{report['fiscal_year']}-{report['report_id']}.html"
+        path = folder / html_name(report)
         path.write_text(render_html(report, by_report.get(report["report_id"], [])),
                         encoding="utf-8")
         paths.append(path)

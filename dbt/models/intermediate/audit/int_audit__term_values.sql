@@ -41,14 +41,28 @@ report_terms as (
 
 ),
 
+cell_terms as (
+
+    select * from terms where term_kind = 'cell'
+
+),
+
+value_terms as (
+
+    select * from terms where term_kind in ('narrative', 'performance')
+
+),
+
+-- Terms meet the cells directly (cells carry their report): joining every report × term
+-- first carried millions of wide rows into the join and outgrew 1 GB on 10,000 reports.
 cell_matches as (
 
     select
-        report_terms.report_id,
-        report_terms.rule_id,
-        report_terms.side,
-        report_terms.part,
-        report_terms.position,
+        cells.report_id,
+        t.rule_id,
+        t.side,
+        t.part,
+        t.position,
         cells.cell_id as match_id,
         cells.value0,
         cells.half_width,
@@ -57,34 +71,32 @@ cell_matches as (
         cells.row_code,
         cells.row_label,
         cells.column_label,
-        concat(cells.table_code, ':', cells.row_index, ':', cells.column_group, ':',
-               cells.column_index) as sort_key
-    from report_terms
+        -- the printed order: table, row, column group, column
+        cast(cells.table_code as bigint) * 1000000000 + cells.row_index * 10000
+            + cells.column_group * 1000 + cells.column_index as sort_key
+    from cell_terms as t
     inner join cells
-        on cells.report_id = report_terms.report_id
-        and cells.table_code = report_terms.table_code
-        and (report_terms.column_group = '*'
-             or cells.column_group = try_cast(report_terms.column_group as integer))
-        and cells.column_key = report_terms.column_key
+        on cells.table_code = t.table_code
+        and (t.column_group = '*' or cells.column_group = try_cast(t.column_group as integer))
+        and cells.column_key = t.column_key
         and (
-            (report_terms.selector_type = 'key' and cells.row_key = report_terms.selector_value)
-            or (report_terms.selector_type = 'code' and cells.row_code = report_terms.selector_value)
-            or (report_terms.selector_type = 'level'
-                and (report_terms.selector_value = '*' and cells.code_level is not null
-                     or cells.code_level = try_cast(report_terms.selector_value as integer)))
+            (t.selector_type = 'key' and cells.row_key = t.selector_value)
+            or (t.selector_type = 'code' and cells.row_code = t.selector_value)
+            or (t.selector_type = 'level'
+                and (t.selector_value = '*' and cells.code_level is not null
+                     or cells.code_level = try_cast(t.selector_value as integer)))
         )
-    where report_terms.term_kind = 'cell'
 
 ),
 
 value_matches as (
 
     select
-        report_terms.report_id,
-        report_terms.rule_id,
-        report_terms.side,
-        report_terms.part,
-        report_terms.position,
+        v.report_id,
+        t.rule_id,
+        t.side,
+        t.part,
+        t.position,
         v.value_id as match_id,
         v.value0,
         v.half_width,
@@ -93,15 +105,13 @@ value_matches as (
         cast(null as varchar) as row_code,
         v.subject as row_label,
         v.metric as column_label,
-        v.value_id as sort_key
-    from report_terms
+        row_number() over (partition by v.report_id order by v.value_id) as sort_key
+    from value_terms as t
     inner join term_values_source as v
-        on v.report_id = report_terms.report_id
-        and v.source = case report_terms.term_kind when 'narrative' then 'N' else 'P' end
-        and (report_terms.value_kind = '*' or v.kind = report_terms.value_kind)
-        and (report_terms.value_subject = '*' or v.subject = report_terms.value_subject)
-        and v.metric = report_terms.value_metric
-    where report_terms.term_kind in ('narrative', 'performance')
+        on v.source = case t.term_kind when 'narrative' then 'N' else 'P' end
+        and (t.value_kind = '*' or v.kind = t.value_kind)
+        and (t.value_subject = '*' or v.subject = t.value_subject)
+        and v.metric = t.value_metric
 
 ),
 
