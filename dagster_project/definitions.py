@@ -5,14 +5,17 @@ from __future__ import annotations
 import os
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
 from dagster_duckdb import DuckDBResource
 
 from dagster_project.assets.audit import audit_reports, identity_suites
 from dagster_project.assets.dbt import juesuan_dbt_models
 from dagster_project.assets.ingest import DUCKDB_TAGS, raw_tables, report_loads
 from dagster_project.config import duckdb_config, warehouse_path
-from dagster_project.dbt_project import dbt_executable, juesuan_dbt_project
+from dagster_project.dbt_project import (
+    JuesuanDbtCliResource,
+    dbt_executable,
+    juesuan_dbt_project,
+)
 from dagster_project.sensors import build_daily_schedule, build_reports_sensor
 
 EXECUTOR_ENV = "JUESUAN_EXECUTOR"
@@ -70,7 +73,8 @@ def build_definitions(executor: dg.ExecutorDefinition | None = None) -> dg.Defin
         resources={
             "duckdb": DuckDBResource(database=str(warehouse_path()),
                                      connection_config=duckdb_config()),
-            "dbt": DbtCliResource(project_dir=juesuan_dbt_project, dbt_executable=dbt_executable()),
+            "dbt": JuesuanDbtCliResource(project_dir=juesuan_dbt_project,
+                                         dbt_executable=dbt_executable()),
         },
     )
 

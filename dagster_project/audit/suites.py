@@ -146,7 +146,7 @@ def validate_family(family: str, residuals: pd.DataFrame,
                else pd.Series(1, index=rows.index))
     frame = rows[["rule_id", "status"]].astype(str)
     result = definition.run(batch_parameters={"dataframe": frame.reset_index(drop=True)},
-                            result_format="SUMMARY")
+                            result_format="BOOLEAN_ONLY")
     failed: dict[str, int] = {}
     errors: list[str] = []
     for r in result.results:
