@@ -42,6 +42,7 @@ def seed_copies(n: int, folder: Path) -> Path:
 
 
 def generate(units: int, years: str, out: Path) -> Path:
+    shutil.rmtree(out, ignore_errors=True)  # a kept folder may hold the last run's added report
     subprocess.run([str(BIN / "juesuan"), "generate", "--units", str(units), "--years", years,
                     "--out", str(out), "--seed", "1"], check=True, capture_output=True)
     return out / "reports"

@@ -50,7 +50,8 @@ def run(args: argparse.Namespace) -> int:
     if not folder.is_dir():
         print(f"juesuan: reports folder {folder} does not exist", file=sys.stderr)
         return 2
-    files = {report_key(folder, f.path): f.sha256 for f in discover(folder)}
+    sources = discover(folder)
+    files = {report_key(folder, f.path): f.sha256 for f in sources}
     try:
         # Fails fast, with a clear message, if another run holds the warehouse.
         with connect(warehouse) as con:
@@ -96,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.verbose:
         print(f"juesuan: dbt and step output in {log_path}")
     with connect(warehouse, read_only=True) as con:
-        summary = summarise(con, folder)
+        summary = summarise(con, folder, sources)
     print(summary.render())
     # Exit 4: the run worked but some reports could not be loaded (listed above).
     return 4 if summary.failed else 0
