@@ -3,7 +3,8 @@
 Usage: python benchmarks/bench_pipeline.py --generate UNITS --years 2020-2024 [--keep DIR]
        python benchmarks/bench_pipeline.py --reports DIR [--keep DIR]
        python benchmarks/bench_pipeline.py --seed-copies N   (N renamed copies of the seed)
-       add --add-one to time, afterwards, `juesuan run` after one new report is added
+       add --add-one [TIMES] to time, afterwards, `juesuan run` after one new report is added
+       (TIMES times in a row, a new report each time)
 
 Runs `juesuan run` in a subprocess into a fresh warehouse (an ephemeral Dagster instance: no
 DAGSTER_HOME) and reports wall seconds and the peak resident memory of that process tree
@@ -105,8 +106,9 @@ def main() -> None:
     parser.add_argument("--generate", type=int, metavar="UNITS", help="units per year")
     parser.add_argument("--years", default="2020-2024")
     parser.add_argument("--keep", type=Path, help="keep reports and warehouse in this folder")
-    parser.add_argument("--add-one", action="store_true",
-                        help="then add one report and time the run that loads it")
+    parser.add_argument("--add-one", type=int, nargs="?", const=1, default=0, metavar="TIMES",
+                        help="then add one report and time the run that loads it (TIMES times, "
+                             "one report each)")
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="juesuan-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -125,11 +127,12 @@ def main() -> None:
     result = {"corpus": corpus, "files": sum(1 for p in reports.rglob("*") if p.is_file()),
               "prepare_seconds": prepared, **juesuan_run(reports, warehouse),
               **warehouse_facts(warehouse)}
-    if args.add_one:
-        extra = reports / "zz-added-one.txt"
-        extra.write_text(SEED.read_text("utf-8").replace(SEED_UNIT, "新增单位"), "utf-8")
-        result["add_one"] = {**juesuan_run(reports, warehouse),
-                             "reports": warehouse_facts(warehouse)["reports"]}
+    result["add_one"] = []
+    for i in range(args.add_one):
+        extra = reports / f"zz-added-{i:03d}.txt"
+        extra.write_text(SEED.read_text("utf-8").replace(SEED_UNIT, f"新增单位{i:03d}"), "utf-8")
+        result["add_one"].append({**juesuan_run(reports, warehouse),
+                                  "reports": warehouse_facts(warehouse)["reports"]})
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
     print(json.dumps(result, ensure_ascii=False))
