@@ -18,7 +18,7 @@ export DO_NOT_TRACK := 1
 env: $(STAMP)
 
 # uv resolves and installs the pinned lock in seconds; fall back to pip if uv is unavailable.
-# Bytecode is compiled at install: with PYTHONDONTWRITEBYTECODE set (as on our CI machines)
+# Bytecode is compiled at install: with PYTHONDONTWRITEBYTECODE set (as on our dev machines)
 # every process would otherwise compile every module it imports (GX alone: 3 s of 6).
 $(STAMP): requirements.lock pyproject.toml Makefile
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install -q uv || true
