@@ -26,7 +26,7 @@ ensure_manifest()
 BUILD_TARGET = juesuan_dbt_project.project_dir / "target" / "last_build"
 
 
-# dbt's ~190 data tests run inside `dbt build` and fail the step (and skip what depends on the
+# dbt's ~125 data tests run inside `dbt build` and fail the step (and skip what depends on the
 # failing model) as before, but are not also Dagster asset checks: each was two events in
 # Dagster's log per run (planned, evaluated), ~4 s of every build. The identity checks that
 # users read in Dagster are the GX suites (assets/audit.py); dbt's verdict per test is in
@@ -52,5 +52,5 @@ def juesuan_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
         succeeded = True
     finally:
         with duckdb.get_connection() as con:
-            # A subset of the models leaves the others behind: the queue stays for a full run.
+            # A subset of the models leaves the others behind: the queue waits for a complete build.
             record_build(con, plan, started, succeeded, complete=not context.is_subset)
