@@ -82,10 +82,15 @@ def test_incremental_build_equals_a_full_rebuild(corpus):
         # next year of each new report's unit, the departments of new members
         rebuilt = con.execute("select count(*) from intermediate.int_reports_to_rebuild"
                               ).fetchall()[0][0]
-        superseded = con.execute("select count(*) from marts.dim_reports where not is_current"
+        superseded = con.execute("select report_id from marts.dim_reports where not is_current"
                                  ).fetchall()
-        assert superseded == [(1,)]
+        assert len(superseded) == 1
+        old_revision = superseded[0][0]
     assert 7 < rebuilt < 25
+    # one HTML page per current revision: 8 units × 3 years; the superseded revision's is gone
+    pages = [p.name for p in (corpus / "audit").glob("*.html")]
+    assert len(pages) == 24
+    assert not [p for p in pages if p.endswith(f"-{old_revision}.html")]
 
     incremental = corpus / "incremental.duckdb"
     shutil.copy(warehouse, incremental)
