@@ -7,6 +7,7 @@ from pathlib import Path
 
 import duckdb
 
+from dagster_project.build_plan import rebuilt_by_last_build
 from dagster_project.ingest import SourceFile, discover
 from dagster_project.warehouse.load import RAW_TABLES
 
@@ -24,6 +25,7 @@ class RunSummary:
     raw_rows: dict[str, int]
     failed: list[FailedReport]
     findings_by_severity: dict[str, int]
+    build: str | None = None  # the run's dbt build: mode, reason, reports rebuilt
 
     def render(self) -> str:
         lines = [
@@ -31,6 +33,8 @@ class RunSummary:
             f"failed: {len(self.failed)}",
             "raw rows: " + ", ".join(f"{t} {n}" for t, n in self.raw_rows.items()),
         ]
+        if self.build:
+            lines.append(f"dbt build: {self.build}")
         if self.findings_by_severity:
             lines.append("findings: " + ", ".join(
                 f"{s} {n}" for s, n in self.findings_by_severity.items())
@@ -59,12 +63,30 @@ def summarise(con: duckdb.DuckDBPyConnection, reports_dir: Path,
             [f.sha256, str(f.path)]).fetchall()]
         failed.append(FailedReport(f.path.name, reasons or ["not loaded (no error recorded)"]))
     findings: dict[str, int] = {}
-    has_findings = con.execute(
-        "select count(*) from information_schema.tables "
-        "where table_schema = 'marts' and table_name = 'audit_findings'").fetchall()[0][0]
-    if has_findings:
+    if _exists(con, "marts", "audit_findings"):
         findings = dict(con.execute(
             "select severity, count(*) from marts.audit_findings group by 1 "
             "order by case severity when 'error' then 0 when 'warning' then 1 "
             "when 'indeterminate' then 2 else 3 end").fetchall())
-    return RunSummary(len(files), len(files) - len(failed), raw_rows, failed, findings)
+    return RunSummary(len(files), len(files) - len(failed), raw_rows, failed, findings,
+                      _last_build(con))
+
+
+def _last_build(con: duckdb.DuckDBPyConnection) -> str | None:
+    rows = con.execute(
+        "select mode, reason, queued_reports, succeeded from raw.dbt_builds "
+        "order by finished_at desc limit 1").fetchall() if _exists(con, "raw", "dbt_builds") else []
+    if not rows:
+        return None
+    mode, reason, queued, succeeded = rows[0]
+    text = f"{mode} ({reason}), {queued} reports queued"
+    rebuilt = rebuilt_by_last_build(con)
+    if rebuilt is not None:
+        text += f", {len(rebuilt)} recomputed"
+    return text if succeeded else text + ": FAILED"
+
+
+def _exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    return con.execute("select count(*) from information_schema.tables "
+                       "where table_schema = ? and table_name = ?", [schema, table]
+                       ).fetchall()[0][0] > 0

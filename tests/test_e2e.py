@@ -85,6 +85,8 @@ def test_cli_run_summarises_and_signals_failed_reports(tmp_path, seed_path):
     assert "reports in folder: 2, loaded: 1, failed: 1" in proc.stdout
     assert "FAILED broken.txt" in proc.stdout and "[truncated] broken.txt:L" in proc.stdout
     assert "table_cells 600" in proc.stdout
+    assert "dbt build: full (no complete build of this warehouse yet), 1 reports queued" \
+        in proc.stdout
 
     # Again, without the broken file: nothing new to load, the marts are rebuilt, same content.
     def content() -> dict[str, list]:
@@ -102,4 +104,6 @@ def test_cli_run_summarises_and_signals_failed_reports(tmp_path, seed_path):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "(0 new or changed of 1 files)" in proc.stdout
     assert "reports in folder: 1, loaded: 1, failed: 0" in proc.stdout
+    assert "dbt build: incremental (only reports changed since the last build), 0 reports " \
+        "queued, 0 recomputed" in proc.stdout
     assert content() == before
