@@ -47,7 +47,7 @@ def fingerprint(inputs: list[Path]) -> str:
     for root in inputs:
         files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
         for path in files:
-            if not path.exists() or path.suffix in {".pyc"}:
+            if not path.exists():
                 continue
             digest.update(str(path.relative_to(PROJECT_ROOT) if path.is_relative_to(PROJECT_ROOT)
                               else path).encode())

@@ -23,6 +23,7 @@ from dagster_project.warehouse.load import (
     raw_rows,
     record_errors,
     report_id_of,
+    table_exists,
 )
 
 
@@ -62,9 +63,7 @@ def discover(reports_dir: Path) -> list[SourceFile]:
 
 def loaded_shas(con: duckdb.DuckDBPyConnection) -> set[str]:
     """SHA-256 of every file revision in the warehouse (empty before the first load)."""
-    exists = con.execute("select count(*) from information_schema.tables "
-                         "where table_schema = 'raw' and table_name = 'reports'").fetchall()[0][0]
-    if not exists:
+    if not table_exists(con, "raw", "reports"):
         return set()
     return {r[0] for r in con.execute("select sha256 from raw.reports").fetchall()}
 

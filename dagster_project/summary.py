@@ -9,7 +9,7 @@ import duckdb
 
 from dagster_project.build_plan import rebuilt_by_last_build
 from dagster_project.ingest import SourceFile, discover
-from dagster_project.warehouse.load import RAW_TABLES
+from dagster_project.warehouse.load import RAW_TABLES, table_exists
 
 
 @dataclass
@@ -63,7 +63,7 @@ def summarise(con: duckdb.DuckDBPyConnection, reports_dir: Path,
             [f.sha256, str(f.path)]).fetchall()]
         failed.append(FailedReport(f.path.name, reasons or ["not loaded (no error recorded)"]))
     findings: dict[str, int] = {}
-    if _exists(con, "marts", "audit_findings"):
+    if table_exists(con, "marts", "audit_findings"):
         findings = dict(con.execute(
             "select severity, count(*) from marts.audit_findings group by 1 "
             "order by case severity when 'error' then 0 when 'warning' then 1 "
@@ -75,7 +75,7 @@ def summarise(con: duckdb.DuckDBPyConnection, reports_dir: Path,
 def _last_build(con: duckdb.DuckDBPyConnection) -> str | None:
     rows = con.execute(
         "select mode, reason, queued_reports, succeeded from raw.dbt_builds "
-        "order by finished_at desc limit 1").fetchall() if _exists(con, "raw", "dbt_builds") else []
+        "order by finished_at desc limit 1").fetchall() if table_exists(con, "raw", "dbt_builds") else []
     if not rows:
         return None
     mode, reason, queued, succeeded = rows[0]
@@ -85,8 +85,3 @@ def _last_build(con: duckdb.DuckDBPyConnection) -> str | None:
         text += f", {len(rebuilt)} recomputed"
     return text if succeeded else text + ": FAILED"
 
-
-def _exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
-    return con.execute("select count(*) from information_schema.tables "
-                       "where table_schema = ? and table_name = ?", [schema, table]
-                       ).fetchall()[0][0] > 0

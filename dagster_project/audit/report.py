@@ -24,14 +24,12 @@ COLUMNS = ["finding_id", "report_id", "unit_name", "fiscal_year", "rule_id", "ru
 
 def query_findings(con: duckdb.DuckDBPyConnection, unit: str | None = None,
                    year: int | None = None, severity: str | None = None,
-                   report_id: str | None = None,
                    report_ids: list[str] | None = None) -> list[dict]:
     where, params = [], []
     if report_ids is not None:
         where.append("list_contains(?, report_id)")
         params.append(report_ids)
-    for column, value in (("unit_name", unit), ("fiscal_year", year), ("severity", severity),
-                          ("report_id", report_id)):
+    for column, value in (("unit_name", unit), ("fiscal_year", year), ("severity", severity)):
         if value is not None:
             where.append(f"{column} {'like' if column == 'unit_name' else '='} ?")
             params.append(f"%{value}%" if column == "unit_name" else value)

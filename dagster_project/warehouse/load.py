@@ -56,6 +56,12 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(ddl)
 
 
+def table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    return con.execute("select count(*) from information_schema.tables "
+                       "where table_schema = ? and table_name = ?", [schema, table]
+                       ).fetchall()[0][0] > 0
+
+
 def one(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None):
     """The first row of a query, or None (fetchall: DuckDB 2 keeps a result open after fetchone)."""
     rows = con.execute(sql, params or []).fetchall()
