@@ -31,12 +31,15 @@ class CellFact:
 class TableFact:
     table_code: str
     title: str | None
-    status: str  # present | declared_empty | missing
+    # present | declared_empty (a sentence says so, or a grid without amounts) | missing (not
+    # in the document) | unreadable (found, but its layout could not be read: see `reason`)
+    status: str
     declaration: str | None
     amount_unit: str | None
     location: Location | None
     cells: list[CellFact] = field(default_factory=list)
     row_count: int = 0
+    reason: str | None = None  # why a table is missing or unreadable, with where
 
 
 @dataclass

@@ -8,6 +8,14 @@ from dagster_project.amounts import AmountError, is_amount, parse_amount, to_wan
 from dagster_project.codes import join_split_code, looks_like_code
 from dagster_project.document import Cell, Location
 from dagster_project.interpret.facts import CellFact, Problem, TableFact
+from dagster_project.interpret.header import (
+    LABEL_WORDS,
+    column_key,
+    header_paths,
+    header_rules,
+    is_label_path,
+    normalise,
+)
 from dagster_project.interpret.layout import (
     COLUMNS,
     EMPTY_DECLARATION,
@@ -125,20 +133,45 @@ class _Builder:
 
 
 def _split_header(rows: list[list[Cell]], code: str) -> tuple[list[list[str]], list[list[Cell]]]:
-    """Header rows (texts) and data rows. The header ends at the 栏次 row when there is one."""
+    """Header rows (texts) and data rows, from what the rows say: the header ends at the 栏次
+    row when there is one, else at the first row that starts with a code, a total label or
+    holds an amount. A total label whose row also carries column names (a header row sharing
+    its ruled row with 合计) is still header."""
     body = [r for r in rows if not _is_skippable(_texts(r))]
     for i, row in enumerate(body):
         if _is_column_number_row(_texts(row)):
             return [_texts(r) for r in body[: i + 1]], body[i + 1 :]
     for i, row in enumerate(body):
-        texts = _texts(row)
-        first = next((t for t in texts if t), "")
-        total_row = first in ("合计", "总计") and code != "09"  # 09 prints 合计 as a header
-        if looks_like_code(first) or _LEADING_CODE.match(first) or total_row:
-            return [_texts(r) for r in body[:i]], body[i:]
-        if code not in ("06",) and any(is_amount(t) and not _INT.match(t) for t in texts):
+        if _is_data_row(_texts(row), code):
             return [_texts(r) for r in body[:i]], body[i:]
     return [_texts(r) for r in body], []
+
+
+def _is_data_row(texts: list[str], code: str) -> bool:
+    nonblank = [t for t in texts if t]
+    if not nonblank:
+        return False
+    first = nonblank[0]
+    if looks_like_code(first) or _LEADING_CODE.match(first):
+        return True
+    if code != "06" and any(is_amount(t) and not _INT.match(t) for t in texts):
+        return True
+    if first in ("合计", "总计") or first.endswith("合计"):
+        return code != "09" and not _names_columns(texts[texts.index(first) + 1 :], code)
+    return False
+
+
+def _names_columns(texts: list[str], code: str) -> bool:
+    """Some cell names a column (基本支出, 预算数, 科目名称 …): the row is header."""
+    rules = header_rules().get(code, [])
+    for t in texts:
+        if not t or is_amount(t):
+            continue
+        n = normalise(t)
+        if LABEL_WORDS.search(n) or n in ("预算数", "决算数") or any(r.pattern.search(n)
+                                                                 for r in rules):
+            return True
+    return False
 
 
 def _value_count(header: list[list[str]], code: str) -> int:
@@ -157,15 +190,53 @@ def _header_labels(header: list[list[str]], n: int) -> list[str]:
     return [label or f"第{i + 1}栏" for i, label in enumerate(labels)]
 
 
+_PLACEHOLDER = re.compile(r"^[.…。·、\-—\s]+$")
+
+
+def _mapped_columns(header: list[list[str]], width: int, code: str
+                    ) -> list[tuple[int, str, str | None]] | None:
+    """(position, label, key) of each value column, read from the header text; None when the
+    header does not name the columns on a grid as wide as the data (then positions decide)."""
+    full = [r for r in header if len(r) == width]
+    if not full or width < 2:
+        return None
+    paths = header_paths(full, width)
+    keys = [None if is_label_path(p) else column_key(code, p) for p in paths]
+    mapped = [i for i, k in enumerate(keys) if k]
+    if not mapped:
+        return None
+    named = [k for k in keys if k]
+    if len(named) != len(set(named)):
+        raise TableError("ambiguous_header",
+                         f"公开{code}表: the header names a column twice: "
+                         f"{' | '.join('/'.join(p) for p in paths)}", None)
+    first = mapped[0]
+    if any(not is_label_path(p) and p and i < first for i, p in enumerate(paths)
+           if not any(LABEL_WORDS.search(x) for x in p)):
+        first = min(i for i, p in enumerate(paths) if p and not is_label_path(p)
+                    and not any(LABEL_WORDS.search(x) for x in p))
+    return [(i, "/".join(paths[i]) or f"第{i + 1}栏", keys[i]) for i in range(first, width)]
+
+
 def parse_function_table(region: Region, unit: str) -> _Builder:
-    """公开02/03/05/07/08表: rows of 功能分类 codes with N value columns."""
+    """公开02/03/05/07/08表: rows of 功能分类 codes (whole, split over 类/款/项, or before the
+    name in one cell) with value columns named by the header."""
     header, data = _split_header(region.rows, region.code)
-    n = _value_count(header, region.code)
-    canonical = COLUMNS[region.code]
-    if n == len(canonical):
-        columns = [(label, key) for key, label in canonical]
+    width = max((len(r) for r in data), default=0)
+    try:
+        mapped = _mapped_columns(header, width, region.code)
+    except TableError as exc:
+        raise TableError(exc.kind, exc.message, region.location) from None
+    if mapped is not None:
+        n = len(mapped)
+        columns = [(label, key) for _i, label, key in mapped]
     else:
-        columns = [(label, None) for label in _header_labels(header, n)]
+        n = _value_count(header, region.code)
+        canonical = COLUMNS[region.code]
+        if n == len(canonical):
+            columns = [(label, key) for key, label in canonical]
+        else:
+            columns = [(label, None) for label in _header_labels(header, n)]
     builder = _Builder(region.code, unit)
     previous: dict[int, str] = {}
     row_index = 0
@@ -181,6 +252,8 @@ def parse_function_table(region: Region, unit: str) -> _Builder:
                 row[0].location,
             )
         prefix, values = texts[:-n], row[-n:]
+        if all(_PLACEHOLDER.match(t) for t in prefix if t) and not any(v.text for v in values):
+            continue  # a template's '… | …' line
         code, label = _row_code_and_label(prefix, previous)
         if code:
             previous = _remember(previous, code)
@@ -440,19 +513,30 @@ def drop_repeated_headers(region: Region) -> Region:
 
 
 def parse_region(region: Region) -> tuple[TableFact, list[Problem]]:
+    """One table's facts. A table that cannot be read is `unreadable` with the reason and
+    where, a problem of that table only: the rest of the report still loads. A table with no
+    amounts at all is empty, whether a sentence says so or the grid is simply blank."""
     region = drop_repeated_headers(region)
     unit = _amount_unit(region)
     problems: list[Problem] = []
     parser = PARSERS.get(region.code, parse_function_table)
+    reason = None
     try:
-        builder = parser(region, unit)
-        cells = builder.cells
+        cells = parser(region, unit).cells
     except TableError as exc:
-        problems.append(Problem(exc.kind, exc.message, exc.location, fatal=True))
+        reason = f"{exc.message} ({exc.location or region.location})"
         cells = []
+        if not region.declarations:
+            problems.append(Problem("unreadable_table", exc.message,
+                                    exc.location or region.location, fatal=False))
     has_values = any(c.value_wan_yuan is not None for c in cells)
     declaration = region.declarations[0][0] if region.declarations else None
-    status = "declared_empty" if declaration and not has_values else "present"
+    if not has_values and (declaration or reason is None):
+        status, reason = "declared_empty", None
+    elif reason is not None:
+        status = "unreadable"
+    else:
+        status = "present"
     return (
         TableFact(
             table_code=region.code,
@@ -463,6 +547,8 @@ def parse_region(region: Region) -> tuple[TableFact, list[Problem]]:
             location=region.location,
             cells=cells,
             row_count=len({c.row_index for c in cells}),
+            reason=reason,
         ),
         problems,
     )
+

@@ -26,14 +26,17 @@ create table if not exists raw.report_tables (
     report_id           varchar not null,
     table_code          varchar not null,      -- '01' … '09'
     table_title         varchar,
-    status              varchar not null,      -- present | declared_empty | missing
+    status              varchar not null,      -- present | declared_empty | missing | unreadable
     declaration         varchar,               -- the sentence declaring it empty
     amount_unit         varchar,               -- 万元 | 元
     row_count           integer not null,
     cell_count          integer not null,
     source_location     varchar,
+    status_reason       varchar,               -- why missing or unreadable, with where
     primary key (report_id, table_code)
 );
+-- Warehouses created before tables could be unreadable gain the column in place.
+alter table raw.report_tables add column if not exists status_reason varchar;
 
 create table if not exists raw.table_cells (
     report_id           varchar not null,
