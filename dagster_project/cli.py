@@ -141,13 +141,26 @@ def generate(args: argparse.Namespace) -> int:
         print("juesuan: --units must be >= 1, --years Y1-Y2 with Y1 <= Y2, --inject-errors in [0, 1]",
               file=sys.stderr)
         return 2
+    layouts = None
+    if args.format == "pdf":
+        from dagster_project.generate.layouts import parse_layouts
+
+        try:
+            layouts = parse_layouts(args.layouts)
+        except ValueError as exc:
+            print(f"juesuan: --layouts: {exc}", file=sys.stderr)
+            return 2
+    elif args.layouts:
+        print("juesuan: --layouts needs --format pdf", file=sys.stderr)
+        return 2
     out = Path(args.out)
     start = perf_counter()
-    stats = write_corpus(out, args.units, years, args.inject_errors, args.seed)
+    stats = write_corpus(out, args.units, years, args.inject_errors, args.seed, layouts=layouts)
+    truth = f", cell truth {out / 'cells.csv'}" if layouts else ""
     print(f"juesuan: wrote {stats['reports']} reports ({stats['departments']} departments, "
           f"{stats['injections']} injected errors) to {out / 'reports'} in "
           f"{perf_counter() - start:.1f} s; hierarchy {out / 'unit_hierarchy.csv'}, "
-          f"manifest {out / 'manifest.csv'}")
+          f"manifest {out / 'manifest.csv'}{truth}")
     return 0
 
 
@@ -186,6 +199,10 @@ def main(argv: list[str] | None = None) -> int:
     p_gen.add_argument("--inject-errors", type=float, default=0.0, metavar="RATE",
                        help="probability per report of one injected error (default 0)")
     p_gen.add_argument("--seed", type=int, default=0)
+    p_gen.add_argument("--format", choices=["text", "pdf"], default="text",
+                       help="text (the seed's format) or text-layer PDFs in named layouts")
+    p_gen.add_argument("--layouts", metavar="NAMES",
+                       help="PDF layouts: a,b,c or all (cycled over the reports; default: base)")
     p_gen.set_defaults(func=generate)
     p_suites = sub.add_parser("suites", help="regenerate the GX suites from the rule catalogue")
     p_suites.set_defaults(func=suites)

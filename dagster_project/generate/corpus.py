@@ -9,6 +9,14 @@ Layout of the output folder:
     DIR/manifest.csv, DIR/manifest.json     every injected error (empty without injections)
     DIR/units.csv                           every report: file, unit, year, role, department
 
+With --format pdf the reports are text-layer PDFs (`pdf_render.py`) in the named layouts of
+`layouts.py`, and two more files hold the truth the fidelity benchmark compares with:
+
+    DIR/cells.csv                           every printed value cell of the 9 tables: file,
+                                            table, row and column keys, printed text, value
+    DIR/tables.csv                          every report's layout and the status a reader
+                                            should give each table (present | declared_empty)
+
 Everything is derived from --seed: the same arguments write the same bytes.
 """
 
@@ -24,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dagster_project.generate.inject import MANIFEST_FIELDS, Injection, inject
+from dagster_project.generate.layouts import Layout
 from dagster_project.generate.model import (
     GENERIC_CORES,
     PROJECT_CORES,
@@ -157,6 +166,8 @@ def models(entities: list[Entity], years: range, seed: int,
                 yield e, mm
 
 
+CELL_FIELDS = ["file", "table_code", "column_group", "row_code", "row_key", "row_label",
+               "column_key", "printed_text", "value_wan_yuan"]
 ROLE_SLUG = {"独立": "unit", "部门": "dept", "本级": "own", "下属单位": "sub"}
 
 
@@ -170,46 +181,102 @@ class _Job:
     years: range
     seed: int
     inject_rate: float
+    layouts: list[Layout] | None = None  # None: the text format
 
 
-def _write(job: _Job) -> tuple[list[tuple], list[Injection]]:
+def _write(job: _Job) -> tuple[list[tuple], list[Injection], list[tuple], list[tuple]]:
     reg = load()
     listing: list[tuple] = []
     injections: list[Injection] = []
+    cells: list[tuple] = []
+    tables: list[tuple] = []
     for e, m in models(job.entities, job.years, job.seed, reg):
         text, figures = render(m, reg)
-        file = f"{job.index[e.name]:05d}-{ROLE_SLUG[e.role]}-{m.year}.txt"
+        stem = f"{job.index[e.name]:05d}-{ROLE_SLUG[e.role]}-{m.year}"
+        file = stem + (".pdf" if job.layouts else ".txt")
         # One generator per report: whether and what it injects does not depend on the others,
         # so the corpus is the same however many processes write it.
-        rng = random.Random(f"inject:{job.seed}:{file}")
+        rng = random.Random(f"inject:{job.seed}:{stem}.txt")
+        original = text
         if job.inject_rate and rng.random() < job.inject_rate:
             text, injection = inject(text, figures, rng, file, m, e.role, job.years.start)
             if injection is not None:
                 injections.append(injection)
-        (job.reports_dir / file).write_text(text, encoding="utf-8")
+        if job.layouts:
+            from dagster_project.generate.pdf_render import render_pdf
+
+            # The k-th report of the corpus (by file order) gets the k-th layout of a
+            # seed-shuffled cycle: every layout is used, whatever process writes the file.
+            order = list(range(len(job.layouts)))
+            random.Random(f"layouts:{job.seed}").shuffle(order)
+            k = (job.index[e.name] - 1) * len(job.years) + (m.year - job.years.start)
+            layout = job.layouts[order[k % len(order)]]
+            overrides = _table_overrides(original, text, figures)
+            data, truths, grids = render_pdf(m, reg, layout, text, overrides)
+            (job.reports_dir / file).write_bytes(data)
+            for code, t, printed in truths:
+                cells.append((file, code, t.column_group, t.row_code or "", t.row_key or "",
+                              t.row_label or "", t.column_key, printed,
+                              format(t.value_wan_yuan.normalize(), "f")
+                              if t.value_wan_yuan else "0"))
+            tables.extend((file, layout.name, g.code, g.status) for g in grids)
+        else:
+            (job.reports_dir / file).write_text(text, encoding="utf-8")
         listing.append((file, e.name, m.year, e.role, e.department or ""))
-    return listing, injections
+    return listing, injections, cells, tables
+
+
+def _table_overrides(original: str, injected: str, figures: list) -> dict:
+    """The table figures an injection changed in the text, keyed as `pdf_tables` keys cells."""
+    if original == injected:
+        return {}
+    from decimal import Decimal
+
+    before, after = original.split("\n"), injected.split("\n")
+    changed = {i for i, (a, b) in enumerate(zip(before, after, strict=True)) if a != b}
+    out = {}
+    for f in figures:
+        if f.line not in changed or f.kind != "table_cell" or not after[f.line].startswith("\t"):
+            continue
+        value = Decimal(after[f.line][1:])
+        if f.table == "01":
+            key = ("01", f.row_code, "function_class", "amount") if f.row_code \
+                else ("01", None, f.extra["key"], "amount")
+        elif f.table == "06":
+            key = ("06", f.row_code, None, "amount")
+        elif f.table == "09":
+            continue  # never injected (not a candidate of inject.py)
+        else:
+            key = (f.table, f.row_code, None, f.extra["key"])
+        out[key] = value
+    return out
 
 
 def generate(out: Path, units: int, years: range, inject_rate: float = 0.0,
-             seed: int = 0, first_place: int = 0, workers: int | None = None) -> dict[str, int]:
+             seed: int = 0, first_place: int = 0, workers: int | None = None,
+             layouts: list[Layout] | None = None) -> dict[str, int]:
+    """Write the corpus; `layouts` (a list of `layouts.Layout`) writes PDFs in those layouts."""
     reg = load()
     entities = plan_corpus(units, seed, reg, first_place)
     reports_dir = out / "reports"
     reports_dir.mkdir(parents=True, exist_ok=True)
     index = {e.name: i for i, e in enumerate(_flatten(entities), 1)}
     workers = workers or os.cpu_count() or 1
-    if units * len(years) < 400:
+    if units * len(years) < (40 if layouts else 400):
         workers = 1  # starting processes costs more than it saves
-    jobs = [_Job(reports_dir, entities[w::workers], index, years, seed, inject_rate)
+    jobs = [_Job(reports_dir, entities[w::workers], index, years, seed, inject_rate, layouts)
             for w in range(workers)]
     if workers == 1:
         results = [_write(jobs[0])]
     else:
         with ProcessPoolExecutor(workers) as pool:
             results = list(pool.map(_write, jobs))
-    listing = sorted((row for rows, _ in results for row in rows), key=lambda r: (r[2], r[0]))
-    injections = sorted((i for _, inj in results for i in inj), key=lambda i: (i.year, i.file))
+    listing = sorted((row for r in results for row in r[0]), key=lambda r: (r[2], r[0]))
+    injections = sorted((i for r in results for i in r[1]), key=lambda i: (i.year, i.file))
+    if layouts:
+        _write_csv(out / "cells.csv", CELL_FIELDS, sorted((c for r in results for c in r[2]), key=lambda c: c[0]))
+        _write_csv(out / "tables.csv", ["file", "layout", "table_code", "status"],
+                   sorted((t for r in results for t in r[3]), key=lambda t: t[0]))
     _write_csv(out / "units.csv", ["file", "unit", "year", "role", "department"], listing)
     hierarchy = [(e.name, m.name, m.role) for e in entities for m in e.members]
     _write_csv(out / "unit_hierarchy.csv",
