@@ -15,6 +15,7 @@ from dagster_project.interpret.header import (
     header_rules,
     is_label_path,
     normalise,
+    stage_of,
 )
 from dagster_project.interpret.layout import (
     COLUMNS,
@@ -390,13 +391,104 @@ def _summary_expenditure_columns(header: list[list[str]], code: str) -> list[tup
 def parse_economic_table(region: Region, unit: str) -> _Builder:
     """公开06表: (code, name, amount) groups side by side, then the 人员/公用经费 totals.
 
-    A group is three cells, or four where the code is split over 类 and 款 columns
-    ('301 | 01 | 基本工资 | 262.33').
+    Where the header names its columns on a grid as wide as the data, every amount column
+    ends a group and the cells before it (back to the previous amount column) hold its code
+    and name: one, two or three groups, codes whole, split over 类|款 or run into the name.
     """
     header, data = _split_header(region.rows, region.code)
+    width = max((len(r) for r in data), default=0)
+    amounts = _economic_amount_columns(header, width)
+    if amounts is None:
+        return _economic_by_position(header, data, unit)
+    builder = _Builder("06", unit)
+    row_index = 0
+    last_coded: dict[int, int] = {}
+    for row in data:
+        texts = _texts(row)
+        if not any(texts):
+            continue
+        if any(t.endswith("合计") for t in texts) and not any(looks_like_code(t) for t in texts):
+            # Totals rows merge their label across groups: the amount is the last printed
+            # cell before the next label.
+            _economic_totals(builder, row_index, row, texts)
+            row_index += 1
+            continue
+        if len(row) != width:
+            raise TableError("column_mismatch",
+                             f"公开06表: a row has {len(row)} cells, the header {width}: "
+                             f"{' | '.join(texts)}", row[0].location)
+        emitted, start = False, 0
+        for group, at in enumerate(amounts):
+            parts = [t for t in texts[start:at] if t and not _PLACEHOLDER.match(t)]
+            start = at + 1
+            code, name = _economic_code_and_name(parts)
+            cell = row[at]
+            if code is None and not name:
+                if cell.text.strip() and not _PLACEHOLDER.match(cell.text.strip()):
+                    raise TableError("column_mismatch",
+                                     f"公开06表: an amount with no code or name: "
+                                     f"{' | '.join(texts)}", cell.location)
+                continue
+            if code is None and not name.endswith("合计") and not cell.text.strip() \
+                    and group in last_coded:
+                # A long name wrapped onto a row of its own under its coded row.
+                for c in builder.cells:
+                    if c.row_index == last_coded[group] and c.column_group == group:
+                        c.row_label = (c.row_label or "") + name
+                continue
+            key = None
+            if code is None:
+                key = ("personnel_total" if "人员" in name else
+                       "public_total" if "公用" in name else "total")
+            builder.add(row_index, cell, 0, "决算数", "amount", column_group=group,
+                        row_code=code, row_label=name or None, row_key=key)
+            if code:
+                last_coded[group] = row_index
+            emitted = True
+        if emitted:
+            row_index += 1
+    return builder
+
+
+_ECONOMIC_CODE = re.compile(r"^(\d{3})(\d{2})?$")
+
+
+def _economic_code_and_name(parts: list[str]) -> tuple[str | None, str]:
+    """'301 | 01 | 基本工资', '30101 | 基本工资', '30101基本工资' -> ('30101', '基本工资')."""
+    digits = [p for p in parts if p.isdigit()]
+    names = [p for p in parts if not p.isdigit()]
+    name = "".join(names)
+    if len(digits) == 1 and _ECONOMIC_CODE.match(digits[0]):
+        return digits[0], name
+    if len(digits) == 2 and len(digits[0]) == 3 and len(digits[1]) == 2:
+        return digits[0] + digits[1], name
+    if digits:
+        raise TableError("column_mismatch", f"公开06表: {' | '.join(parts)} is not an economic "
+                         "code and name", None)
+    m = re.match(r"^(\d{3}(?:\d{2})?)\s*(\S.*)$", name)
+    if m:
+        return m.group(1), m.group(2).strip()
+    return None, name
+
+
+def _economic_amount_columns(header: list[list[str]], width: int) -> list[int] | None:
+    """The amount columns of 公开06表, named by the header (决算数, 金额 …)."""
+    full = [r for r in header if len(r) == width]
+    if not full or width < 2:
+        return None
+    paths = header_paths(full, width)
+    cols = [i for i, p in enumerate(paths)
+            if p and not any(LABEL_WORDS.search(x) for x in p[-1:])
+            and re.search(r"决算|金额|数|支出|合计", p[-1])]
+    return cols or None
+
+
+def _economic_by_position(header: list[list[str]], data: list[list[Cell]],
+                          unit: str) -> _Builder:
+    """The collapsed text layout: (code, name, amount) groups of three or four cells."""
     split = any("类" in r and "款" in r for r in header)
     width = 4 if split else 3
-    builder = _Builder(region.code, unit)
+    builder = _Builder("06", unit)
     row_index = 0
     for row in data:
         texts = _texts(row)
@@ -454,13 +546,74 @@ def _economic_totals(builder: _Builder, row_index: int, row: list[Cell], texts: 
 
 
 def parse_three_public_table(region: Region, unit: str) -> _Builder:
-    header, data = _split_header(region.rows, region.code)
-    n = _value_count(header, region.code)
+    """公开09表: one row of 预算数 and 决算数 per item, the columns named by the header (a
+    budget block then a final block, or the two paired under each item, with or without a
+    小计), or one row per stage with the stage as its label."""
+    header, rows = _split_header(region.rows, region.code)
+    # A row of blanks under the header is the figures of a unit with no 三公 spending.
+    data = [r for r in rows if any(_texts(r))] or rows[:1]
+    width = max((len(r) for r in data), default=0)
+    mapped = _three_public_columns(header, width)
+    if mapped is None:
+        return _three_public_by_position(header, data, unit)
+    builder = _Builder("09", unit)
+    labels = {key: label for key, label in COLUMNS["09"]}
+    for row_index, row in enumerate(data):
+        texts = _texts(row)
+        label = next((t for t in texts if t and not is_amount(t)), "")
+        row_stage = stage_of([normalise(label)]) if label else None
+        for position, path_label, item, stage in mapped:
+            if position >= len(row):
+                continue
+            stage = stage or row_stage
+            key = f"{stage}_{item}" if stage and item else None
+            if key is None and not row[position].text.strip():
+                continue
+            builder.add(0 if row_stage else row_index, row[position],
+                        list(labels).index(key) if key in labels else position,
+                        labels.get(key, path_label), key, row_key="total")
+    keyed = [c.column_key for c in builder.cells if c.column_key]
+    if len(set(keyed)) != len(keyed):
+        raise TableError("column_mismatch",
+                         "公开09表: more than one row of figures for the same columns",
+                         data[1][0].location if len(data) > 1 else region.location)
+    return builder
+
+
+def _three_public_columns(header: list[list[str]], width: int
+                          ) -> list[tuple[int, str, str | None, str | None]] | None:
+    """(position, label, item key, stage) of each value column, from the header text."""
+    full = [r for r in header if len(r) == width]
+    if not full:
+        return None
+    paths = header_paths(full, width)
+    columns = []
+    for i, path in enumerate(paths):
+        if not path or is_label_path(path):
+            continue
+        item = column_key("09", path)
+        if item is None and not any(stage_of([p]) for p in path):
+            continue
+        columns.append((i, "/".join(path), item, stage_of(path)))
+    if not any(stage for *_rest, stage in columns) and not any(
+            stage_of([t]) for r in header for t in r if t):
+        # Only the 决算 figures printed, with no stage named: they are the final ones.
+        columns = [(i, label, item, "final") for i, label, item, _s in columns]
+    keys = [(item, stage) for _i, _l, item, stage in columns if item]
+    if not keys or len(keys) != len(set(keys)):
+        return None
+    return columns
+
+
+def _three_public_by_position(header: list[list[str]], data: list[list[Cell]],
+                              unit: str) -> _Builder:
+    """The collapsed text layout: the 12 canonical columns in their standard order."""
+    n = _value_count(header, "09")
     canonical = COLUMNS["09"]
     columns = ([(label, key) for key, label in canonical] if n == len(canonical)
                else [(label, None) for label in _header_labels(header, n)])
     order = _three_public_order(header, n)
-    builder = _Builder(region.code, unit)
+    builder = _Builder("09", unit)
     rows = [r for r in data if len(r) >= n]
     for row_index, row in enumerate(rows[:1]):
         for i, cell in enumerate(row[-n:]):
