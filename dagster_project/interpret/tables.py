@@ -141,11 +141,19 @@ def _split_header(rows: list[list[Cell]], code: str) -> tuple[list[list[str]], l
     body = [r for r in rows if not _is_skippable(_texts(r))]
     for i, row in enumerate(body):
         if _is_column_number_row(_texts(row)):
-            return [_texts(r) for r in body[: i + 1]], body[i + 1 :]
+            return [_texts(r) for r in body[: i + 1]], _without_repeats(body[: i + 1], body[i + 1 :])
     for i, row in enumerate(body):
         if _is_data_row(_texts(row), code):
-            return [_texts(r) for r in body[:i]], body[i:]
+            return [_texts(r) for r in body[:i]], _without_repeats(body[:i], body[i:])
     return [_texts(r) for r in body], []
+
+
+def _without_repeats(header: list[list[Cell]], data: list[list[Cell]]) -> list[list[Cell]]:
+    """A table continued on the next page may print its header again with no title above
+    it: the rows that repeat a header row (or are a 栏次 row) are not data."""
+    seen = {tuple(normalise(t) for t in _texts(r)) for r in header if any(_texts(r))}
+    return [r for r in data if tuple(normalise(t) for t in _texts(r)) not in seen
+            and not _is_column_number_row(_texts(r))]
 
 
 def _is_data_row(texts: list[str], code: str) -> bool:
