@@ -509,6 +509,10 @@ def table09(m: UnitYear, lay: Layout, f: Fmt) -> TableGrid:
         cells.append(f.value(v, (0, None, "total", None, f"{s}_{k}"), "09"))
     g.rows.append(cells)
     g.notes = ["注：本表反映部门本年度财政拨款“三公”经费支出预决算情况。"]
+    if not any(values.values()) and not any(finals.values()):
+        # A grid without amounts is an empty table, whatever its zero markers.
+        g.status = "declared_empty"
+        g.notes.append(f"本部门{m.year}年度无财政拨款三公经费支出。")
     return g
 
 
