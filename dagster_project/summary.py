@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -19,6 +19,20 @@ class FailedReport:
 
 
 @dataclass
+class PartialReport:
+    """A report that loaded without some of its tables: found, but their layout unreadable."""
+
+    file_name: str
+    unit_name: str
+    fiscal_year: int
+    tables: list[tuple[str, str]]  # (公开NN表, reason with where)
+
+
+# Reports with unreadable tables listed one by one up to this many; the rest are counted.
+PARTIAL_LISTED = 50
+
+
+@dataclass
 class RunSummary:
     reports_in_folder: int
     reports_loaded: int
@@ -26,11 +40,13 @@ class RunSummary:
     failed: list[FailedReport]
     findings_by_severity: dict[str, int]
     build: str | None = None  # the run's dbt build: mode, reason, reports rebuilt
+    partial: list[PartialReport] = field(default_factory=list)
 
     def render(self) -> str:
+        with_unreadable = f" ({len(self.partial)} with unreadable tables)" if self.partial else ""
         lines = [
-            f"reports in folder: {self.reports_in_folder}, loaded: {self.reports_loaded}, "
-            f"failed: {len(self.failed)}",
+            f"reports in folder: {self.reports_in_folder}, loaded: {self.reports_loaded}"
+            f"{with_unreadable}, failed: {len(self.failed)}",
             "raw rows: " + ", ".join(f"{t} {n}" for t, n in self.raw_rows.items()),
         ]
         if self.build:
@@ -40,6 +56,15 @@ class RunSummary:
                 f"{s} {n}" for s, n in self.findings_by_severity.items())
                 + " (each located and explained: `juesuan findings`, or the HTML reports in "
                   "the warehouse's audit/ folder)")
+        # Loaded, but not whole: apart from the failures, since the report is in the warehouse
+        # and only the identities reading these tables are indeterminate.
+        for p in self.partial[:PARTIAL_LISTED]:
+            lines.append(f"LOADED WITH UNREADABLE TABLES {p.file_name} ({p.unit_name} "
+                         f"{p.fiscal_year}):")
+            lines.extend(f"  - {table}: {reason}" for table, reason in p.tables)
+        if len(self.partial) > PARTIAL_LISTED:
+            lines.append(f"... and {len(self.partial) - PARTIAL_LISTED} more reports with "
+                         f"unreadable tables (raw.report_tables where status = 'unreadable')")
         for f in self.failed:
             lines.append(f"FAILED {f.file_name}:")
             lines.extend(f"  - {r}" for r in f.reasons)
@@ -69,7 +94,23 @@ def summarise(con: duckdb.DuckDBPyConnection, reports_dir: Path,
             "order by case severity when 'error' then 0 when 'warning' then 1 "
             "when 'indeterminate' then 2 else 3 end").fetchall())
     return RunSummary(len(files), len(files) - len(failed), raw_rows, failed, findings,
-                      _last_build(con))
+                      _last_build(con), _partial(con, [f.sha256 for f in files]))
+
+
+def _partial(con: duckdb.DuckDBPyConnection, shas: list[str]) -> list[PartialReport]:
+    """The folder's loaded reports (current revisions) with tables found but not read."""
+    rows = con.execute(
+        "select r.file_name, r.unit_name, r.fiscal_year, t.table_code, "
+        "coalesce(t.status_reason, t.source_location, 'no reason recorded') "
+        "from raw.report_tables t join raw.reports r using (report_id) "
+        "where t.status = 'unreadable' and not r.is_superseded and list_contains(?, r.sha256) "
+        "order by r.file_name, r.report_id, t.table_code", [shas]).fetchall()
+    partial: dict[tuple, PartialReport] = {}
+    for file_name, unit, year, code, reason in rows:
+        report = partial.setdefault((file_name, unit, year),
+                                    PartialReport(file_name, unit, year, []))
+        report.tables.append((f"公开{code}表", reason))
+    return list(partial.values())
 
 
 def _last_build(con: duckdb.DuckDBPyConnection) -> str | None:

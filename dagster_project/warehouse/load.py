@@ -180,6 +180,27 @@ def error_rows(file_name: str, file_path: str, sha256: str | None,
     return pd.DataFrame(rows)
 
 
+def load_problems(facts: ReportFacts, report_tables: list[tuple]) -> list[Problem]:
+    """What `raw.ingest_errors` keeps of a report that loads: its non-fatal problems, plus one
+    `unreadable_table` row per table found but not read when the reader recorded that only on
+    the table (`TableFact.reason`), so every table-level problem of a loaded report can be
+    queried there with its file, next to the files that failed. `report_tables`: the report's
+    rows for raw.report_tables (the parse workers send rows, not tables)."""
+    problems = list(facts.problems)
+    cols = COLUMNS["report_tables"]
+    code_at, status_at = cols.index("table_code"), cols.index("status")
+    reason_at, where_at = cols.index("status_reason"), cols.index("source_location")
+    for row in report_tables:
+        name = f"公开{row[code_at]}表"
+        if row[status_at] != "unreadable" or any(
+                p.kind == "unreadable_table" and name in p.message for p in problems):
+            continue
+        problems.append(Problem("unreadable_table",
+                                f"{name} unreadable: {row[reason_at] or 'no reason recorded'}",
+                                row[where_at], fatal=False))
+    return problems
+
+
 def record_errors(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> None:
     if frame.empty:
         return
@@ -220,9 +241,11 @@ def load_report(con: duckdb.DuckDBPyConnection, facts: ReportFacts, file_path: s
             [report_id, facts.sha256, facts.file_name, file_path, facts.file_format,
              facts.encoding, facts.pages, facts.unit_name, facts.fiscal_year, facts.report_kind,
              facts.subordinate_units, revision, datetime.now(UTC).replace(tzinfo=None)])
-        for table, frame in _frames(rows or raw_rows(facts, report_id)).items():
+        rows = rows or raw_rows(facts, report_id)
+        for table, frame in _frames(rows).items():
             _insert(con, table, frame)
-        record_errors(con, error_rows(facts.file_name, file_path, facts.sha256, facts.problems))
+        record_errors(con, error_rows(facts.file_name, file_path, facts.sha256,
+                                      load_problems(facts, rows["report_tables"])))
         queue_for_build(con, [report_id, *(previous[:1] if previous else [])])
         con.execute("commit")
     except Exception:
@@ -288,9 +311,11 @@ def load_reports(con: duckdb.DuckDBPyConnection,
                 pages=facts.pages, unit_name=facts.unit_name, fiscal_year=facts.fiscal_year,
                 report_kind=facts.report_kind, subordinate_units=facts.subordinate_units,
                 revision=revision, is_superseded=False, superseded_by=None, loaded_at=now)
-            for table, table_rows in (prebuilt or raw_rows(facts, report_id)).items():
+            report_rows = prebuilt or raw_rows(facts, report_id)
+            for table, table_rows in report_rows.items():
                 rows_by_table[table].extend(table_rows)
-            errors.append(error_rows(facts.file_name, path, facts.sha256, facts.problems))
+            errors.append(error_rows(facts.file_name, path, facts.sha256,
+                                     load_problems(facts, report_rows["report_tables"])))
             outcomes.append(LoadOutcome(facts.file_name, "loaded", report_id, revision, previous))
         for new_id, old_id in superseded_in_db:
             con.execute("update raw.reports set is_superseded = true, superseded_by = ? "

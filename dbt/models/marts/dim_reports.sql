@@ -19,6 +19,11 @@ table_statuses as (
         count(*) filter (where status = 'present') as tables_present,
         count(*) filter (where status = 'declared_empty') as tables_declared_empty,
         count(*) filter (where status = 'missing') as tables_missing,
+        -- found but not read: the report loaded without it, and the audit cannot use it
+        count(*) filter (where status = 'unreadable') as tables_unreadable,
+        string_agg('公开' || table_code || '表：' || coalesce(status_reason, '（原因未记录）'), '；'
+                   order by table_code) filter (where status = 'unreadable')
+            as unreadable_tables,
         max(amount_unit) filter (where table_code = '01') as amount_unit
     from report_tables
     group by report_id
@@ -46,6 +51,8 @@ final as (
         coalesce(table_statuses.tables_present, 0) as tables_present,
         coalesce(table_statuses.tables_declared_empty, 0) as tables_declared_empty,
         coalesce(table_statuses.tables_missing, 0) as tables_missing,
+        coalesce(table_statuses.tables_unreadable, 0) as tables_unreadable,
+        table_statuses.unreadable_tables,
         table_statuses.amount_unit,
         reports.loaded_at
     from reports

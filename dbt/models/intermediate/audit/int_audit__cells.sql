@@ -1,4 +1,6 @@
--- grain: one row per value cell of a current report revision, with its rounding half-width
+-- grain: one row per value cell of a current report revision, with its rounding half-width.
+-- Only cells of tables the audit reads: a cell an unreadable table left behind is not evidence
+-- (the table's gap, int_audit__table_gaps, decides every identity that reads it).
 with cells as (
 
     select * from {{ ref('stg_raw__table_cells') }}
@@ -9,6 +11,13 @@ with cells as (
 reports as (
 
     select * from {{ ref('stg_raw__reports') }}
+    where {{ in_rebuild() }}
+
+),
+
+gaps as (
+
+    select * from {{ ref('int_audit__table_gaps') }}
     where {{ in_rebuild() }}
 
 ),
@@ -36,6 +45,9 @@ final as (
         cells.source_location
     from cells
     inner join reports on cells.report_id = reports.report_id
+    anti join gaps
+        on gaps.report_id = cells.report_id
+        and gaps.table_code = cells.table_code
     where not reports.is_superseded
 
 )

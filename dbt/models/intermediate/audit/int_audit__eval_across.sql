@@ -2,6 +2,9 @@
 --   prior_year     year N against year N-1 of the same unit (both loaded)
 --   consolidation  a department's consolidated report = 本级 + Σ its units (seeds/reference/
 --                  unit_hierarchy.csv names the members), table by table, line by line
+-- A 公开01表 of either year, or a table of the department or a member, that is missing or
+-- unreadable makes the identities reading it indeterminate, naming the report and the reason;
+-- its absent amounts are never summed as 0.
 -- Every report's cells, not only the rebuilt ones (last year's, the members'): not
 -- materialized, so each use below reads only the cells it filters for (materialized, the CTE
 -- copied all 5.7 million cells of 10,000 reports on every incremental build).
@@ -28,6 +31,13 @@ facts as (
 hierarchy as (
 
     select * from {{ ref('stg_reference__unit_hierarchy') }}
+
+),
+
+-- every report's gaps, not only the rebuilt ones' (last year's, the members')
+gaps as (
+
+    select * from {{ ref('int_audit__table_gaps') }}
 
 ),
 
@@ -64,20 +74,27 @@ prior_totals as (
         p.report_id, 'Y.prior_total' as rule_id, cast(p.fiscal_year - 1 as varchar) as instance_key,
         case s.direction when 'decrease' then s.amount + s.change else s.amount - s.change end
             as lhs_value,
-        c.value0 as rhs_value,
-        s.amount_half + s.change_half + c.half_width as tolerance,
+        coalesce(c.value0, 0) as rhs_value,
+        s.amount_half + s.change_half + coalesce(c.half_width, 0) as tolerance,
         '01' as table_code, cast(null as varchar) as row_code, '总计（上年）' as row_label,
         c.column_label, s.source_location,
         list_append(s.participants, c.cell_id) as participants,
-        '本年说明：' || {{ fmt_num('s.amount') }} || '万元，较上年'
-            || case s.direction when 'decrease' then '减少' else '增加' end
-            || {{ fmt_num('s.change') }} || '万元；上年报告总计 ' || {{ fmt_num('c.value0') }}
-            || '万元（' || c.source_location || '）' as detail
+        c.cell_id is null as missing_cells,
+        case
+            when c.cell_id is null then
+                '上年报告：' || coalesce(g.gap_reason, '公开01表 has no 总计 row')
+            else
+                '本年说明：' || {{ fmt_num('s.amount') }} || '万元，较上年'
+                || case s.direction when 'decrease' then '减少' else '增加' end
+                || {{ fmt_num('s.change') }} || '万元；上年报告总计 ' || {{ fmt_num('c.value0') }}
+                || '万元（' || c.source_location || '）'
+        end as detail
     from pairs as p
     inner join stated as s on s.report_id = p.report_id
-    inner join cells as c
+    left join cells as c
         on c.report_id = p.prior_report_id and c.table_code = '01' and c.row_key = 'grand_total'
         and c.column_group = 0
+    left join gaps as g on g.report_id = p.prior_report_id and g.table_code = '01'
     where s.amount is not null and s.change is not null
 
 ),
@@ -86,21 +103,41 @@ carryovers as (
 
     select
         p.report_id, 'Y.carryover' as rule_id, cast(p.fiscal_year - 1 as varchar) as instance_key,
-        this.value0 as lhs_value,
-        prev.value0 as rhs_value,
-        this.half_width + prev.half_width as tolerance,
-        '01' as table_code, cast(null as varchar) as row_code, this.row_label,
+        coalesce(this.value0, 0) as lhs_value,
+        coalesce(prev.value0, 0) as rhs_value,
+        coalesce(this.half_width, 0) + coalesce(prev.half_width, 0) as tolerance,
+        '01' as table_code, cast(null as varchar) as row_code,
+        coalesce(this.row_label, '年初结转和结余') as row_label,
         this.column_label, this.source_location,
-        [this.cell_id, prev.cell_id] as participants,
-        '上年年末结转和结余 ' || {{ fmt_num('prev.value0') }} || '万元（' || prev.source_location || '）'
-            as detail
+        list_filter([this.cell_id, prev.cell_id], lambda x: x is not null) as participants,
+        this.cell_id is null or prev.cell_id is null as missing_cells,
+        case
+            when this.cell_id is null or prev.cell_id is null then concat_ws('; ',
+                case when this.cell_id is null then
+                    '本年报告：' || coalesce(this_gap.gap_reason, '公开01表 has no 年初结转和结余 row')
+                end,
+                case when prev.cell_id is null then
+                    '上年报告：' || coalesce(prev_gap.gap_reason, '公开01表 has no 年末结转和结余 row')
+                end)
+            else
+                '上年年末结转和结余 ' || {{ fmt_num('prev.value0') }} || '万元（' || prev.source_location
+                || '）'
+        end as detail
     from pairs as p
-    inner join cells as this
+    left join cells as this
         on this.report_id = p.report_id and this.table_code = '01'
         and this.row_key = 'carryover_begin' and this.column_group = 0
-    inner join cells as prev
+    left join cells as prev
         on prev.report_id = p.prior_report_id and prev.table_code = '01'
         and prev.row_key = 'carryover_end' and prev.column_group = 1
+    left join gaps as this_gap on this_gap.report_id = p.report_id and this_gap.table_code = '01'
+    left join gaps as prev_gap
+        on prev_gap.report_id = p.prior_report_id and prev_gap.table_code = '01'
+    -- both rows printed, or one of them with the other's table unread; neither: nothing to check
+    where (this.cell_id is not null and prev.cell_id is not null)
+        or (this.cell_id is not null and prev_gap.report_id is not null)
+        or (prev.cell_id is not null and this_gap.report_id is not null)
+        or (this_gap.report_id is not null and prev_gap.report_id is not null)
 
 ),
 
@@ -155,6 +192,27 @@ member_sums as (
 
 ),
 
+-- per complete department × table, why its consolidation cannot be checked: the table is
+-- unread in the department's report or in a member's (a member's unread table summed as 0
+-- would make every line of it look wrong)
+table_blockers as (
+
+    select report_id, table_code, string_agg(reason, '; ' order by sort_key) as gap_reason
+    from (
+        select g.report_id, g.table_code, '' as sort_key, g.gap_reason as reason
+        from gaps as g
+        inner join complete_departments as c on c.department_report_id = g.report_id
+        union all
+        select m.department_report_id, g.table_code, m.member_unit_name,
+               '所属单位' || m.member_unit_name || '：' || g.gap_reason
+        from members as m
+        inner join complete_departments as c on c.department_report_id = m.department_report_id
+        inner join gaps as g on g.report_id = m.member_report_id
+    ) as blockers
+    group by report_id, table_code
+
+),
+
 consolidations as (
 
     select
@@ -168,7 +226,22 @@ consolidations as (
     from line_key as d
     inner join complete_departments as c on c.department_report_id = d.report_id
     left join member_sums as s on s.department_report_id = d.report_id and s.line = d.line
+    anti join table_blockers as b on b.report_id = d.report_id and b.table_code = d.table_code
     where d.value_wan_yuan is not null or s.value <> 0
+
+),
+
+blocked_tables as (
+
+    select
+        report_id, 'U.consolidation' as rule_id, table_code || '/*' as instance_key,
+        cast(0 as decimal(24, 6)) as lhs_value, cast(0 as decimal(24, 6)) as rhs_value,
+        cast(0 as decimal(24, 12)) as tolerance,
+        table_code, cast(null as varchar) as row_code,
+        cast(null as varchar) as row_label, cast(null as varchar) as column_label,
+        cast(null as varchar) as source_location, cast([] as varchar[]) as participants,
+        gap_reason as detail
+    from table_blockers
 
 ),
 
@@ -193,10 +266,11 @@ incomplete as (
 
 unioned as (
 
-    select *, false as missing_cells from prior_totals
-    union all select *, false from carryovers
-    union all select *, false from consolidations
-    union all select *, true from incomplete
+    select * from prior_totals
+    union all by name select * from carryovers
+    union all by name select *, false as missing_cells from consolidations
+    union all by name select *, true as missing_cells from blocked_tables
+    union all by name select *, true as missing_cells from incomplete
 
 ),
 

@@ -3,6 +3,8 @@
 --   narrative_item         each 项 sentence: 决算 = its 05 row; 完成率 = 决算 / 年初预算; a reason
 --                          is given when they differ; the stated direction agrees
 --   yoy                    each stated change on last year: percent = change / last year's amount
+-- With 公开05表 missing or unreadable, every amount and share compared with it is indeterminate
+-- and says why (its class and item rows are unknown, not absent).
 with rules as (
 
     select * from {{ ref('stg_reference__audit_rules') }}
@@ -20,6 +22,14 @@ facts as (
 cells as (
 
     select * from {{ ref('int_audit__cells') }}
+    where {{ in_rebuild() }}
+        and table_code = '05'
+
+),
+
+gap_05 as (
+
+    select report_id, gap_reason from {{ ref('int_audit__table_gaps') }}
     where {{ in_rebuild() }}
         and table_code = '05'
 
@@ -67,10 +77,12 @@ class_joined as (
         f.*,
         r.value0 as row_value, r.half_width as row_half, r.cell_id as row_cell,
         r.row_code, r.column_label, r.source_location as row_location,
-        t.value0 as total_value, t.half_width as total_half, t.cell_id as total_cell
+        t.value0 as total_value, t.half_width as total_half, t.cell_id as total_cell,
+        g.gap_reason
     from class_facts as f
     left join class_rows as r on r.report_id = f.report_id and r.row_label = f.subject
     left join totals_05 as t on t.report_id = f.report_id
+    left join gap_05 as g on g.report_id = f.report_id
 
 ),
 
@@ -84,7 +96,8 @@ class_amounts as (
         row_cell is null as missing_cells,
         '05' as table_code, row_code, subject as row_label, column_label, source_location,
         [amount_id, row_cell] as participants,
-        case when row_cell is null then '公开05表没有名为“' || subject || '”的类' end as detail
+        case when row_cell is null
+             then coalesce(gap_reason, '公开05表没有名为“' || subject || '”的类') end as detail
     from class_joined
     where amount is not null
 
@@ -103,7 +116,10 @@ class_shares as (
         row_cell is null or total_cell is null or total_value - total_half <= 0 as missing_cells,
         '05' as table_code, row_code, subject as row_label, column_label, source_location,
         [share_id, row_cell, total_cell] as participants,
-        case when row_cell is null then '公开05表没有名为“' || subject || '”的类' end as detail
+        case when row_cell is null or total_cell is null then coalesce(
+                 gap_reason,
+                 case when row_cell is null then '公开05表没有名为“' || subject || '”的类'
+                      else '公开05表没有合计行' end) end as detail
     from class_joined
     where share is not null
 
@@ -184,8 +200,10 @@ item_joined as (
         coalesce(exact.value0, by_name.value0, by_suffix.value0) as row_value,
         coalesce(exact.half_width, by_name.half_width, by_suffix.half_width) as row_half,
         coalesce(exact.cell_id, by_name.cell_id, by_suffix.cell_id) as row_cell,
-        coalesce(exact.column_label, by_name.column_label, by_suffix.column_label) as column_label
+        coalesce(exact.column_label, by_name.column_label, by_suffix.column_label) as column_label,
+        g.gap_reason
     from item_facts as f
+    left join gap_05 as g on g.report_id = f.report_id
     left join item_rows as exact
         on exact.report_id = f.report_id and exact.function_path = f.function_path
     -- the table may print the 类/款 names differently: fall back to a unique 项 name
@@ -214,7 +232,8 @@ item_finals as (
         row_cell is null as missing_cells,
         '05' as table_code, row_code, function_path as row_label, column_label, source_location,
         [final_id, row_cell] as participants,
-        case when row_cell is null then '公开05表中找不到该项：' || function_path end as detail
+        case when row_cell is null
+             then coalesce(gap_reason, '公开05表中找不到该项：' || function_path) end as detail
     from item_joined
     where final is not null
 

@@ -2,6 +2,9 @@
 --   row_sum        every row of a table: a column = a signed sum of other columns of that row
 --   hierarchy      every parent row × column: 合计 = Σ类, 类 = Σ款, 款 = Σ项 (by code prefix)
 --   match_by_code  every code × column: the same amount in two tables
+-- A table the audit cannot read (int_audit__table_gaps) is never a table of zeros: a row-wise
+-- rule over it is one indeterminate row naming the table and why; a code matched against it
+-- is indeterminate, not compared with 0.
 with rules as (
 
     select * from {{ ref('stg_reference__audit_rules') }}
@@ -15,10 +18,37 @@ cells as (
 
 ),
 
-report_tables as (
+gaps as (
 
-    select * from {{ ref('stg_raw__report_tables') }}
+    select * from {{ ref('int_audit__table_gaps') }}
     where {{ in_rebuild() }}
+
+),
+
+-- the table(s) each row-wise rule reads: a rule with one of them in a report's gaps cannot be
+-- decided for that report
+rule_tables as (
+
+    select rule_id, template, split_part(lhs, '/', 1) as table_code
+    from rules
+    where template in ('row_sum', 'hierarchy', 'match_by_code')
+    union
+    select rule_id, template, split_part(rhs, '/', 1)
+    from rules
+    where template = 'match_by_code'
+
+),
+
+rule_gaps as (
+
+    select
+        gaps.report_id,
+        rule_tables.rule_id,
+        rule_tables.template,
+        gaps.table_code,
+        gaps.gap_reason
+    from rule_tables
+    inner join gaps on gaps.table_code = rule_tables.table_code
 
 ),
 
@@ -171,6 +201,25 @@ hierarchies as (
 
 ),
 
+-- a read table with class rows but no 合计 row: 合计 = Σ类 has no left side to check (the
+-- identity is not vacuous, its total is unparsed)
+missing_totals as (
+
+    select distinct
+        c.report_id,
+        h.rule_id,
+        '公开' || h.table_code || '表 has no 合计 row' as gap_reason
+    from hierarchy_rules as h
+    inner join cells as c on c.table_code = h.table_code and c.code_level = h.child_level
+    where h.parent_level = 'total'
+        and not exists (
+            select 1 from cells as t
+            where t.report_id = c.report_id and t.table_code = h.table_code
+              and t.row_key = 'total'
+        )
+
+),
+
 -- match_by_code ---------------------------------------------------------------------------
 match_rules as (
 
@@ -211,7 +260,8 @@ match_sides as (
 general_budget_only as (
 
     -- Reports funded by the general budget alone: no other income source in 02 and no
-    -- government-fund or SOE-capital expenditure in 04, so 03 and 05 must agree.
+    -- government-fund or SOE-capital expenditure in 04, so 03 and 05 must agree. (With 02 or
+    -- 04 unread it is unknown: see condition_gaps.)
     select report_id
     from cells
     group by report_id
@@ -223,6 +273,32 @@ general_budget_only as (
        and sum(case when table_code = '03' and row_key = 'total'
                      and column_key in ('remit_upper', 'operating', 'subsidy_affiliated')
                      then value0 else 0 end) = 0
+
+),
+
+-- 02 and 04, read by the general_budget_only condition, unread in a report the read tables
+-- show as funded by the general budget alone: whether the rule applies is then unknown, and so
+-- is the identity (03 is a side of the rules itself)
+condition_gaps as (
+
+    select report_id, string_agg(gap_reason, '; ' order by table_code) as gap_reason
+    from gaps
+    where table_code in ('02', '04')
+        and report_id in (select report_id from general_budget_only)
+    group by report_id
+
+),
+
+-- the report × match rule pairs the rule applies to as far as the read tables tell
+applicable_matches as (
+
+    select match_rules.rule_id, reports.report_id
+    from match_rules
+    cross join (select distinct report_id from gaps
+                union select distinct report_id from cells) as reports
+    where match_rules.condition is null
+        or (match_rules.condition = 'general_budget_only'
+            and reports.report_id in (select report_id from general_budget_only))
 
 ),
 
@@ -247,30 +323,103 @@ matched as (
         coalesce(max(case when side = 'lhs' then column_label end), max(column_label))
             as column_label,
         coalesce(max(case when side = 'lhs' then source_location end), max(source_location))
-            as source_location,
-        any_value(condition) as condition
+            as source_location
     from match_sides
     group by report_id, rule_id, row_code
 
 ),
 
+-- per applicable report × match rule, why it cannot be decided: a side's table unread, or the
+-- condition that decides whether it applies unknown
+match_blockers as (
+
+    select blockers.report_id, blockers.rule_id,
+           string_agg(blockers.gap_reason, '; ' order by blockers.sort_key) as gap_reason
+    from (
+        select report_id, rule_id, gap_reason, table_code as sort_key
+        from rule_gaps
+        where template = 'match_by_code'
+        union all
+        select condition_gaps.report_id, match_rules.rule_id,
+               'whether all funding is general-budget appropriation is unknown: '
+                   || condition_gaps.gap_reason,
+               'z'
+        from match_rules
+        inner join condition_gaps on match_rules.condition = 'general_budget_only'
+    ) as blockers
+    inner join applicable_matches as a
+        on a.report_id = blockers.report_id and a.rule_id = blockers.rule_id
+    group by blockers.report_id, blockers.rule_id
+
+),
+
 matches as (
 
-    select * exclude (condition)
+    -- a code on one side only, with the other side's table unread, is indeterminate: the
+    -- absent side is unknown, not 0
+    select
+        matched.* exclude (missing_cells),
+        match_blockers.report_id is not null as missing_cells,
+        match_blockers.gap_reason
     from matched
-    where condition is null
-       or (condition = 'general_budget_only'
-           and report_id in (select report_id from general_budget_only))
+    inner join applicable_matches as a
+        on a.report_id = matched.report_id and a.rule_id = matched.rule_id
+    left join match_blockers
+        on match_blockers.report_id = matched.report_id
+        and match_blockers.rule_id = matched.rule_id
+
+),
+
+-- a rule over an unread table with no instance to show (its table, or both, unread) is still
+-- one indeterminate identity, keyed by the rule
+blocked_rules as (
+
+    select
+        report_id,
+        rule_id,
+        'unread' as instance_key,
+        '万元' as value_unit,
+        cast(0 as decimal(24, 6)) as lhs_value,
+        cast(0 as decimal(24, 6)) as rhs_value,
+        cast(0 as decimal(24, 12)) as tolerance,
+        true as missing_cells,
+        true as any_printed,
+        cast([] as varchar[]) as participants,
+        cast(null as varchar) as table_code,
+        cast(null as varchar) as row_code,
+        cast(null as varchar) as row_label,
+        cast(null as varchar) as column_label,
+        cast(null as varchar) as source_location,
+        gap_reason
+    from (
+        select report_id, rule_id, string_agg(gap_reason, '; ' order by table_code) as gap_reason
+        from rule_gaps
+        where template in ('row_sum', 'hierarchy')
+        group by report_id, rule_id
+        union all
+        select report_id, rule_id, gap_reason
+        from missing_totals
+        union all
+        select report_id, rule_id, gap_reason
+        from match_blockers
+    ) as blocked
+    where not exists (
+        select 1 from matches
+        where matches.report_id = blocked.report_id and matches.rule_id = blocked.rule_id
+          and matches.any_printed
+    )
 
 ),
 
 unioned as (
 
-    select * from row_sums where any_printed
-    union all
-    select * from hierarchies
-    union all
+    select *, cast(null as varchar) as gap_reason from row_sums where any_printed
+    union all by name
+    select *, cast(null as varchar) as gap_reason from hierarchies
+    union all by name
     select * from matches where any_printed
+    union all by name
+    select * from blocked_rules
 
 ),
 
@@ -300,7 +449,8 @@ final as (
         column_label,
         source_location,
         participants,
-        case when missing_cells then 'a column of the identity is not in the table' end as detail
+        case when missing_cells then
+            coalesce(gap_reason, 'a column of the identity is not in the table') end as detail
     from unioned
 
 )

@@ -43,6 +43,10 @@ per_rule as (
         bool_or(term_kind = 'cell' and term_status = 'missing') as missing_cells,
         string_agg(case when term_status = 'missing' then term end, ', '
                    order by term_order) as missing_terms,
+        -- each absent table or row once, in the rule's order: '公开03表 unreadable: …'
+        list_distinct(list(missing_reason order by term_order)
+                      filter (where term_kind = 'cell' and term_status = 'missing'))
+            as missing_reasons,
         flatten(list(participants order by term_order)) as participants,
         min_by(table_code, term_order) as table_code,
         min_by(row_code, term_order) as row_code,
@@ -75,6 +79,7 @@ sums as (
         lhs_half + num_half as allowed_high,
         missing_cells,
         missing_terms,
+        missing_reasons,
         participants, table_code, row_code, row_label, column_label, source_location
     from applicable
     where template = 'cell_sum'
@@ -110,8 +115,10 @@ ratios as (
         -- computable.
         missing_cells or (den_value - den_half <= 0
                           and not (num_value = 0 and lhs_value = 0)) as missing_cells,
-        case when den_value - den_half <= 0 then 'denominator is zero' else missing_terms end
-            as missing_terms,
+        -- an absent input comes first: a denominator summed over a missing table is not zero
+        case when not missing_cells and den_value - den_half <= 0 then 'denominator is zero'
+             else missing_terms end as missing_terms,
+        missing_reasons,
         participants, table_code, row_code, row_label, column_label, source_location
     from ratio_bounds
 
@@ -127,7 +134,7 @@ unioned as (
         coalesce(difference, lhs_value) as difference,
         coalesce(allowed_low, 0) as allowed_low,
         coalesce(allowed_high, 0) as allowed_high,
-        missing_cells, missing_terms,
+        missing_cells, missing_terms, missing_reasons,
         participants, table_code, row_code, row_label, column_label, source_location
     from ratios
 
@@ -159,7 +166,10 @@ final as (
         column_label,
         source_location,
         participants,
-        case when missing_cells then 'missing: ' || coalesce(missing_terms, '') end as detail
+        case when missing_cells then
+            concat_ws('; ', nullif(array_to_string(missing_reasons, '; '), ''),
+                      'missing: ' || coalesce(missing_terms, ''))
+        end as detail
     from unioned
 
 )

@@ -1,5 +1,7 @@
 -- grain: one row per current report × term of a `cell_sum`/`ratio` rule: the summed value of the
--- cells or facts the term selects, their rounding half-widths and which cells they are.
+-- cells or facts the term selects, their rounding half-widths and which cells they are, and
+-- whether the term was found, is a real zero (a declared-empty table, an optional row left out
+-- of a read table) or is missing (its table missing or unreadable, or a required row absent).
 with terms as (
 
     select * from {{ ref('int_audit__terms') }}
@@ -29,6 +31,13 @@ reports as (
 report_tables as (
 
     select * from {{ ref('stg_raw__report_tables') }}
+    where {{ in_rebuild() }}
+
+),
+
+gaps as (
+
+    select * from {{ ref('int_audit__table_gaps') }}
     where {{ in_rebuild() }}
 
 ),
@@ -154,16 +163,27 @@ final as (
         report_terms.term_kind,
         report_terms.is_optional,
         coalesce(aggregated.n_matched, 0) as n_matched,
-        report_tables.status as table_status,
+        coalesce(gaps.table_status, report_tables.status) as table_status,
         case
+            -- a table that is missing or unreadable is never zero, not even for an optional
+            -- term: `?` means a row a read table may leave out, not a table we could not read
+            when gaps.report_id is not null then 'missing'
             when aggregated.n_matched > 0 then 'found'
+            -- the document says the table is empty: its amounts are a real zero
             when report_terms.term_kind = 'cell' and report_tables.status = 'declared_empty'
                 then 'zero'
-            when report_terms.term_kind = 'cell' and coalesce(report_tables.status, 'missing') = 'missing'
-                then 'missing'
             when report_terms.is_optional then 'zero'
             else 'missing'
         end as term_status,
+        -- why a missing cell term is missing (quoted in the finding); a missing narrative or
+        -- 绩效 term means the rule does not apply, and needs none
+        case
+            when gaps.report_id is not null then gaps.gap_reason
+            when report_terms.term_kind = 'cell' and coalesce(aggregated.n_matched, 0) = 0
+                 and not report_terms.is_optional
+                 and coalesce(report_tables.status, '') <> 'declared_empty'
+                then '公开' || report_terms.table_code || '表 has no cell ' || report_terms.term
+        end as missing_reason,
         cast(coalesce(aggregated.value, 0) as decimal(24, 6)) as value,
         cast(coalesce(aggregated.half_width, 0) as decimal(24, 12)) as half_width,
         coalesce(aggregated.participants, []) as participants,
@@ -182,6 +202,9 @@ final as (
     left join report_tables
         on report_tables.report_id = report_terms.report_id
         and report_tables.table_code = report_terms.table_code
+    left join gaps
+        on gaps.report_id = report_terms.report_id
+        and gaps.table_code = report_terms.table_code
 
 )
 
