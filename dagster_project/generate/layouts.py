@@ -38,6 +38,7 @@ class Layout:
     digit_drop: float = 0.0  # points the digits of prose sit below the Chinese baseline
     empty_shape: str = "grid_note"  # sentence | grid_note | blank_rows (07/08 without funds)
     prose_size: float = 10.5  # body text size: larger wraps more lines
+    contents: bool = False  # a 目录 page naming every table before the tables
 
 
 BASE = Layout()
@@ -77,6 +78,17 @@ _VARIANTS: list[Layout] = [
     replace(BASE, name="empty_sentence", empty_shape="sentence"),
     replace(BASE, name="empty_blank_rows", empty_shape="blank_rows"),
     replace(BASE, name="prose_large", prose_size=13.0),
+    replace(BASE, name="contents_page", contents=True),
+    # Several changes at once, as whole documents differ from each other: a district bureau
+    # publishing in 元 with a flat header, and a city bureau following the MoF template.
+    replace(BASE, name="combo_district", header_rows=1, code_style="joined", groups06=1,
+            shape09="paired", subtotal09=False, zero="-", yuan=True, thousands=True,
+            numbering="biao", mof_order=True, new_page_per_table=False, repeat_header=False,
+            empty_shape="sentence", digit_drop=1.5, orientation="portrait"),
+    replace(BASE, name="combo_city", header_rows=2, code_style="whole", groups06=2,
+            shape09="paired", zero="0.00", thousands=True, numbering="none", mof_order=True,
+            title_style="unit_year", drop_zero_columns=True, project_first=True,
+            contents=True, orientation="landscape", empty_shape="blank_rows"),
 ]
 
 LAYOUTS: dict[str, Layout] = {v.name: v for v in _VARIANTS}

@@ -25,6 +25,7 @@ from dagster_project.generate.layouts import Layout
 from dagster_project.generate.model import UnitYear
 from dagster_project.generate.pdf_tables import Cell, Overrides, TableGrid, Truth, tables
 from dagster_project.generate.registry import Registry
+from dagster_project.generate.render import NUMERALS
 
 FONT = "STSong-Light"
 MARGIN_X = 56.0
@@ -346,6 +347,15 @@ def render_pdf(m: UnitYear, reg: Registry, layout: Layout, text: str,
     for seg in front[-2:]:
         pdf.para(str(seg), size=20, center=True, gap=20)
     grids = tables(m, reg, layout, overrides)
+    if layout.contents:
+        # Real reports list every table on a contents page; a reader must not take these
+        # titles for the tables.
+        pdf.new_page()
+        pdf.para("目    录", size=16, center=True, gap=12)
+        pdf.para(f"第二部分  {m.name}{m.year}年度部门决算表", indent=False)
+        for pos, grid in enumerate(grids, 1):
+            pdf.para(f"{NUMERALS[pos - 1]}、{grid.title}", indent=False, gap=2)
+        pdf.para(f"第三部分  {m.name}{m.year}年度部门决算情况说明", indent=False)
     truths: list[tuple[str, Truth, str]] = []
     for pos, grid in enumerate(grids, 1):
         title = {"year": f"{m.year}年度{grid.title}",
