@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import csv
 import re
 
-# Order matters: the more specific titles must be tried first ("财政拨款收入支出决算总表"
-# contains "收入支出决算总表").
-TITLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("09", re.compile(r"三公.{0,3}经费.*(决算|支出).*表")),
-    ("06", re.compile(r"一般公共预算财政拨款基本支出决算(明细)?表")),
-    ("05", re.compile(r"一般公共预算财政拨款(支出)?决算表")),
-    ("07", re.compile(r"政府性基金预算财政拨款(收入支出)?决算表|政府性基金预算财政拨款支出决算表")),
-    ("08", re.compile(r"国有资本经营预算财政拨款(收入)?支出决算表")),
-    ("04", re.compile(r"财政拨款收入支出决算总表")),
-    ("01", re.compile(r"收入支出决算总表")),
-    ("02", re.compile(r"收入决算表")),
-    ("03", re.compile(r"支出决算表")),
-]
+from dagster_project.config import PROJECT_ROOT
+
+
+def _title_patterns() -> list[tuple[str, re.Pattern[str]]]:
+    """Title patterns of the 9 tables from the registry (seeds/reference/public_tables.csv),
+    tried in its `match_order`: the more specific first ("财政拨款收入支出决算总表" contains
+    "收入支出决算总表")."""
+    with (PROJECT_ROOT / "seeds" / "reference" / "public_tables.csv").open(encoding="utf-8") as f:
+        rows = sorted(csv.DictReader(f), key=lambda r: int(r["match_order"]))
+    return [(r["table_code"], re.compile(r["title_pattern"])) for r in rows]
+
+
+TITLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = _title_patterns()
+# The title of some other table (a university's 财政拨款支出决算表, a 项目支出绩效目标表): it ends
+# the table before it, whose rows must not run on into it.
+OTHER_TABLE_TITLE = re.compile(r"(决算|预算|明细|情况|汇总|统计|目标|自评)表(（续）|\(续\))?$")
 CODE_MARKER = re.compile(r"^(?:公开)?(?:表)?\s*(\d{1,2})\s*(?:表)?$|^公开(\d{2})表$|^表(\d{1,2})$")
 UNIT_LINE = re.compile(r"^(?:金额)?单位[:：]\s*(.*)$")
 # "本部门2024年度无…支出", and the forms that name the unit instead ("注：某某局无…支出，故本表
@@ -138,8 +142,8 @@ def strip_numbering(label: str) -> str:
 def income_row_key(label: str) -> str | None:
     """Canonical key of a 公开01表/04表 income-side line."""
     name = strip_numbering(label)
-    if not name:
-        return None
+    if not name or name.startswith("其中"):
+        return None  # "其中：…" breaks down the line above: it is not a line of its own
     rules = [
         ("本年收入合计", "income_total"),
         ("使用非财政拨款结余", "non_fiscal_surplus_used"),
@@ -154,6 +158,8 @@ def income_row_key(label: str) -> str | None:
         ("经营收入", "operating_income"),
         ("附属单位上缴收入", "affiliated_remit"),
         ("其他收入", "other_income"),
+        # Older and university templates print one 财政拨款收入 line for every fund.
+        ("财政拨款收入", "fiscal_appropriation"),
     ]
     for needle, key in rules:
         if needle in name:

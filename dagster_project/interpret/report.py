@@ -13,7 +13,9 @@ from dagster_project.interpret.tables import parse_region
 
 STANDARD_CODES = [f"{i:02d}" for i in range(1, 10)]
 _YEAR = re.compile(r"(20\d{2})\s*年度?")
-_UNIT_NAME = re.compile(r"^(?:金额|编制|填报)?(?:单位|部门)[:：]\s*(.+)$")
+_UNIT_NAME = re.compile(r"^(?:金额|编制|填报)?(?:单位|部门)(?:名称)?[:：]\s*(.+)$")
+# The cover: "西南大学 2023 年度部门决算", "上海市普陀区财政局2024年度部门决算".
+_COVER = re.compile(r"^(.{2,40}?)\s*(?:20\d{2})\s*年度?\s*(?:部门|单位)决算")
 _SUBORDINATE = re.compile(r"和\s*(\d+)\s*个下属(?:单位|预算单位)")
 _OVERVIEW = re.compile(r"第一部分\s*(.+?)(?:部门|单位)?概况")
 
@@ -32,12 +34,17 @@ def _texts(doc: Document) -> list[tuple[str, Location]]:
 def _unit_name(texts: list[tuple[str, Location]]) -> str | None:
     for text, _loc in texts:
         m = _UNIT_NAME.match(text.strip())
-        if m and m.group(1).strip() not in ("万元", "元"):
-            return re.split(r"\s{2,}", m.group(1).strip())[0]
+        name = m.group(1).strip() if m else ""
+        if name and name not in ("万元", "元") and not re.match(r"^(金额)?单位", name):
+            return re.split(r"\s{2,}", name)[0]
     for text, _loc in texts:
         m = _OVERVIEW.search(text)
         if m:
             return m.group(1).strip()
+    for text, _loc in texts[:40]:
+        m = _COVER.match(text.strip())
+        if m:
+            return re.sub(r"\s+", "", m.group(1))
     return None
 
 
@@ -105,12 +112,18 @@ def interpret(doc: Document) -> ReportFacts:
         facts.problems.append(Problem("not_a_report", "no fiscal year (YYYY年度…决算) found",
                                       where, True))
     prose = [i for i in segments.others if isinstance(i, Paragraph)]
-    rows = [i for i in segments.others if not isinstance(i, Paragraph)]
     facts.narrative = extract_narrative(prose, facts.fiscal_year)
     facts.evaluations, perf_problems = extract_evaluations(segments.others)
     facts.problems.extend(perf_problems)
-    _check_completeness(facts, doc, rows)
+    _check_completeness(facts, doc, _ends_in_table(doc, segments.others))
     return facts
+
+
+def _ends_in_table(doc: Document, others: list) -> bool:
+    """Does the document stop inside one of the 9 tables (a file cut short)?"""
+    last = doc.blocks[-1]
+    last_item = last if isinstance(last, Paragraph) else last.rows[-1]
+    return not (others and others[-1] is last_item)
 
 
 def _last_location(doc: Document) -> Location:
@@ -121,7 +134,7 @@ def _last_location(doc: Document) -> Location:
     return row[-1].location
 
 
-def _check_completeness(facts: ReportFacts, doc: Document, _rows: list) -> None:
+def _check_completeness(facts: ReportFacts, doc: Document, ends_in_table: bool) -> None:
     missing = [c for c, t in facts.tables.items() if t.status == "missing"]
     if missing and doc.pages_without_text:
         pages = doc.pages_without_text
@@ -131,7 +144,7 @@ def _check_completeness(facts: ReportFacts, doc: Document, _rows: list) -> None:
             f"tables {', '.join('公开' + c + '表' for c in missing)} not found and pages {span} "
             f"have no text layer (scanned images?); OCR is not supported",
             Location(doc.file_name, page=pages[0]), fatal=True))
-    elif missing and not facts.narrative:
+    elif missing and ends_in_table and not facts.narrative:
         facts.problems.append(Problem(
             "truncated",
             f"the report ends after {len(STANDARD_CODES) - len(missing)} of the 9 tables and "

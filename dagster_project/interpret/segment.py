@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from dagster_project.document import Cell, Document, Location, Paragraph
 from dagster_project.interpret.layout import (
     EMPTY_DECLARATION,
+    OTHER_TABLE_TITLE,
     UNIT_LINE,
     table_code_of_marker,
     table_code_of_title,
@@ -67,6 +68,7 @@ def segment(doc: Document) -> Segments:
     regions: list[Region] = []
     others: list[Paragraph | list[Cell]] = []
     current: Region | None = None
+    closed: Region | None = None  # the table a paragraph of prose just ended
 
     def absorb_line(region: Region, text: str, loc: Location) -> None:
         m = UNIT_LINE.match(text.strip())
@@ -96,7 +98,7 @@ def segment(doc: Document) -> Segments:
                     current.code, current.title = title_code, text.strip()
                     current.code_from_number = False
                     continue
-                current = Region(title_code, text.strip(), loc)
+                current, closed = Region(title_code, text.strip(), loc), None
                 regions.append(current)
                 continue
             if marker_code:
@@ -108,14 +110,22 @@ def segment(doc: Document) -> Segments:
                     current = Region(marker_code, None, loc, code_from_number=not official)
                     regions.append(current)
                 continue
+            if len(text.strip()) <= 40 and OTHER_TABLE_TITLE.search(text.strip()):
+                current = closed = None  # another kind of table starts: ours has ended
+                others.append(item)
+                continue
         if current is None:
+            if closed is not None and isinstance(item, Paragraph) and "本表" in item.text \
+                    and EMPTY_DECLARATION.search(item.text):
+                # "…，故本表无数据。" after the table's notes: it still speaks of that table.
+                closed.declarations.append((item.text.strip(), item.location))
             others.append(item)
             continue
         if isinstance(item, Paragraph):
             if _is_region_noise(item.text):
                 absorb_line(current, item.text, item.location)
                 continue
-            current = None
+            current, closed = None, current
             others.append(item)
             continue
         # A table row: unit lines and declarations may also come as rows.

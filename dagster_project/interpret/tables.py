@@ -688,7 +688,7 @@ def parse_region(region: Region) -> tuple[TableFact, list[Problem]]:
         reason = f"{exc.message} ({exc.location or region.location})"
         cells = []
         if not region.declarations:
-            problems.append(Problem("unreadable_table", exc.message,
+            problems.append(Problem(exc.kind, exc.message,
                                     exc.location or region.location, fatal=False))
     has_values = any(c.value_wan_yuan is not None for c in cells)
     declaration = region.declarations[0][0] if region.declarations else None
