@@ -81,22 +81,33 @@ def test_bad_reports_are_recorded_and_the_good_one_loads(reports, tmp_path, seed
     _bad_inputs(reports, seed_path)
     con, summary = load_folder(reports, tmp_path / "w.duckdb")
     status = {o.file_name: o.status for o in summary.outcomes}
-    assert status == {"caidian-trade-union-2024.txt": "loaded", "column-mismatch.txt": "failed",
+    # A row that does not fit its header makes that one table unreadable, not the report.
+    assert status == {"caidian-trade-union-2024.txt": "loaded", "column-mismatch.txt": "loaded",
                       "truncated.txt": "failed", "notes.txt": "failed", "garbage.txt": "failed",
                       "budget.xlsx": "failed"}
     errors = {f: (k, loc, m) for f, k, loc, m in con.execute(
         "select file_name, error_kind, source_location, message from raw.ingest_errors "
         "where is_fatal").fetchall()}
-    kind, loc, message = errors["column-mismatch.txt"]
-    assert kind == "column_mismatch" and loc == "column-mismatch.txt:L632"
-    assert "公开03表" in message and "行政运行" in message
+    assert "column-mismatch.txt" not in errors
+    tables = dict(con.execute(
+        "select t.table_code, t.status || ' ' || coalesce(t.status_reason, '') "
+        "from raw.report_tables t join raw.reports r using (report_id) "
+        "where r.file_name = 'column-mismatch.txt'").fetchall())
+    assert tables["03"].startswith("unreadable ") and "column-mismatch.txt:L632" in tables["03"]
+    assert "行政运行" in tables["03"]
+    assert tables["05"].startswith("present") and tables["01"].startswith("present")
+    # Nothing of the unreadable table reached the warehouse as if it were read.
+    assert con.execute(
+        "select count(*) from raw.table_cells c join raw.reports r using (report_id) "
+        "where r.file_name = 'column-mismatch.txt' and c.table_code = '03'").fetchall() == [(0,)]
     kind, loc, message = errors["truncated.txt"]
     assert kind == "truncated" and loc.startswith("truncated.txt:L") and "公开05表" in message
     assert errors["notes.txt"][0] == "not_a_report"
     assert errors["garbage.txt"][0] == "encoding" and errors["garbage.txt"][1] == "garbage.txt:L2"
     assert errors["budget.xlsx"][0] == "not_a_report"
     # Nothing of a failed report reached the warehouse.
-    assert con.execute("select count(*) from raw.reports").fetchall()[0][0] == 1
+    assert {r[0] for r in con.execute("select file_name from raw.reports").fetchall()} == {
+        "caidian-trade-union-2024.txt", "column-mismatch.txt"}
     # Recording the same failures again adds no duplicate rows.
     before = counts(con)["ingest_errors"]
     load_results(con, [read_one(f) for f in discover(reports)])
