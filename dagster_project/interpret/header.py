@@ -124,4 +124,4 @@ LABEL_WORDS = re.compile(r"项目(?!支出)|科目|编码|代码|名称|功能�
 
 def is_label_path(path: list[str]) -> bool:
     """A column of codes and names, not of amounts."""
-    return bool(path) and all(LABEL_WORDS.search(p) for p in path[-1:])
+    return any(LABEL_WORDS.search(p) for p in path)

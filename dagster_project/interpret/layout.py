@@ -149,6 +149,7 @@ def income_row_key(label: str) -> str | None:
         ("使用非财政拨款结余", "non_fiscal_surplus_used"),
         ("年初财政拨款结转和结余", "carryover_begin"),
         ("年初结转和结余", "carryover_begin"),
+        ("上年结转和结余", "carryover_begin"),
         ("总计", "grand_total"),
         ("一般公共预算财政拨款", "general_budget_appropriation"),
         ("政府性基金预算财政拨款", "gov_fund_appropriation"),
@@ -161,6 +162,8 @@ def income_row_key(label: str) -> str | None:
         # Older and university templates print one 财政拨款收入 line for every fund.
         ("财政拨款收入", "fiscal_appropriation"),
     ]
+    if name in ("合计", "收入合计"):
+        return "grand_total"  # the last line, where others print 总计
     for needle, key in rules:
         if needle in name:
             return key
@@ -183,6 +186,8 @@ def expenditure_row_key(label: str) -> tuple[str | None, str | None]:
     ]:
         if needle in name:
             return key, None
+    if name in ("合计", "支出合计"):
+        return "grand_total", None
     return None, None
 
 

@@ -104,6 +104,8 @@ def interpret(doc: Document) -> ReportFacts:
             facts.tables[code] = TableFact(code, None, "missing", None, None, None)
             continue
         table, problems = parse_region(region)
+        if region.repeats:
+            table, problems = _compare_copies(table, problems, region)
         facts.tables[code] = table
         facts.problems.extend(problems)
     if facts.unit_name is None:
@@ -117,6 +119,29 @@ def interpret(doc: Document) -> ReportFacts:
     facts.problems.extend(perf_problems)
     _check_completeness(facts, doc, _ends_in_table(doc, segments.others))
     return facts
+
+
+def _figures(table: TableFact) -> list[tuple]:
+    return sorted((c.row_code or "", c.row_key or "", c.row_label or "", c.column_group,
+                   c.column_key or c.column_label, str(c.value_wan_yuan)) for c in table.cells)
+
+
+def _compare_copies(table: TableFact, problems: list[Problem], region
+                    ) -> tuple[TableFact, list[Problem]]:
+    """A table printed more than once: identical copies are read once; copies that differ
+    leave no way to tell which is right, so the table is unreadable and its identities
+    indeterminate."""
+    where = ", ".join(str(r.location) for r in region.repeats)
+    name = f"公开{table.table_code}表"
+    if all(_figures(parse_region(r)[0]) == _figures(table) for r in region.repeats):
+        return table, [*problems, Problem(
+            "repeated_table", f"{name} is printed {len(region.repeats) + 1} times with the same "
+            f"figures (again at {where}); read once", region.location, fatal=False)]
+    reason = (f"{name} is printed {len(region.repeats) + 1} times with different figures "
+              f"(first at {region.location}, again at {where}); which copy is right is unknown")
+    return (TableFact(table.table_code, table.title, "unreadable", table.declaration,
+                      table.amount_unit, table.location, reason=reason),
+            [*problems, Problem("repeated_table", reason, region.location, fatal=False)])
 
 
 def _ends_in_table(doc: Document, others: list) -> bool:

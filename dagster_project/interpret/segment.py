@@ -35,6 +35,8 @@ class Region:
     # The code came from a bare 表N marker: older layouts number their tables their own way,
     # so a title read after it decides.
     code_from_number: bool = False
+    # The same table printed again later in the document (a second copy, not a continuation).
+    repeats: list[Region] = field(default_factory=list)
 
 
 @dataclass
@@ -139,19 +141,27 @@ def segment(doc: Document) -> Segments:
 
 
 def merge_regions(regions: list[Region]) -> dict[str, Region]:
-    """One region per table code: continuation regions appended, row-less mentions dropped."""
+    """One region per table code: continuation regions appended, row-less mentions dropped.
+
+    Only a region that follows its own table (nothing but that table in between) continues
+    it. The same table printed again after others is a second copy, kept in `repeats` for
+    the interpreter to compare, never appended: its rows would double every total.
+    """
     merged: dict[str, Region] = {}
+    previous: str | None = None
     for region in regions:
+        if not region.rows and not region.declarations:
+            continue  # only named: a contents page, a mention in the text
         if region.code not in merged:
             merged[region.code] = region
-            continue
-        base = merged[region.code]
-        if not base.rows and not base.declarations:
-            merged[region.code] = region  # the first was only a mention (e.g. a contents page)
-        elif region.rows or region.declarations:
+        elif region.code == previous:
+            base = merged[region.code]
             if region.rows:
                 base.continuations.append(len(base.rows))
             base.rows.extend(region.rows)
             base.units.extend(region.units)
             base.declarations.extend(region.declarations)
+        else:
+            merged[region.code].repeats.append(region)
+        previous = region.code
     return merged

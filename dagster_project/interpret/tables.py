@@ -566,14 +566,15 @@ def parse_three_public_table(region: Region, unit: str) -> _Builder:
         return _three_public_by_position(header, data, unit)
     builder = _Builder("09", unit)
     labels = {key: label for key, label in COLUMNS["09"]}
+    stages = [_row_stage(r) for r in data]
+    # Only the 决算 figures printed, with no stage named anywhere: they are the final ones.
+    default = None if any(stages) or any(s for *_r, s in mapped) else "final"
     for row_index, row in enumerate(data):
-        texts = _texts(row)
-        label = next((t for t in texts if t and not is_amount(t)), "")
-        row_stage = stage_of([normalise(label)]) if label else None
-        for position, path_label, item, stage in mapped:
+        row_stage = stages[row_index]
+        for position, path_label, item, column_stage in mapped:
             if position >= len(row):
                 continue
-            stage = stage or row_stage
+            stage = column_stage or row_stage or default
             key = f"{stage}_{item}" if stage and item else None
             if key is None and not row[position].text.strip():
                 continue
@@ -586,6 +587,11 @@ def parse_three_public_table(region: Region, unit: str) -> _Builder:
                          "公开09表: more than one row of figures for the same columns",
                          data[1][0].location if len(data) > 1 else region.location)
     return builder
+
+
+def _row_stage(row: list[Cell]) -> str | None:
+    label = next((t for t in _texts(row) if t and not is_amount(t)), "")
+    return stage_of([normalise(label)]) if label else None
 
 
 def _three_public_columns(header: list[list[str]], width: int
@@ -603,10 +609,6 @@ def _three_public_columns(header: list[list[str]], width: int
         if item is None and not any(stage_of([p]) for p in path):
             continue
         columns.append((i, "/".join(path), item, stage_of(path)))
-    if not any(stage for *_rest, stage in columns) and not any(
-            stage_of([t]) for r in header for t in r if t):
-        # Only the 决算 figures printed, with no stage named: they are the final ones.
-        columns = [(i, label, item, "final") for i, label, item, _s in columns]
     keys = [(item, stage) for _i, _l, item, stage in columns if item]
     if not keys or len(keys) != len(set(keys)):
         return None

@@ -1,0 +1,207 @@
+"""Reading layouts the reader was not built on: from what a table says about itself.
+
+Expected figures are read by hand from the documents (tests/fixtures/unseen/) or are the
+figures the hand-made tables below print.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+from pathlib import Path
+
+import pytest
+
+from dagster_project.document import Cell, Location
+from dagster_project.interpret.report import interpret
+from dagster_project.interpret.segment import Region
+from dagster_project.interpret.tables import parse_region
+from dagster_project.readers import read_document
+
+FIXTURES = Path(__file__).parent / "fixtures" / "unseen"
+
+
+def _row(*texts: str) -> list[Cell]:
+    return [Cell(t, Location("x.pdf", page=1)) for t in texts]
+
+
+def _region(code: str, *rows: tuple[str, ...], title: str = "表") -> Region:
+    return Region(code, title, Location("x.pdf", page=1), rows=[_row(*r) for r in rows])
+
+
+def _values(table) -> dict[tuple, D | None]:
+    return {(c.row_code or c.row_key, c.column_key): c.value_wan_yuan for c in table.cells}
+
+
+# -- the blank 财政部 template -------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def template():
+    return interpret(read_document(FIXTURES / "ministry-of-finance-final-accounts-template.pdf"))
+
+
+def test_blank_template_loads_with_every_table_empty(template):
+    assert not template.fatal
+    assert {c: t.status for c, t in template.tables.items()} == {
+        f"{i:02d}": "declared_empty" for i in range(1, 10)}
+    # 07 and 08 say so below their notes (p.13, p.14); the others are grids without amounts.
+    assert template.tables["07"].declaration == (
+        "说明：上海市XX局本年度没有政府性基金预算财政拨款收入和支出，故本表无数据。")
+    assert "国有资本经营预算财政拨款" in template.tables["08"].declaration
+    assert template.tables["05"].declaration is None
+    assert all(c.value_wan_yuan is None for t in template.tables.values() for c in t.cells)
+
+
+# -- a university's 决算 in the 教育部 template ------------------------------------------
+
+@pytest.fixture(scope="module")
+def university():
+    return interpret(read_document(FIXTURES / "swu_2023_final.pdf"))
+
+
+def test_university_template_loads_its_tables_and_misses_the_others(university):
+    assert not university.fatal
+    assert (university.unit_name, university.fiscal_year) == ("西南大学", 2023)  # the cover
+    status = {c: t.status for c, t in university.tables.items()}
+    assert status == {"01": "present", "02": "present", "03": "present", "04": "missing",
+                      "05": "missing", "06": "missing", "07": "missing", "08": "missing",
+                      "09": "missing"}
+    # 表4 高等学校财政拨款支出决算表 is none of the 9: its rows must not run on into 公开03表.
+    t03 = _values(university.tables["03"])
+    assert t03[("2050205", "total")] == D("389606.87")  # p.12 高等教育
+    assert t03[("2050205", "project")] == D("93462.71")
+    assert t03[("206", "basic")] == D("828.72")
+    assert max(c.page for c in (x.location for x in university.tables["03"].cells)) <= 13
+
+
+def test_university_summary_lines(university):
+    t01 = {(c.column_group, c.row_key): c.value_wan_yuan for c in university.tables["01"].cells}
+    assert t01[(0, "income_total")] == D("430725.03")  # p.9 本年收入合计
+    assert t01[(0, "fiscal_appropriation")] == D("243015.38")  # 一、财政拨款收入
+    assert t01[(0, "carryover_begin")] == D("93660.54")  # 上年结转和结余
+    assert t01[(0, "grand_total")] == D("569496.54")  # the last line is 合计, not 总计
+    assert t01[(1, "expenditure_total")] == D("457676.75")
+    # "其中：政府性基金预算财政拨款 109.50" breaks down 财政拨款收入: not a line of its own.
+    assert (0, "gov_fund_appropriation") not in t01
+
+
+# -- headers read from their text --------------------------------------------------------
+
+def test_columns_in_another_order_are_mapped_by_their_header():
+    table, problems = parse_region(_region(
+        "03",
+        ("项目", "", "", "", "本年支出合计", "项目支出", "基本支出", "上缴上级支出", "经营支出",
+         "对附属单位补助支出"),
+        ("功能分类科目编码", "", "", "科目名称", "", "", "", "", "", ""),
+        ("类", "款", "项", "栏次", "1", "2", "3", "4", "5", "6"),
+        ("合计", "", "", "", "631.53", "170.67", "460.86", "", "", ""),
+        ("201", "40", "01", "行政运行", "308.06", "", "308.06", "", "", ""),
+    ))
+    assert not problems and table.status == "present"
+    got = _values(table)
+    assert got[("total", "project")] == D("170.67") and got[("total", "basic")] == D("460.86")
+    assert got[("2014001", "basic")] == D("308.06") and got[("2014001", "project")] is None
+
+
+def test_header_sharing_its_ruled_row_with_the_total_label_is_header():
+    # The 财政部 template's 07表: 合计 | 合计 | 基本支出 | 项目支出 in one ruled row.
+    table, problems = parse_region(_region(
+        "07",
+        ("项目", "", "年初结转和结余", "本年收入", "本年支出", "", "", "年末结转和结余"),
+        ("功能分类科目编码", "科目名称", "", "", "", "", "", ""),
+        ("合计", "", "", "", "合计", "基本支出", "项目支出", ""),
+        ("2120801", "征地和拆迁补偿支出", "1.00", "20.00", "15.50", "", "15.50", "5.50"),
+    ))
+    assert not problems and table.status == "present"
+    got = _values(table)
+    assert got[("2120801", "carryover_begin")] == D("1.00")
+    assert got[("2120801", "total")] == D("15.50") and got[("2120801", "project")] == D("15.50")
+    assert got[("2120801", "carryover_end")] == D("5.50")
+
+
+def test_a_header_repeated_on_a_continuation_page_without_title_is_not_data():
+    header = (("项目", "", "合计", "基本支出", "项目支出"), ("科目编码", "科目名称", "", "", ""))
+    table, problems = parse_region(_region(
+        "05", *header,
+        ("201", "一般公共服务支出", "10.00", "8.00", "2.00"),
+        *header,
+        ("2010101", "行政运行", "8.00", "8.00", ""),
+    ))
+    assert not problems and table.status == "present"
+    assert _values(table)[("2010101", "basic")] == D("8.00")
+
+
+@pytest.mark.parametrize("rows", [
+    # budget block then final block, 小计 under 公务用车
+    [("预算数", "", "", "", "", "", "决算数", "", "", "", "", ""),
+     ("合计", "因公出国（境）费", "公务用车购置及运行维护费", "", "", "公务接待费") * 2,
+     ("", "", "小计", "公务用车购置费", "公务用车运行维护费", "") * 2,
+     ("3.00", "", "2.00", "", "2.00", "1.00", "2.50", "", "1.80", "", "1.80", "0.70")],
+    # paired per item
+    [("合计", "", "因公出国（境）费", "", "公务用车购置及运行维护费", "", "", "", "", "",
+      "公务接待费", ""),
+     ("", "", "", "", "小计", "", "公务用车购置费", "", "公务用车运行维护费", "", "", ""),
+     ("预算数", "决算数") * 6,
+     ("3.00", "2.50", "", "", "2.00", "1.80", "", "", "2.00", "1.80", "1.00", "0.70")],
+    # one row per stage, no 小计 column
+    [("项目", "合计", "因公出国（境）费", "公务用车购置费", "公务用车运行维护费", "公务接待费"),
+     ("预算数", "3.00", "", "", "2.00", "1.00"),
+     ("决算数", "2.50", "-", "-", "1.80", "0.70")],
+], ids=["blocks", "paired", "rows"])
+def test_three_public_in_every_shape(rows):
+    table, problems = parse_region(_region("09", *rows))
+    assert not problems and table.status == "present"
+    got = {c.column_key: c.value_wan_yuan for c in table.cells}
+    assert got["budget_total"] == D("3.00") and got["final_total"] == D("2.50")
+    assert got["budget_vehicle_operation"] == D("2.00")
+    assert got["final_vehicle_operation"] == D("1.80")
+    assert got["final_reception"] == D("0.70")
+    assert got.get("final_outbound") is None
+
+
+def test_economic_table_in_one_group_with_code_and_name_in_one_cell():
+    table, problems = parse_region(_region(
+        "06",
+        ("经济分类科目", "决算数"),
+        ("301 工资福利支出", "12.00"),
+        ("30101 基本工资", "7.00"),
+        ("30102 津贴补贴", "5.00"),
+        ("人员经费合计", "12.00"),
+    ))
+    assert not problems and table.status == "present"
+    got = _values(table)
+    assert got[("30101", "amount")] == D("7.00")
+    assert got[("personnel_total", "amount")] == D("12.00")
+
+
+def test_a_table_that_cannot_be_read_is_unreadable_not_fatal():
+    table, problems = parse_region(_region(
+        "05",
+        ("项目", "", "合计", "基本支出", "项目支出"),
+        ("科目编码", "科目名称", "", "", ""),
+        ("2010101", "行政运行", "8.00", "八元", ""),
+    ))
+    assert table.status == "unreadable" and not table.cells
+    assert "八元" in table.reason and "x.pdf:p.1" in table.reason
+    assert [p.fatal for p in problems] == [False]
+
+
+def test_a_table_printed_twice(seed_path, tmp_path):
+    text = seed_path.read_text("utf-8")
+    lines = text.split("\n")
+    start = next(i for i, ln in enumerate(lines) if ln.endswith("收入支出决算总表"))
+    end = next(i for i, ln in enumerate(lines) if i > start and ln.endswith("收入决算表"))
+    copy = lines[start:end]
+    same = tmp_path / "same.txt"
+    same.write_text("\n".join(lines + copy), "utf-8")
+    facts = interpret(read_document(same))
+    assert facts.tables["01"].status == "present" and not facts.fatal
+    assert any(p.kind == "repeated_table" and not p.fatal for p in facts.problems)
+    # identical copies are read once: 本年收入合计 is not doubled (534.74 on the seed)
+    [total] = [c for c in facts.tables["01"].cells if c.row_key == "income_total"]
+    assert total.value_wan_yuan == D("534.74")
+    other = tmp_path / "other.txt"
+    changed = [ln.replace("534.74", "999.99") for ln in copy]
+    other.write_text("\n".join(lines + changed), "utf-8")
+    facts = interpret(read_document(other))
+    assert facts.tables["01"].status == "unreadable" and not facts.fatal
+    assert "different figures" in facts.tables["01"].reason
