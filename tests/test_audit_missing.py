@@ -32,10 +32,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dagster_project.interpret.facts import TableFact
+from dagster_project.interpret.facts import Problem, TableFact
 from dagster_project.interpret.report import interpret
 from dagster_project.readers import read_document
-from dagster_project.warehouse.load import connect, ensure_schema, load_report
+from dagster_project.warehouse.load import connect, ensure_schema, load_report, load_reports
 
 pytestmark = pytest.mark.e2e
 
@@ -268,8 +268,15 @@ EXPECTED_04 = {
 
 
 def test_unreadable_04_with_only_optional_terms_is_never_zero(con):
-    assert_indeterminate(con, "缺04单位", "04", EXPECTED_04,
-                         f"公开04表 unreadable: no04.txt:L796: {REASON_04}")
+    rules = assert_indeterminate(con, "缺04单位", "04", EXPECTED_04,
+                                 f"公开04表 unreadable: no04.txt:L796: {REASON_04}")
+    # 03 = 05 row by row holds only for a report funded by the general budget alone, which
+    # 04 (government-fund and SOE-capital expenditure) decides: with 04 unread, unknown
+    for rule_id in ("X03_05.total", "X03_05.basic", "X03_05.project"):
+        assert rules[rule_id] and all(
+            e["status"] == "indeterminate"
+            and "whether all funding is general-budget appropriation is unknown: 公开04表 "
+                "unreadable" in e["detail"] for e in rules[rule_id]), rules[rule_id]
 
 
 EXPECTED_05 = {
@@ -352,3 +359,30 @@ def test_no_error_or_warning_reads_an_unread_table(con):
         "where severity in ('error', 'warning') and (message like '%unreadable%' "
         "or message like '%not in the document%')").fetchall()
     assert rows == []
+
+
+def test_bulk_load_records_each_unreadable_table_once(tmp_path, seed_path):
+    # The parse workers' path (rows built in the worker, facts sent without tables): the
+    # unreadable table still lands in raw.ingest_errors, once even when the reader also
+    # reported it as a problem.
+    facts = interpret(read_document(seed_path))
+    _unreadable(facts, "03", REASON_03)
+    _unreadable(facts, "06", REASON_03)
+    facts.problems.append(Problem("unreadable_table", "公开06表 unreadable (reader)", None, False))
+    with connect(tmp_path / "w.duckdb") as con:
+        ensure_schema(con)
+        [outcome] = load_reports(con, [(facts, str(seed_path), None)])
+        assert outcome.status == "loaded"
+        errors = con.execute("select file_name, error_kind, message, is_fatal "
+                             "from raw.ingest_errors order by message").fetchall()
+        tables = con.execute("select table_code, status, status_reason from raw.report_tables "
+                             "where status <> 'present' order by 1").fetchall()
+    name = seed_path.name
+    assert errors == [
+        (name, "unreadable_table", f"公开03表 unreadable: {name}:L548: {REASON_03}", False),
+        (name, "unreadable_table", "公开06表 unreadable (reader)", False),
+    ]
+    assert tables == [("03", "unreadable", f"{name}:L548: {REASON_03}"),
+                      ("06", "unreadable", f"{name}:L1328: {REASON_03}"),
+                      ("07", "declared_empty", None), ("08", "declared_empty", None),
+                      ("09", "declared_empty", None)]

@@ -1,6 +1,6 @@
 -- grain: one row per value cell of a current report revision, with its rounding half-width.
 -- Only cells of tables the audit reads: a cell an unreadable table left behind is not evidence
--- (the table's gap, int_audit__table_gaps, decides every identity that reads it).
+-- (the table's status in int_audit__tables decides every identity that reads it).
 with cells as (
 
     select * from {{ ref('stg_raw__table_cells') }}
@@ -17,8 +17,9 @@ reports as (
 
 gaps as (
 
-    select * from {{ ref('int_audit__table_gaps') }}
+    select * from {{ ref('int_audit__tables') }}
     where {{ in_rebuild() }}
+        and not is_read
 
 ),
 

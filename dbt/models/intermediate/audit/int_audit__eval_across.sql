@@ -37,7 +37,8 @@ hierarchy as (
 -- every report's gaps, not only the rebuilt ones' (last year's, the members')
 gaps as (
 
-    select * from {{ ref('int_audit__table_gaps') }}
+    select * from {{ ref('int_audit__tables') }}
+    where not is_read
 
 ),
 

@@ -29,9 +29,9 @@ cells as (
 
 gap_05 as (
 
-    select report_id, gap_reason from {{ ref('int_audit__table_gaps') }}
+    select report_id, gap_reason from {{ ref('int_audit__tables') }}
     where {{ in_rebuild() }}
-        and table_code = '05'
+        and table_code = '05' and not is_read
 
 ),
 

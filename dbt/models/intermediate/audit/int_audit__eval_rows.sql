@@ -2,7 +2,7 @@
 --   row_sum        every row of a table: a column = a signed sum of other columns of that row
 --   hierarchy      every parent row × column: 合计 = Σ类, 类 = Σ款, 款 = Σ项 (by code prefix)
 --   match_by_code  every code × column: the same amount in two tables
--- A table the audit cannot read (int_audit__table_gaps) is never a table of zeros: a row-wise
+-- A table the audit cannot read (int_audit__tables) is never a table of zeros: a row-wise
 -- rule over it is one indeterminate row naming the table and why; a code matched against it
 -- is indeterminate, not compared with 0.
 with rules as (
@@ -20,8 +20,9 @@ cells as (
 
 gaps as (
 
-    select * from {{ ref('int_audit__table_gaps') }}
+    select * from {{ ref('int_audit__tables') }}
     where {{ in_rebuild() }}
+        and not is_read
 
 ),
 

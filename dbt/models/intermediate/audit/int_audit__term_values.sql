@@ -37,8 +37,9 @@ report_tables as (
 
 gaps as (
 
-    select * from {{ ref('int_audit__table_gaps') }}
+    select * from {{ ref('int_audit__tables') }}
     where {{ in_rebuild() }}
+        and not is_read
 
 ),
 

@@ -1,7 +1,8 @@
--- grain: one row per current report × standard table (01…09) the audit cannot read: missing
--- from the document (or never recorded) or unreadable. Every template consults it so that an
+-- grain: one row per current report × standard table (01…09): its status, whether the audit
+-- reads it, and, for a table missing from the document (or never recorded) or unreadable, the
+-- reason. Every template takes the unread ones (`not is_read`, the report's gaps) so that an
 -- identity with an input from such a table is indeterminate, with this reason, and never reads
--- the absent amounts as 0. A declared-empty table is not a gap: the document says it is zero.
+-- the absent amounts as 0. A declared-empty table is read: the document says it is zero.
 with reports as (
 
     select report_id from {{ ref('stg_raw__reports') }}
@@ -39,7 +40,10 @@ final as (
         expected.report_id,
         expected.table_code,
         coalesce(report_tables.status, 'missing') as table_status,
+        coalesce(report_tables.is_read, false) as is_read,
         case coalesce(report_tables.status, 'missing')
+            when 'present' then null
+            when 'declared_empty' then null
             when 'unreadable' then
                 '公开' || expected.table_code || '表 unreadable: '
                 || coalesce(report_tables.status_reason, report_tables.source_location,
@@ -52,7 +56,6 @@ final as (
     left join report_tables
         on report_tables.report_id = expected.report_id
         and report_tables.table_code = expected.table_code
-    where not coalesce(report_tables.is_read, false)
 
 )
 
