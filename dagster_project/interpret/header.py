@@ -94,6 +94,8 @@ def column_key(table_code: str, path: list[str]) -> str | None:
         return None
     rules = header_rules().get(table_code, [])
     leaf = parts[-1]
+    if leaf.startswith("其中"):
+        return None  # "其中：基本建设" breaks down the column before it: not a column of its own
     if _GENERIC_LEAF.match(leaf) and len(parts) > 1:
         # 小计 / 合计 under a group: the group's total (本年支出/小计, 公务用车…/小计).
         parent = _match(rules, parts[-2])

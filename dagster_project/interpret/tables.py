@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from dagster_project.amounts import AmountError, is_amount, parse_amount, to_wan_yuan, unit_divisor
 from dagster_project.codes import join_split_code, looks_like_code
@@ -310,19 +311,87 @@ def _row_code_and_label(prefix: list[str], previous: dict[int, str]) -> tuple[st
     return code, label
 
 
+@dataclass
+class _SummaryLayout:
+    """Where the cells of a 公开01表/04表 row are: item, line number and amounts per side."""
+
+    width: int
+    income_label: int
+    income_line: int | None
+    income_values: list[int]
+    expenditure_label: int
+    expenditure_line: int | None
+    expenditure_values: list[tuple[int, str, str]]  # position, key, label
+
+
+def _summary_layout_by_header(header: list[list[str]], width: int, code: str
+                              ) -> _SummaryLayout | None:
+    """The layout read from the header text: the two 项目 columns split the sides, 行次 is the
+    line number, and the 支出 amount columns of 04 are named by their funds."""
+    full = [r for r in header if len(r) == width]
+    if not full:
+        return None
+    paths = header_paths(full, width)
+    items = [i for i, p in enumerate(paths) if any(_ITEM.search(x) for x in p)
+             and not any("行次" in x or "栏次" in x for x in p[-1:])]
+    if len(items) != 2:
+        return None
+    inc_label, exp_label = items
+
+    def side(lo: int, hi: int) -> tuple[int | None, list[int]]:
+        line = next((i for i in range(lo + 1, hi) if any("行次" in x for x in paths[i])), None)
+        return line, [i for i in range(lo + 1, hi) if i != line]
+
+    inc_line, inc_values = side(inc_label, exp_label)
+    exp_line, exp_positions = side(exp_label, width)
+    if len(inc_values) != 1 or not exp_positions:
+        return None
+    standard = dict(SUMMARY_EXPENDITURE_COLUMNS[code])
+    if code == "01":
+        if len(exp_positions) != 1:
+            return None
+        exp_values = [(exp_positions[0], "amount", standard["amount"])]
+    else:
+        exp_values = []
+        for i in exp_positions:
+            leaf = paths[i][-1] if paths[i] else ""
+            key = ("total" if _GENERIC_TOTAL.match(leaf) else
+                   next((k for w, k in _FUND_COLUMN_KEYS if w in leaf), None))
+            if key is None or key in {k for _i, k, _l in exp_values}:
+                return None
+            exp_values.append((i, key, standard[key]))
+    return _SummaryLayout(width, inc_label, inc_line, inc_values, exp_label, exp_line,
+                          exp_values)
+
+
+_ITEM = re.compile(r"项目(?!支出)|^收入项目$|^支出项目$")
+_GENERIC_TOTAL = re.compile(r"^(合计|小计|总计)$")
+
+
+def _summary_layout_by_position(header: list[list[str]], code: str) -> _SummaryLayout:
+    """The collapsed text layout: item, (行次), amount | item, (行次), amounts."""
+    with_line_no = any("行次" in t for r in header for t in r)
+    left = 3 if with_line_no else 2
+    exp_columns = _summary_expenditure_columns(header, code)
+    off = 2 if with_line_no else 1
+    return _SummaryLayout(
+        left + off + len(exp_columns), 0, 1 if with_line_no else None, [left - 1], left,
+        left + 1 if with_line_no else None,
+        [(left + off + i, key, label) for i, (key, label) in enumerate(exp_columns)])
+
+
 def parse_summary_table(region: Region, unit: str) -> _Builder:
     """公开01表/04表: income lines on the left, expenditure lines on the right."""
     header, data = _split_header(region.rows, region.code)
-    with_line_no = any("行次" in t for r in header for t in r)
-    left = 3 if with_line_no else 2
-    exp_columns = _summary_expenditure_columns(header, region.code)
+    width = max((len(r) for r in data), default=0)
+    layout = (_summary_layout_by_header(header, width, region.code)
+              or _summary_layout_by_position(header, region.code))
     # A fund column the layout leaves out (no 国有资本经营 in older local reports) is a column of
     # zeros, as a blank cell is: record it as blank so the identities still resolve.
-    printed_keys = {k for k, _ in exp_columns}
+    printed_keys = {k for _i, k, _l in layout.expenditure_values}
     unprinted = [(k, f"{label}（未列示）") for k, label in SUMMARY_EXPENDITURE_COLUMNS[region.code]
                  if k not in printed_keys]
     inc_columns = SUMMARY_INCOME_COLUMNS[region.code]
-    right = (2 if with_line_no else 1) + len(exp_columns)
     builder = _Builder(region.code, unit)
     income_context: str | None = None
     expenditure_context: str | None = None
@@ -331,41 +400,40 @@ def parse_summary_table(region: Region, unit: str) -> _Builder:
         texts = _texts(row)
         if not any(texts):
             continue
-        if len(row) != left + right:
+        if len(row) != layout.width:
             raise TableError(
                 "column_mismatch",
                 f"公开{region.code}表: a row has {len(row)} cells, the header has "
-                f"{left + right} (收入 {left} | 支出 {right}): {' | '.join(texts)}",
+                f"{layout.width}: {' | '.join(texts)}",
                 row[0].location,
             )
-        inc, exp = row[:left], row[left:]
-        inc_label = inc[0].text.strip()
+        inc_label = texts[layout.income_label]
         inc_key = income_row_key(inc_label)
         fund = FUNDS.get(strip_numbering(inc_label).removesuffix("收入"))
         if fund and income_context == "carryover_begin":
             inc_key = f"carryover_begin_{fund}"
         elif inc_key:
             income_context = inc_key if inc_key.startswith("carryover_begin") else None
-        exp_label = exp[0].text.strip()
+        exp_label = texts[layout.expenditure_label]
         exp_key, exp_code = expenditure_row_key(exp_label)
         if not exp_label and fund and expenditure_context == "carryover_end":
             exp_key = f"carryover_end_{fund}"
         elif exp_key:
             expenditure_context = exp_key if exp_key == "carryover_end" else None
-        inc_line = inc[1].text.strip() if with_line_no else None
-        exp_line = exp[1].text.strip() if with_line_no else None
+        inc_line = texts[layout.income_line] if layout.income_line is not None else None
+        exp_line = texts[layout.expenditure_line] if layout.expenditure_line is not None \
+            else None
         # A side with neither label nor amount is padding (01 has more 支出 lines than 收入).
-        inc_blank = not inc_label and not any(c.text.strip() for c in inc[left - 1 :])
+        inc_blank = not inc_label and not any(texts[i] for i in layout.income_values)
         for i, (key, label) in enumerate([] if inc_blank else inc_columns):
-            builder.add(row_index, inc[left - 1 + i], i, label, key, column_group=0,
+            builder.add(row_index, row[layout.income_values[i]], i, label, key, column_group=0,
                         row_label=inc_label or None, row_key=inc_key, row_line_no=inc_line)
-        offset = 2 if with_line_no else 1
-        for i, (key, label) in enumerate(exp_columns):
-            builder.add(row_index, exp[offset + i], i, label, key, column_group=1,
+        for i, (position, key, label) in enumerate(layout.expenditure_values):
+            builder.add(row_index, row[position], i, label, key, column_group=1,
                         row_code=exp_code, row_label=exp_label or None, row_key=exp_key,
                         row_line_no=exp_line)
-        for j, (key, label) in enumerate(unprinted, start=len(exp_columns)):
-            builder.add(row_index, Cell("", exp[-1].location), j, label, key, column_group=1,
+        for j, (key, label) in enumerate(unprinted, start=len(layout.expenditure_values)):
+            builder.add(row_index, Cell("", row[-1].location), j, label, key, column_group=1,
                         row_code=exp_code, row_label=exp_label or None, row_key=exp_key,
                         row_line_no=exp_line)
         row_index += 1
