@@ -105,7 +105,8 @@ def segment(doc: Document) -> Segments:
                 continue
             if marker_code:
                 official = "公开" in text
-                if current is not None and not current.rows and current.title:
+                if current is not None and not current.rows and not current.declarations \
+                        and current.title:
                     if official:
                         current.code = marker_code  # 公开NN表 wins over the title guess
                 elif current is None or current.code != marker_code or current.rows:

@@ -381,16 +381,13 @@ def _summary_layout_by_position(header: list[list[str]], code: str) -> _SummaryL
 
 
 def parse_summary_table(region: Region, unit: str) -> _Builder:
-    """公开01表/04表: income lines on the left, expenditure lines on the right."""
+    """公开01表/04表: income lines on the left, expenditure lines on the right. A fund column
+    the layout leaves out (no 国有资本经营 in older local reports) is not invented: the
+    identities that need it are indeterminate, as for any input the document does not print."""
     header, data = _split_header(region.rows, region.code)
     width = max((len(r) for r in data), default=0)
     layout = (_summary_layout_by_header(header, width, region.code)
               or _summary_layout_by_position(header, region.code))
-    # A fund column the layout leaves out (no 国有资本经营 in older local reports) is a column of
-    # zeros, as a blank cell is: record it as blank so the identities still resolve.
-    printed_keys = {k for _i, k, _l in layout.expenditure_values}
-    unprinted = [(k, f"{label}（未列示）") for k, label in SUMMARY_EXPENDITURE_COLUMNS[region.code]
-                 if k not in printed_keys]
     inc_columns = SUMMARY_INCOME_COLUMNS[region.code]
     builder = _Builder(region.code, unit)
     income_context: str | None = None
@@ -430,10 +427,6 @@ def parse_summary_table(region: Region, unit: str) -> _Builder:
                         row_label=inc_label or None, row_key=inc_key, row_line_no=inc_line)
         for i, (position, key, label) in enumerate(layout.expenditure_values):
             builder.add(row_index, row[position], i, label, key, column_group=1,
-                        row_code=exp_code, row_label=exp_label or None, row_key=exp_key,
-                        row_line_no=exp_line)
-        for j, (key, label) in enumerate(unprinted, start=len(layout.expenditure_values)):
-            builder.add(row_index, Cell("", row[-1].location), j, label, key, column_group=1,
                         row_code=exp_code, row_label=exp_label or None, row_key=exp_key,
                         row_line_no=exp_line)
         row_index += 1
@@ -746,7 +739,7 @@ def drop_repeated_headers(region: Region) -> Region:
 def parse_region(region: Region) -> tuple[TableFact, list[Problem]]:
     """One table's facts. A table that cannot be read is `unreadable` with the reason and
     where, a problem of that table only: the rest of the report still loads. A table with no
-    amounts at all is empty, whether a sentence says so or the grid is simply blank."""
+    amounts at all is empty, whether a sentence says so or the grid is blank or all zeros."""
     region = drop_repeated_headers(region)
     unit = _amount_unit(region)
     problems: list[Problem] = []
@@ -758,9 +751,12 @@ def parse_region(region: Region) -> tuple[TableFact, list[Problem]]:
         reason = f"{exc.message} ({exc.location or region.location})"
         cells = []
         if not region.declarations:
-            problems.append(Problem(exc.kind, exc.message,
+            # One ingest-error row per unreadable table (the loader adds none of its own).
+            problems.append(Problem("unreadable_table",
+                                    f"公开{region.code}表 unreadable ({exc.kind}): {exc.message}",
                                     exc.location or region.location, fatal=False))
-    has_values = any(c.value_wan_yuan is not None for c in cells)
+    # Zeros printed as 0.00 or blanks: either way the table holds no amount.
+    has_values = any(c.value_wan_yuan for c in cells)
     declaration = region.declarations[0][0] if region.declarations else None
     if not has_values and (declaration or reason is None):
         status, reason = "declared_empty", None
