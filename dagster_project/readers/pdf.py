@@ -21,6 +21,7 @@ from pathlib import Path
 
 from dagster_project.document import Cell, Document, Location, Paragraph, Table
 from dagster_project.readers.errors import IngestError, NotAReport, ScannedPdf
+from dagster_project.readers.pdf_unruled import tokens, unruled_tables
 
 _CJK = r"\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
 _CJK_SPACE = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
@@ -57,6 +58,11 @@ def clean_cell_text(text: str | None) -> str:
 
 def cluster_lines(chars: list[dict]) -> list[_Line]:
     """Group characters into lines by vertical overlap, then order each line left to right."""
+    return _lines_of(cluster_rows(chars))
+
+
+def cluster_rows(chars: list[dict]) -> list[list[dict]]:
+    """The characters of each line, lines top to bottom (joined by vertical overlap)."""
     rows: list[list[dict]] = []
     bounds: list[tuple[float, float]] = []
     for ch in sorted(chars, key=lambda c: (c["top"], c["x0"])):
@@ -74,6 +80,10 @@ def cluster_lines(chars: list[dict]) -> list[_Line]:
         if not placed:
             rows.append([ch])
             bounds.append((ch["top"], ch["bottom"]))
+    return rows
+
+
+def _lines_of(rows: list[list[dict]]) -> list[_Line]:
     lines: list[_Line] = []
     for row in rows:
         pieces = _make_line(row)
@@ -160,19 +170,51 @@ def _tables(page, file: str, page_no: int) -> list[tuple[float, Table]]:
     return found
 
 
+def _is_grid(table: Table) -> bool:
+    """A ruled table with columns; a frame or box around a whole table has only one."""
+    return any(len(row) > 1 for row in table.rows)
+
+
+def _unruled(chars: list[dict], file: str,
+             page_no: int) -> tuple[list[tuple[float, Table]], list[list[dict]]]:
+    """Tables set without ruling among these characters, and the rows left for prose."""
+    rows = cluster_rows(chars)
+    found = unruled_tables([tokens(r) for r in rows], file, page_no)
+    taken = {i for head, end, _t in found for i in range(head, end)}
+    return ([(t.location.bbox[1], t) for _h, _e, t in found],
+            [r for i, r in enumerate(rows) if i not in taken])
+
+
 def _page_items(page, file: str, page_no: int) -> list[tuple[float, _Line | Table]]:
-    tables = _tables(page, file, page_no)
-    boxes = [t.location.bbox for _, t in tables]
-    chars = [c for c in page.chars if not boxes or not _inside(c, boxes)]
-    lines = cluster_lines(chars)
+    ruled = _tables(page, file, page_no)
+    grids = [(top, t) for top, t in ruled if _is_grid(t)]
+    frames = [(top, t) for top, t in ruled if not _is_grid(t)]
+    chars = _outside(page.chars, [t.location.bbox for _, t in grids])
+    unruled, rows = _unruled(chars, file, page_no)
+    # A one-column "table" is a frame drawn around text: when an unruled table is found in
+    # it, the frame gives way; otherwise it stays what it was.
+    kept = [(top, f) for top, f in frames
+            if not any(_overlaps(f.location.bbox, t.location.bbox) for _, t in unruled)]
+    if kept:
+        chars = _outside(chars, [f.location.bbox for _, f in kept])
+        unruled, rows = _unruled(chars, file, page_no)
+    lines = _lines_of(rows)
     # Running page numbers at the foot (or head) of the page are not content.
     lines = [ln for ln in lines if not (_PAGE_NUMBER.match(ln.text)
                                         and (ln.top > page.height * 0.85
                                              or ln.bottom < page.height * 0.1))]
     items: list[tuple[float, _Line | Table]] = [(ln.top, ln) for ln in lines]
-    items.extend(tables)
+    items.extend(grids + kept + unruled)
     items.sort(key=lambda it: it[0])
     return items
+
+
+def _outside(chars: list[dict], boxes: list[tuple[float, float, float, float]]) -> list[dict]:
+    return [c for c in chars if not boxes or not _inside(c, boxes)]
+
+
+def _overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 @dataclass
