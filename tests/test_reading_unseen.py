@@ -205,3 +205,11 @@ def test_a_table_printed_twice(seed_path, tmp_path):
     facts = interpret(read_document(other))
     assert facts.tables["01"].status == "unreadable" and not facts.fatal
     assert "different figures" in facts.tables["01"].reason
+
+
+def test_a_budget_is_not_read_as_final_accounts(seed_path, tmp_path):
+    # The same tables under a budget's name: the document's own words decide, not its tables.
+    budget = tmp_path / "决算-named.txt"
+    budget.write_text(seed_path.read_text("utf-8").replace("决算", "预算"), "utf-8")
+    facts = interpret(read_document(budget))
+    assert [p.kind for p in facts.fatal] == ["not_final_accounts"]

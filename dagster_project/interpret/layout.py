@@ -20,7 +20,7 @@ def _title_patterns() -> list[tuple[str, re.Pattern[str]]]:
 TITLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = _title_patterns()
 # The title of some other table (a university's 财政拨款支出决算表, a 项目支出绩效目标表): it ends
 # the table before it, whose rows must not run on into it.
-OTHER_TABLE_TITLE = re.compile(r"(决算|预算|明细|情况|汇总|统计|目标|自评)表(（续）|\(续\))?$")
+OTHER_TABLE_TITLE = re.compile(r"[\u4e00-\u9fff）)”]{3,}(?<!下|本|附|此)表(（续）|\(续\))?$")
 CODE_MARKER = re.compile(r"^(?:公开)?(?:表)?\s*(\d{1,2})\s*(?:表)?$|^公开(\d{2})表$|^表(\d{1,2})$")
 UNIT_LINE = re.compile(r"^(?:金额)?单位[:：]\s*(.*)$")
 # "本部门2024年度无…支出", and the forms that name the unit instead ("注：某某局无…支出，故本表

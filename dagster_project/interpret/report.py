@@ -57,7 +57,19 @@ def _fiscal_year(texts: list[tuple[str, Location]]) -> int | None:
     return None
 
 
-def _report_kind(texts: list[tuple[str, Location]]) -> str:
+_KIND = re.compile(r"(部门|单位)(综合)?(预算|决算)")
+_FINAL_KIND = re.compile(r"(?<!预)(部门|单位)决算")
+
+
+def _report_kind(texts: list[tuple[str, Location]]) -> str | None:
+    """部门决算 or 单位决算 as the document calls itself first (its cover and title); None when
+    it first calls itself a budget (部门预算, 部门综合预算). File names lie: the text decides."""
+    for text, _loc in texts[:60]:
+        m = _KIND.search(text)
+        if m and m.group(3) == "预算":
+            return None
+        if m:
+            break
     for text, _loc in texts[:200]:
         if "单位决算" in text and "部门决算" not in text:
             return "单位决算"
@@ -90,6 +102,12 @@ def interpret(doc: Document) -> ReportFacts:
             f"no standard table found and {len(pages)} of {doc.pages} pages have no text layer "
             f"(first: p.{pages[0]}; scanned images?); OCR is not supported",
             Location(doc.file_name, page=pages[0]), fatal=True))
+        return facts
+    if facts.report_kind is None:
+        facts.problems.append(Problem(
+            "not_final_accounts",
+            "the document calls itself a 部门预算 (budget) and never a 决算: budgets are not read "
+            "as final accounts", where, fatal=True))
         return facts
     if not regions:
         facts.problems.append(Problem(

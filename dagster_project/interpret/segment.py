@@ -114,6 +114,8 @@ def segment(doc: Document) -> Segments:
                     regions.append(current)
                 continue
             if len(text.strip()) <= 40 and OTHER_TABLE_TITLE.search(text.strip()):
+                if current is not None and not current.rows and current.title is None:
+                    regions.remove(current)  # the number was this other table's, not ours
                 current = closed = None  # another kind of table starts: ours has ended
                 others.append(item)
                 continue
@@ -153,6 +155,8 @@ def merge_regions(regions: list[Region]) -> dict[str, Region]:
     for region in regions:
         if not region.rows and not region.declarations:
             continue  # only named: a contents page, a mention in the text
+        if region.code_from_number and region.title is None:
+            continue  # "表5" with no title we know: the number alone never names a table
         if region.code not in merged:
             merged[region.code] = region
         elif region.code == previous:
