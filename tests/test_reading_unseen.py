@@ -213,3 +213,22 @@ def test_a_budget_is_not_read_as_final_accounts(seed_path, tmp_path):
     budget.write_text(seed_path.read_text("utf-8").replace("决算", "预算"), "utf-8")
     facts = interpret(read_document(budget))
     assert [p.kind for p in facts.fatal] == ["not_final_accounts"]
+
+
+def test_project_evaluation_continued_on_a_wider_grid():
+    # The 合计 line of a 项目自评表 lands on the next page, in the indicator table's 7-column
+    # grid: its figures are still the 预算数 and 执行数 (26.46, 24.25).
+    from dagster_project.document import Paragraph
+    from dagster_project.interpret.performance import extract_evaluations
+
+    items = [
+        Paragraph("专项调研经费项目自评表", Location("x.pdf", page=17)),
+        _row("项目名称", "专项调研经费", "", "", ""),
+        _row("预算执行情况（万元）", "资金来源", "预算数（A）", "执行数（B）", "执行率（B/A）"),
+        _row("", "一般预算内拨款", "26.46", "24.25", "91.7%"),
+        _row("", "合计", "26.46", "24.25", "91.7%", "", ""),
+    ]
+    [evaluation], problems = extract_evaluations(items)
+    assert not problems
+    assert (evaluation.budget_wan_yuan, evaluation.executed_wan_yuan) == (D("26.46"), D("24.25"))
+    assert evaluation.stated_rate_pct == D("91.7")

@@ -94,7 +94,9 @@ class _Reader:
         # The 合计 row wins over a 资金来源 line; 部门整体 prints a single total row.
         if self.evaluation.budget_wan_yuan is not None and "合计" not in label:
             return
-        # Rows and header are aligned on the right (the left cells merge freely).
+        # Rows and header are aligned on the right (the left cells merge freely), on their last
+        # printed cells: a grid continued on the next page may carry blank columns after them.
+        texts, header = _trim_right(texts), _trim_right(header)
         offset = len(texts) - len(header)
 
         def cell(key: str) -> str:
@@ -168,6 +170,13 @@ def _indicator_cells(header: list[str], texts: list[str]) -> dict[str, str]:
                    and k not in found.values()), None)
         found[role] = at
     return {role: (row[k] if k is not None and k < len(row) else "") for role, k in found.items()}
+
+
+def _trim_right(texts: list[str]) -> list[str]:
+    end = len(texts)
+    while end and not texts[end - 1]:
+        end -= 1
+    return texts[:end]
 
 
 def parse_amount_safe(text: str):
