@@ -15,6 +15,8 @@ STANDARD_CODES = [f"{i:02d}" for i in range(1, 10)]
 _YEAR = re.compile(r"(20\d{2})\s*年度?")
 _UNIT_NAME = re.compile(r"^(?:金额|编制|填报)?(?:单位|部门)(?:名称)?[:：]\s*(.+)$")
 # The cover: "西南大学 2023 年度部门决算", "上海市普陀区财政局2024年度部门决算".
+_NEXT_LABEL = re.compile(r"\s{2,}|(?<=.)(?=(?:金额)?单位[:：]|(?:编制|填报)日期|日期[:：]|"
+                         r"保密审查情况|审查情况|(?:部门)?(?:主要)?负责人审签|审签情况|联系人|联系电话)")
 _COVER = re.compile(r"^(.{2,40}?)\s*(?:20\d{2})\s*年度?\s*(?:部门|单位)决算")
 _SUBORDINATE = re.compile(r"和\s*(\d+)\s*个下属(?:单位|预算单位)")
 _OVERVIEW = re.compile(r"第一部分\s*(.+?)(?:部门|单位)?概况")
@@ -36,7 +38,8 @@ def _unit_name(texts: list[tuple[str, Location]]) -> str | None:
         m = _UNIT_NAME.match(text.strip())
         name = m.group(1).strip() if m else ""
         if name and name not in ("万元", "元") and not re.match(r"^(金额)?单位", name):
-            return re.split(r"\s{2,}", name)[0]
+            # The name ends at a wide gap or where the next label of the line begins.
+            return _NEXT_LABEL.split(name)[0].strip()
     for text, _loc in texts:
         m = _OVERVIEW.search(text)
         if m:
