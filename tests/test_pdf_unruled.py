@@ -104,7 +104,9 @@ def page_05(rules: str = "none") -> list[tuple]:
     if rules == "horizontal":
         ops += [("H", 36, 560, 106), ("H", 36, 560, 143), ("H", 36, 560, bottom)]
     elif rules == "frame":
-        ops.append(("B", 36, 106, 560, bottom))
+        # An outer box with a rule under the header: pdfplumber finds a one-column "table"
+        # holding the whole header in one cell and the whole body in another.
+        ops += [("B", 36, 106, 560, bottom), ("H", 36, 560, 143)]
     ops.append(("L", 40, bottom + 12, "注：本表反映部门本年度一般公共预算财政拨款实际支出情况。"))
     return ops
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from dagster_project.document import Cell, Document, Location, Paragraph, Table
 from dagster_project.readers.errors import IngestError, NotAReport, ScannedPdf
-from dagster_project.readers.pdf_unruled import tokens, unruled_tables
+from dagster_project.readers.pdf_unruled import tables_in_lines
 
 _CJK = r"\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
 _CJK_SPACE = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
@@ -179,7 +179,7 @@ def _unruled(chars: list[dict], file: str,
              page_no: int) -> tuple[list[tuple[float, Table]], list[list[dict]]]:
     """Tables set without ruling among these characters, and the rows left for prose."""
     rows = cluster_rows(chars)
-    found = unruled_tables([tokens(r) for r in rows], file, page_no)
+    found = tables_in_lines(rows, file, page_no)
     taken = {i for head, end, _t in found for i in range(head, end)}
     return ([(t.location.bbox[1], t) for _h, _e, t in found],
             [r for i, r in enumerate(rows) if i not in taken])

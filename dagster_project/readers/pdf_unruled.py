@@ -320,9 +320,29 @@ def _cell(texts: list[Token], span: tuple[float, float], row: list[Token], file:
     return Cell(text, Location(file, page=page_no, bbox=tuple(round(v, 1) for v in box)))
 
 
+def tables_in_lines(lines: list[list[dict]], file: str,
+                    page_no: int) -> list[tuple[int, int, Table]]:
+    """The unruled tables among a page's lines of characters: (first line, end line, table).
+
+    Most pages are prose: a line without a digit cannot carry an amount, so only lines with
+    one are split into cells to look for a table's body before the whole page is.
+    """
+    digits = {i: tokens(line) for i, line in enumerate(lines)
+              if any(c["text"].isdigit() for c in line)}
+    if not any(is_data_row(row) for row in digits.values()):
+        return []
+    return unruled_tables([digits[i] if i in digits else tokens(line)
+                           for i, line in enumerate(lines)], file, page_no)
+
+
 def unruled_tables(rows: list[list[Token]], file: str,
                    page_no: int) -> list[tuple[int, int, Table]]:
-    """The tables found among a page's lines: (first row, end row, table)."""
+    """The tables found among a page's lines: (first row, end row, table).
+
+    Lines of nothing but spaces hold no cell; the row indexes returned count them.
+    """
+    index = [i for i, row in enumerate(rows) if row]
+    rows = [rows[i] for i in index]
     found: list[tuple[int, int, Table]] = []
     for head, first, end in find_blocks(rows):
         header, body = rows[head:first], rows[first:end]
@@ -338,5 +358,5 @@ def unruled_tables(rows: list[list[Token]], file: str,
         box = (min(t.x0 for t in every), min(t.top for t in every),
                max(t.x1 for t in every), max(t.bottom for t in every))
         loc = Location(file, page=page_no, bbox=tuple(round(v, 1) for v in box))
-        found.append((head, end, Table(table_rows, loc)))
+        found.append((index[head], index[end - 1] + 1, Table(table_rows, loc)))
     return found
