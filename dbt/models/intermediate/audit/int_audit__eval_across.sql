@@ -34,10 +34,16 @@ hierarchy as (
 
 ),
 
--- every report's gaps, not only the rebuilt ones' (last year's, the members')
-gaps as (
+-- every report's tables and gaps, not only the rebuilt ones' (last year's, the members')
+tables as (
 
     select * from {{ ref('int_audit__tables') }}
+
+),
+
+gaps as (
+
+    select * from tables
     where not is_read
 
 ),
@@ -166,29 +172,83 @@ complete_departments as (
 
 ),
 
+-- every report a complete department's consolidation reads: the department itself (no
+-- member name) and each of its members
+parties as (
+
+    select department_report_id, department_report_id as report_id,
+           cast(null as varchar) as member_unit_name
+    from complete_departments
+    union all
+    select m.department_report_id, m.member_report_id, m.member_unit_name
+    from members as m
+    inner join complete_departments as c on c.department_report_id = m.department_report_id
+
+),
+
+-- A line is what a cell states, never where the layout prints it: its table, its row (the
+-- code, else the row key, else the label), its side (the income or expenditure side of
+-- 公开01/04表; the column groups of 公开06表 are only how many code columns a page holds) and
+-- its column (the column key). So 30101 is one line whether a report prints it in the first
+-- group of three or the second of two.
 line_key as (
 
     select
         *,
-        concat_ws('/', table_code, coalesce(row_code, row_key, row_label), column_group,
-                  coalesce(column_key, cast(column_index as varchar))) as line
-    from cells
-    -- only the departments' and their members' cells take part
-    where report_id in (select department_report_id from members)
-        or report_id in (select member_report_id from members)
+        concat_ws('/', table_code, row_id, side, column_id) as line,
+        concat_ws('/', table_code, '*', side, column_id) as column_line
+    from (
+        select
+            *,
+            coalesce(row_code, row_key, row_label) as row_id,
+            case when table_code in ('01', '04') then column_group else 0 end as side,
+            coalesce(column_key, column_label, cast(column_index as varchar)) as column_id
+        from cells
+        where report_id in (select report_id from parties)
+    ) as keyed
 
 ),
 
-member_sums as (
+-- grain: one row per report × line it prints (a line printed twice is summed)
+printed_lines as (
 
     select
-        m.department_report_id,
+        report_id,
+        line,
+        sum(value0) as value,
+        sum(half_width) as half_width,
+        bool_or(value_wan_yuan is not null) as has_value,
+        list(cell_id order by cell_id) as participants,
+        min(row_code) as row_code,
+        min(row_label) as row_label,
+        min(column_label) as column_label,
+        min(source_location) as source_location
+    from line_key
+    group by 1, 2
+
+),
+
+-- grain: one row per report × table × side × column it prints (in any row)
+printed_columns as (
+
+    select distinct report_id, table_code, column_line
+    from line_key
+
+),
+
+-- grain: one row per complete department × line printed by it or by any of its members
+lines as (
+
+    select
+        p.department_report_id,
         l.line,
-        sum(l.value0) as value,
-        sum(l.half_width) as half_width,
-        list(l.cell_id order by l.cell_id) as participants
-    from members as m
-    inner join line_key as l on l.report_id = m.member_report_id
+        any_value(l.column_line) as column_line,
+        any_value(l.table_code) as table_code,
+        any_value(l.row_id) as row_id,
+        min(l.column_label) as column_label,
+        bool_or(l.row_code is not null) as is_coded
+    from parties as p
+    inner join line_key as l on l.report_id = p.report_id
     group by 1, 2
 
 ),
@@ -214,21 +274,130 @@ table_blockers as (
 
 ),
 
+-- grain: one row per complete department × line × party (the department or a member): what
+-- the party contributes, or why it cannot. A line the party does not print is 0 when its table
+-- is declared empty or the line is a coded row (a code without amounts is left out); it is
+-- unknown when the party's table does not print the column at all (公开09表 without 小计,
+-- 公开04表 without 国有资本经营) or the row is a totals row it does not print.
+contributions as (
+
+    select
+        l.department_report_id,
+        l.line,
+        l.column_line,
+        l.table_code,
+        p.member_unit_name,
+        v.line is not null as is_printed,
+        coalesce(v.value, 0) as value,
+        coalesce(v.half_width, 0) as half_width,
+        coalesce(v.has_value, false) as has_value,
+        coalesce(v.participants, []) as participants,
+        v.row_code, v.row_label, v.column_label, v.source_location,
+        case
+            when v.line is not null or t.table_status = 'declared_empty' then null
+            when pc.column_line is null then 'column'
+            when not l.is_coded then 'row'
+        end as gap_kind,
+        coalesce('所属单位' || p.member_unit_name || '：', '') || '公开' || l.table_code || '表'
+            as party_table
+    from lines as l
+    inner join parties as p on p.department_report_id = l.department_report_id
+    left join printed_lines as v on v.report_id = p.report_id and v.line = l.line
+    left join printed_columns as pc
+        on pc.report_id = p.report_id and pc.column_line = l.column_line
+    left join tables as t on t.report_id = p.report_id and t.table_code = l.table_code
+    anti join table_blockers as b
+        on b.report_id = l.department_report_id and b.table_code = l.table_code
+
+),
+
+-- grain: one row per complete department × column some party does not print: the whole
+-- column is indeterminate (one finding), when the department prints it or a member prints an
+-- amount in it
+unprinted_columns as (
+
+    select
+        c.department_report_id as report_id,
+        c.column_line,
+        c.table_code,
+        min(c.column_label) as column_label,
+        bool_or(c.member_unit_name is null and c.gap_kind is null) as department_prints,
+        bool_or(c.member_unit_name is not null and c.value <> 0) as members_state_amount,
+        string_agg(distinct case when c.gap_kind = 'column' then c.party_table end, '; ')
+            as gap_parties,
+        min(case when c.member_unit_name is null then c.source_location end)
+            as source_location,
+        flatten(list(c.participants)) as participants
+    from contributions as c
+    group by 1, 2, 3
+    having bool_or(c.gap_kind = 'column')
+
+),
+
+column_findings as (
+
+    select
+        report_id, 'U.consolidation' as rule_id, column_line as instance_key,
+        cast(0 as decimal(24, 6)) as lhs_value, cast(0 as decimal(24, 6)) as rhs_value,
+        cast(0 as decimal(24, 12)) as tolerance,
+        table_code, cast(null as varchar) as row_code, cast(null as varchar) as row_label,
+        column_label, source_location, list_distinct(participants) as participants,
+        gap_parties || ' does not print the column ' || coalesce(column_label, column_line)
+            as detail
+    from unprinted_columns
+    where department_prints or members_state_amount
+
+),
+
+-- grain: one row per complete department × line whose columns every party prints
+line_sums as (
+
+    select
+        c.department_report_id as report_id,
+        c.line,
+        c.table_code,
+        sum(case when c.member_unit_name is null then c.value end) as lhs_value,
+        coalesce(sum(case when c.member_unit_name is not null then c.value end), 0) as rhs_value,
+        sum(c.half_width) as tolerance,
+        bool_or(c.member_unit_name is null and c.has_value) as department_has_value,
+        coalesce(sum(case when c.member_unit_name is not null then c.value end), 0) <> 0
+            as members_have_value,
+        string_agg(case when c.gap_kind = 'row' then c.party_table end, '; '
+                   order by c.member_unit_name nulls first) as gap_parties,
+        flatten(list(c.participants order by c.member_unit_name nulls first)) as participants,
+        coalesce(min(case when c.member_unit_name is null then c.row_code end),
+                 min(c.row_code)) as row_code,
+        coalesce(min(case when c.member_unit_name is null then c.row_label end),
+                 min(c.row_label)) as row_label,
+        coalesce(min(case when c.member_unit_name is null then c.column_label end),
+                 min(c.column_label)) as column_label,
+        coalesce(min(case when c.member_unit_name is null then c.source_location end),
+                 min(c.source_location)) as source_location
+    from contributions as c
+    anti join unprinted_columns as u
+        on u.report_id = c.department_report_id and u.column_line = c.column_line
+    group by 1, 2, 3
+
+),
+
 consolidations as (
 
     select
-        d.report_id, 'U.consolidation' as rule_id, d.line as instance_key,
-        d.value0 as lhs_value,
-        coalesce(s.value, 0) as rhs_value,
-        d.half_width + coalesce(s.half_width, 0) as tolerance,
-        d.table_code, d.row_code, d.row_label, d.column_label, d.source_location,
-        list_prepend(d.cell_id, coalesce(s.participants, [])) as participants,
-        '所属单位合计 ' || {{ fmt_num('coalesce(s.value, 0)') }} || '万元' as detail
-    from line_key as d
-    inner join complete_departments as c on c.department_report_id = d.report_id
-    left join member_sums as s on s.department_report_id = d.report_id and s.line = d.line
-    anti join table_blockers as b on b.report_id = d.report_id and b.table_code = d.table_code
-    where d.value_wan_yuan is not null or s.value <> 0
+        s.report_id, 'U.consolidation' as rule_id, s.line as instance_key,
+        coalesce(s.lhs_value, 0) as lhs_value,
+        s.rhs_value,
+        s.tolerance,
+        s.table_code, s.row_code, s.row_label, s.column_label, s.source_location,
+        s.participants,
+        s.gap_parties is not null as missing_cells,
+        case
+            when s.gap_parties is not null then
+                s.gap_parties || ' has no row ' || coalesce(s.row_label, s.line)
+            else '所属单位合计 ' || {{ fmt_num('s.rhs_value') }} || '万元'
+        end as detail
+    from line_sums as s
+    -- a line all blank and zero has nothing to check
+    where s.department_has_value or s.members_have_value
 
 ),
 
@@ -245,7 +414,6 @@ blocked_tables as (
     from table_blockers
 
 ),
-
 incomplete as (
 
     select
@@ -269,7 +437,8 @@ unioned as (
 
     select * from prior_totals
     union all by name select * from carryovers
-    union all by name select *, false as missing_cells from consolidations
+    union all by name select * from consolidations
+    union all by name select *, true as missing_cells from column_findings
     union all by name select *, true as missing_cells from blocked_tables
     union all by name select *, true as missing_cells from incomplete
 
