@@ -130,11 +130,12 @@ def _grid_of(doc) -> list[list[str]]:
 
 def test_unruled_05_rebuilds_every_row_with_blanks_in_place(pdf_05):
     rows = _grid_of(read_pdf(pdf_05))
-    # Three header rows (项目 / the amount headers / 编码 and 名称), one row per line drawn.
-    assert rows[:3] == [["", "项目", "", "", ""],
-                        ["", "", "合计", "基本支出", "项目支出"],
-                        ["功能分类科目编码", "科目名称", "", "", ""]]
-    body = rows[3:]
+    # The header's three lines (项目 / the amount headers centred between the rows / 编码 and
+    # 名称) stack per column from the top, as a ruled table's merged cells keep their text in
+    # their top row; then one row per line drawn.
+    assert rows[:2] == [["功能分类科目编码", "项目", "合计", "基本支出", "项目支出"],
+                        ["", "科目名称", "", "", ""]]
+    body = rows[2:]
     assert [r[2:] for r in body] == [list(r[2:]) for r in T05_ROWS]
     assert [r[0] for r in body[1:]] == [r[0] for r in T05_ROWS[1:]]
     assert [r[1] for r in body[1:]] == [r[1] for r in T05_ROWS[1:]]
@@ -182,7 +183,7 @@ def test_unruled_05_interpreted_as_present(pdf_05):
 def test_unruled_05_with_only_horizontal_rules_or_a_frame(tmp_path, rules):
     doc = read_pdf(draw(tmp_path / f"t05-{rules}.pdf", [cover(), page_05(rules)]))
     rows = _grid_of(doc)
-    assert [r[2:] for r in rows[3:]] == [list(r[2:]) for r in T05_ROWS]
+    assert [r[2:] for r in rows[2:]] == [list(r[2:]) for r in T05_ROWS]
     _check_05(doc)
 
 

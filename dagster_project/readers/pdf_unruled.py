@@ -83,7 +83,8 @@ def tokens(chars: list[dict]) -> list[Token]:
             prev = groups[-1][-1]
             gap = ch["x0"] - prev["x1"]
             size = max(ch["size"], 1.0)
-            if gap > _CELL_GAP * size or (_starts_amount(prev, ch) and gap > _NUMBER_GAP * size):
+            if gap > _CELL_GAP * size or (gap > _NUMBER_GAP * size and (
+                    _starts_amount(prev, ch) or _ends_amount(groups[-1]))):
                 groups.append([ch])
                 continue
             groups[-1].append(ch)
@@ -97,6 +98,16 @@ def _starts_amount(prev: dict, ch: dict) -> bool:
     (amounts of neighbouring columns set close together, a long name overhanging its column).
     A code followed by its name (2010101 行政运行) is one cell."""
     return ch["text"].isdigit() and (prev["text"].isdigit() or bool(_CJK_CHAR.match(prev["text"])))
+
+
+def _ends_amount(chars: list[dict]) -> bool:
+    """The cell so far is an amount (decimals or separators), so whatever follows a gap
+    belongs to the next column: a name left-aligned there (… 16,343.86 | 一、一般公共服务支出).
+    A bare integer is not enough: a code is followed by its name in one cell."""
+    if not chars[-1]["text"].isdigit():
+        return False
+    text = "".join(c["text"] for c in chars)
+    return bool(_NUMBER.match(text) and _MONEY.search(text))
 
 
 def _token(chars: list[dict]) -> Token:
@@ -203,15 +214,39 @@ def _overlap(t: Token, span: tuple[float, float]) -> float:
     return min(t.x1, span[1]) - max(t.x0, span[0])
 
 
-def _add_lone_spans(spans: list[tuple[float, float]],
-                    loose: list[Token]) -> list[tuple[float, float]]:
-    """A header overlapping no column (a column blank in every data row) makes its own."""
-    for t in sorted(loose, key=lambda t: t.x0):
-        if any(_overlap(t, s) > 0 for s in spans):
+def _place_leaves(spans: list[tuple[float, float]], leaves: list[Token],
+                  body: list[list[Token]]) -> list[tuple[float, float]]:
+    """Widen or add columns for the lowest header texts that overlap no column.
+
+    A header centred over a wide column may miss its amounts, which sit against the right
+    edge: it joins the column of amounts just right of it when no other header claims that
+    column. A header with nothing under it (a column blank in every row) makes its own.
+    Right to left, so each header meets its own amounts before its left neighbour does.
+    """
+    spans = list(spans)
+    claimed = {k for k, sp in enumerate(spans) if any(_overlap(t, sp) > 0 for t in leaves)}
+    numeric = [all(t.number for row in body for t in row if _overlap(t, sp) > 0) for sp in spans]
+    for t in sorted(leaves, key=lambda t: -t.x0):
+        if any(_overlap(t, sp) > 0 for sp in spans):
             continue
-        spans.append((t.x0, t.x1))
-        spans.sort()
+        right = next((k for k, sp in enumerate(spans) if sp[0] >= t.x1), None)
+        if right is not None and right not in claimed and numeric[right] \
+                and spans[right][0] - t.x1 <= max(t.x1 - t.x0, 3 * t.size):
+            spans[right] = (t.x0, spans[right][1])
+            claimed.add(right)
+            continue
+        at = right if right is not None else len(spans)
+        spans.insert(at, (t.x0, t.x1))
+        numeric.insert(at, False)
+        claimed = {k + (k >= at) for k in claimed} | {at}
     return spans
+
+
+def _numbering_row(row: list[Token]) -> bool:
+    """The 栏次 row: column numbers 1, 2, 3 … centred under the headers, not amounts."""
+    nums = [t for t in row if t.number]
+    return len(nums) >= 2 and all(re.fullmatch(r"\d{1,2}", t.text) for t in nums) \
+        and all(len(t.text) <= 2 for t in row)  # 栏次, 类, 款, 项 beside them
 
 
 def _column_of(t: Token, spans: list[tuple[float, float]], header: bool) -> int:
@@ -245,11 +280,12 @@ def build_grid(header: list[list[Token]],
     # (合计 centred over the code and name columns) belongs to the nearest one.
     # Labels always print, so only a value column (right of the first amount) can be blank
     # all the way down.
-    spans = _spans(body)
+    # Column numbers are centred where amounts are right-aligned: they would split a column.
+    spans = _spans([row for row in body if not _numbering_row(row)] or body)
     money = min((t.x0 for row in body for t in row if t.money), default=float("inf"))
     leaves = [t for r, row in enumerate(header) for t in row
               if t.x0 > money and _is_leaf(t, header[r + 1:])]
-    spans = _add_lone_spans(spans, leaves)
+    spans = _place_leaves(spans, leaves, body)
     grid: list[list[list[Token]]] = []
     for r, row in enumerate(header + body):
         cells: list[list[Token]] = [[] for _ in spans]
@@ -257,38 +293,56 @@ def build_grid(header: list[list[Token]],
             cells[_column_of(t, spans, header=r < len(header))].append(t)
         grid.append(cells)
     _join_wrapped(grid[:len(header)], header)
+    _lift(grid[:len(header)])
     return spans, grid
+
+
+def _lift(cells: list[list[list[Token]]]) -> None:
+    """Stack each column's header texts from the top header row down.
+
+    A ruled table's header cell spanning several header rows keeps its text in its top row,
+    and the interpreter reads a blank top cell as lying under the group title to its left.
+    Unruled, a text centred over two header rows sits on a line of its own, lower: lifted, it
+    does not read as part of whatever stands to its left.
+    """
+    for c in range(len(cells[0]) if cells else 0):
+        texts = [row[c] for row in cells if row[c]]
+        for r, row in enumerate(cells):
+            row[c] = texts[r] if r < len(texts) else []
 
 
 def _join_wrapped(cells: list[list[list[Token]]], lines: list[list[Token]]) -> None:
     """Join a header text wrapped over lines of its column into its first line's cell.
 
     The interpreter reads a column by its lowest header text: 上缴上级 / 支出 must read as
-    上缴上级支出, as a ruled table's cell gives it. A text over a group of columns (it
-    overlaps more than one text below it) is a group title, not a wrap, and stays apart.
+    上缴上级支出, as a ruled table's cell gives it. The next line of a wrap sits right under
+    the text (a vertically centred header of a neighbour may stand between the two lines), and
+    each is the only text under or over the other: a text over several texts is a group title.
     """
-    open_cell: dict[int, tuple[int, int]] = {}  # column -> (row of its cell, line of last text)
-    for r, row in enumerate(cells):
-        for c, texts in enumerate(row):
-            if not texts:
+    every = [t for line in lines for t in line]
+    for c in range(len(cells[0]) if cells else 0):
+        held: tuple[int, Token] | None = None  # the cell being filled and its lowest text
+        for r, row in enumerate(cells):
+            if len(row[c]) != 1:
+                held = (r, row[c][-1]) if row[c] else held
                 continue
-            held = open_cell.get(c)
-            if held and held[1] == r - 1 and _wraps(cells[held[0]][c][-1], texts, lines[r - 1],
-                                                     lines[r]):
-                cells[held[0]][c].extend(texts)
+            lower = row[c][0]
+            if held and _wraps(held[1], lower, every):
+                cells[held[0]][c].append(lower)
                 row[c] = []
-                open_cell[c] = (held[0], r)
+                held = (held[0], lower)
             else:
-                open_cell[c] = (r, r)
+                held = (r, lower)
 
 
-def _wraps(upper: Token, lower: list[Token], upper_line: list[Token],
-           lower_line: list[Token]) -> bool:
-    if len(lower) != 1:
+def _wraps(upper: Token, lower: Token, every: list[Token]) -> bool:
+    if lower.top - upper.bottom > 0.6 * upper.size or _overlap(upper, (lower.x0, lower.x1)) <= 0:
         return False
-    below = [t for t in lower_line if _overlap(upper, (t.x0, t.x1)) > 0]
-    above = [t for t in upper_line if _overlap(lower[0], (t.x0, t.x1)) > 0]
-    return below == lower and above == [upper]
+    under = [t for t in every if t.top > upper.top and t.top <= lower.top
+             and _overlap(upper, (t.x0, t.x1)) > 0]
+    over = [t for t in every if t.top < lower.top and t.top >= upper.top
+            and _overlap(lower, (t.x0, t.x1)) > 0]
+    return under == [lower] and over == [upper]
 
 
 def _numeric_column(grid: list[list[list[Token]]], first_body: int) -> bool:
@@ -351,9 +405,11 @@ def unruled_tables(rows: list[list[Token]], file: str,
         spans, grid = build_grid(header, body)
         if len(spans) < 2 or not _numeric_column(grid, len(header)):
             continue
+        # A header line whose texts all joined the wraps above it leaves an empty row.
         table_rows = [[_cell(texts, span, line, file, page_no)
                        for texts, span in zip(cells, spans, strict=True)]
-                      for cells, line in zip(grid, header + body, strict=True)]
+                      for cells, line in zip(grid, header + body, strict=True)
+                      if any(cells)]
         every = [t for row in header + body for t in row]
         box = (min(t.x0 for t in every), min(t.top for t in every),
                max(t.x1 for t in every), max(t.bottom for t in every))
