@@ -103,11 +103,11 @@ def _starts_amount(prev: dict, ch: dict) -> bool:
 def _ends_amount(chars: list[dict]) -> bool:
     """The cell so far is an amount (decimals or separators), so whatever follows a gap
     belongs to the next column: a name left-aligned there (… 16,343.86 | 一、一般公共服务支出).
-    A bare integer is not enough: a code is followed by its name in one cell."""
-    if not chars[-1]["text"].isdigit():
-        return False
+    A bare integer is not enough: a code is followed by its name in one cell; but a zero
+    printed as 0 or a dash is never a code."""
     text = "".join(c["text"] for c in chars)
-    return bool(_NUMBER.match(text) and _MONEY.search(text))
+    return bool(_NUMBER.match(text) and _MONEY.search(text)) or text == "0" \
+        or bool(_DASH.match(text))
 
 
 def _token(chars: list[dict]) -> Token:
