@@ -60,7 +60,8 @@ def _fiscal_year(texts: list[tuple[str, Location]]) -> int | None:
     return None
 
 
-_KIND = re.compile(r"(部门|单位)(综合)?(预算|决算)")
+# How a document names itself: 部门决算 / 单位预算 …, or its tables (预算01表, 决算01表).
+_KIND = re.compile(r"(?:部门|单位)(?:综合)?(预算|决算)|^(预算|决算)\s*\d{1,2}\s*表")
 _FINAL_KIND = re.compile(r"(?<!预)(部门|单位)决算")
 
 
@@ -69,7 +70,7 @@ def _report_kind(texts: list[tuple[str, Location]]) -> str | None:
     it first calls itself a budget (部门预算, 部门综合预算). File names lie: the text decides."""
     for text, _loc in texts[:60]:
         m = _KIND.search(text)
-        if m and m.group(3) == "预算":
+        if m and "预算" in (m.group(1), m.group(2)):
             return None
         if m:
             break
@@ -109,8 +110,8 @@ def interpret(doc: Document) -> ReportFacts:
     if facts.report_kind is None:
         facts.problems.append(Problem(
             "not_final_accounts",
-            "the document calls itself a 部门预算 (budget) and never a 决算: budgets are not read "
-            "as final accounts", where, fatal=True))
+            "the document names itself a budget (部门预算, 预算NN表) before any 决算: budgets are "
+            "not read as final accounts", where, fatal=True))
         return facts
     if not regions:
         facts.problems.append(Problem(
