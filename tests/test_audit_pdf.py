@@ -58,17 +58,27 @@ def test_real_inconsistencies_are_found(con):
 
 def test_identities_resolve_for_every_table_present(con):
     # Indeterminate only where an input is really absent: 佛山's layout has no 公开08表, so
-    # neither 04 against 08 nor 08's own identities (its 项 rows, its 合计) can be checked; each
-    # says why. (国家信访局's text names 2080501 归口管理的行政单位离退休 where 公开05表 prints
-    # 行政单位离退休: matched by the name's ending, so its 决算 is checked too.)
+    # neither 04 against 08 nor 08's own identities (its 项 rows, its 合计) can be checked, and
+    # its 公开04表 prints no 国有资本经营 column, so neither that column's total nor the row-wise
+    # split over the three funds can be; each says why. (国家信访局's text names 2080501
+    # 归口管理的行政单位离退休 where 公开05表 prints 行政单位离退休: matched by the name's ending,
+    # so its 决算 is checked too.)
     indeterminate = con.execute(
         "select unit_name, rule_id, message from marts.audit_findings "
         "where severity = 'indeterminate' order by all").fetchall()
     assert [(u, r) for u, r, _ in indeterminate] == [
+        ("佛山市轨道交通局", "T04.expenditure_total.soe_capital"),
+        ("佛山市轨道交通局", "T04.row_funds"),
         ("佛山市轨道交通局", "T08.class_by_kuan"), ("佛山市轨道交通局", "T08.kuan_by_item"),
         ("佛山市轨道交通局", "T08.row_split"), ("佛山市轨道交通局", "T08.total_by_class"),
         ("佛山市轨道交通局", "X04_08.soe_capital")]
-    assert all("公开08表 not in the document" in m for *_, m in indeterminate)
+    reasons = {r: m for _, r, m in indeterminate}
+    assert "公开04表 has no cell 04/1/key:expenditure_total/soe_capital" \
+        in reasons["T04.expenditure_total.soe_capital"]
+    assert "公开04表 does not print the column 支出/决算数/国有资本经营预算财政拨款" \
+        in reasons["T04.row_funds"]
+    assert all("公开08表 not in the document" in m for _, r, m in indeterminate
+               if "08" in r)
     renamed = con.execute(
         "select e.status, e.row_code from intermediate.int_audit__evaluations e "
         "where e.rule_id = 'N.item_final' and e.instance_key like '%归口管理的行政单位离退休'").fetchall()
