@@ -1,7 +1,9 @@
 """Reader for text-layer PDFs: the same neutral document the text reader produces.
 
-Ruled tables come from pdfplumber's table finder (cell grid from the drawn lines); every other
-character is clustered into lines and the lines into paragraphs. Three things real reports do
+Ruled tables come from pdfplumber's table finder (cell grid from the drawn lines); tables set
+without ruling (or with only horizontal rules or a frame) are rebuilt from the alignment of
+their text (`pdf_unruled.py`); every other character is clustered into lines and the lines
+into paragraphs. Three things real reports do
 shape the code:
 
 - digits are often set in another font on a baseline a few points lower than the Chinese
