@@ -26,6 +26,13 @@ gaps as (
 
 ),
 
+-- the canonical columns, to name a column a table does not print
+table_columns as (
+
+    select * from {{ ref('public_table_columns') }}
+
+),
+
 -- the table(s) each row-wise rule reads: a rule with one of them in a report's gaps cannot be
 -- decided for that report
 rule_tables as (
@@ -105,6 +112,42 @@ row_sum_parts as (
         on c.table_code = r.table_code
         and c.column_group = r.column_group
         and c.column_key = r.column_key
+
+),
+
+-- grain: one row per report × row_sum rule whose table the report prints without one of the
+-- rule's columns in any row (a 公开04表 without 国有资本经营, a 公开09表 without 小计): the
+-- identity cannot be decided on any row, one indeterminate finding for the table, naming the
+-- columns; its rows are not evaluated one by one
+row_sum_unprinted as (
+
+    select
+        printed.report_id,
+        wanted.rule_id,
+        wanted.table_code,
+        '公开' || wanted.table_code || '表 does not print the column '
+            || string_agg(coalesce(table_columns.column_label_zh, wanted.column_key), '、'
+                          order by wanted.column_key) as gap_reason
+    from (select distinct report_id, table_code, column_group from cells) as printed
+    inner join (select distinct rule_id, table_code, column_group, column_key
+                from row_sum_signed
+                union
+                select rule_id, table_code, column_group, lhs_column
+                from row_sum_signed) as wanted
+        on wanted.table_code = printed.table_code
+        and wanted.column_group = printed.column_group
+    left join table_columns
+        on table_columns.table_code = wanted.table_code
+        and cast(table_columns.column_group as integer) = wanted.column_group
+        and table_columns.column_key = wanted.column_key
+    where not exists (
+        select 1 from cells
+        where cells.report_id = printed.report_id
+            and cells.table_code = wanted.table_code
+            and cells.column_group = wanted.column_group
+            and cells.column_key = wanted.column_key
+    )
+    group by 1, 2, 3
 
 ),
 
@@ -412,9 +455,42 @@ blocked_rules as (
 
 ),
 
+-- one indeterminate identity per report × row_sum rule its table cannot decide (above), when
+-- a row of the table prints any of the rule's amounts
+row_sum_unprinted_rules as (
+
+    select
+        u.report_id,
+        u.rule_id,
+        u.table_code || '/*' as instance_key,
+        '万元' as value_unit,
+        cast(0 as decimal(24, 6)) as lhs_value,
+        cast(0 as decimal(24, 6)) as rhs_value,
+        cast(0 as decimal(24, 12)) as tolerance,
+        true as missing_cells,
+        true as any_printed,
+        cast([] as varchar[]) as participants,
+        u.table_code,
+        cast(null as varchar) as row_code,
+        cast(null as varchar) as row_label,
+        cast(null as varchar) as column_label,
+        min(s.source_location) as source_location,
+        u.gap_reason
+    from row_sum_unprinted as u
+    inner join row_sums as s on s.report_id = u.report_id and s.rule_id = u.rule_id
+    where s.any_printed
+    group by all
+
+),
+
 unioned as (
 
-    select *, cast(null as varchar) as gap_reason from row_sums where any_printed
+    select *, cast(null as varchar) as gap_reason from row_sums
+    anti join row_sum_unprinted as u
+        on u.report_id = row_sums.report_id and u.rule_id = row_sums.rule_id
+    where any_printed
+    union all by name
+    select * from row_sum_unprinted_rules
     union all by name
     select *, cast(null as varchar) as gap_reason from hierarchies
     union all by name
