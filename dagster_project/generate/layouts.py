@@ -39,6 +39,7 @@ class Layout:
     empty_shape: str = "grid_note"  # sentence | grid_note | blank_rows (07/08 without funds)
     prose_size: float = 10.5  # body text size: larger wraps more lines
     contents: bool = False  # a 目录 page naming every table before the tables
+    rules: str = "grid"  # grid (every cell boxed) | horizontal (row rules only) | none
 
 
 BASE = Layout()
@@ -79,6 +80,9 @@ _VARIANTS: list[Layout] = [
     replace(BASE, name="empty_blank_rows", empty_shape="blank_rows"),
     replace(BASE, name="prose_large", prose_size=13.0),
     replace(BASE, name="contents_page", contents=True),
+    # Tables set by text alignment alone, or with row rules only (no vertical lines).
+    replace(BASE, name="unruled", rules="none"),
+    replace(BASE, name="rules_horizontal", rules="horizontal"),
     # Several changes at once, as whole documents differ from each other: a district bureau
     # publishing in 元 with a flat header, and a city bureau following the MoF template.
     replace(BASE, name="combo_district", header_rows=1, code_style="joined", groups06=1,

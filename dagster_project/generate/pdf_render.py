@@ -178,7 +178,11 @@ class Pdf:
 
     def _box(self, x0: float, x1: float, top: float, h: float, lines: list[str],
              align: str) -> None:
-        self.c.rect(x0, top - h, x1 - x0, h, stroke=1, fill=0)
+        if self.layout.rules == "grid":
+            self.c.rect(x0, top - h, x1 - x0, h, stroke=1, fill=0)
+        elif self.layout.rules == "horizontal":
+            self.c.line(x0, top, x1, top)
+            self.c.line(x0, top - h, x1, top - h)
         line = TABLE_SIZE * 1.3
         y = top - (h - len(lines) * line) / 2 - TABLE_SIZE
         self.c.setFont(FONT, TABLE_SIZE)

@@ -104,7 +104,17 @@ def column_key(table_code: str, path: list[str]) -> str | None:
         total = _match(rules, leaf)
         if parent in (None, total) or table_code != "09":
             return total
+    if table_code != "09":
+        named = {r.column_key for r in rules if r.pattern.search(leaf)} - {"total"}
+        if len(named) > 1:
+            # "年初结转和结余本年收入": two headers run together, so two columns were read as
+            # one; guessing which figure is which would misread the table.
+            raise MergedColumns(f"the header {leaf!r} names {len(named)} columns at once")
     return _match(rules, leaf)
+
+
+class MergedColumns(ValueError):
+    """One column's header names several columns: the grid was not read apart."""
 
 
 def _match(rules: list[HeaderRule], text: str) -> str | None:

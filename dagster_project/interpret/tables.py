@@ -11,6 +11,7 @@ from dagster_project.document import Cell, Location
 from dagster_project.interpret.facts import CellFact, Problem, TableFact
 from dagster_project.interpret.header import (
     LABEL_WORDS,
+    MergedColumns,
     column_key,
     header_paths,
     header_rules,
@@ -211,7 +212,10 @@ def _mapped_columns(header: list[list[str]], width: int, code: str
     if not full or width < 2:
         return None
     paths = header_paths(full, width)
-    keys = [None if is_label_path(p) else column_key(code, p) for p in paths]
+    try:
+        keys = [None if is_label_path(p) else column_key(code, p) for p in paths]
+    except MergedColumns as exc:
+        raise TableError("merged_columns", f"公开{code}表: {exc}", None) from None
     mapped = [i for i, k in enumerate(keys) if k]
     if not mapped:
         return None
