@@ -37,6 +37,7 @@ from pathlib import Path
 import duckdb
 
 from dagster_project.generate.corpus import generate
+from dagster_project.generate.layouts import parse_layouts
 from dagster_project.generate.score import (
     query_findings,
     read_hierarchy,
@@ -61,11 +62,11 @@ def _machine() -> str:
     return f"`nproc` {nproc}, `{uname}`, Python {platform.python_version()}"
 
 
-def write_section(body: str) -> None:
+def write_section(body: str, heading: str = HEADING) -> None:
     """Replace our section of RESULTS.md (from our heading to the next '## '), or append it."""
     text = RESULTS.read_text("utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    section = f"{HEADING}\n\n{body.strip()}\n"
-    pattern = re.compile(rf"^{re.escape(HEADING)}\n.*?(?=^## |\Z)", re.S | re.M)
+    section = f"{heading}\n\n{body.strip()}\n"
+    pattern = re.compile(rf"^{re.escape(heading)}\n.*?(?=^## |\Z)", re.S | re.M)
     if pattern.search(text):
         text = pattern.sub(lambda _m: section + "\n", text, count=1).rstrip() + "\n"
     else:
@@ -95,7 +96,11 @@ def main() -> int:
     parser.add_argument("--speed-reports", type=int, default=10000,
                         help="also time generating this many reports (0: skip)")
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--layouts", help="PDF layouts (a,b or all): the corpus as PDFs, "
+                        "cycled over these layouts, instead of text")
     args = parser.parse_args()
+    layouts = parse_layouts(args.layouts) if args.layouts else None
+    heading = HEADING + (" (PDF layouts)" if layouts else "")
     years = _years(args.years)
     work = Path(tempfile.mkdtemp(prefix="juesuan-accuracy-"))
     try:
@@ -111,7 +116,7 @@ def main() -> int:
             print(speed)
             shutil.rmtree(work / "speed")
         corpus = work / "corpus"
-        stats = generate(corpus, args.units, years, args.rate, seed=args.seed)
+        stats = generate(corpus, args.units, years, args.rate, seed=args.seed, layouts=layouts)
         print(f"corpus: {stats}")
         db = work / "w.duckdb"
         juesuan = Path(sys.executable).with_name("juesuan")
@@ -155,7 +160,9 @@ def main() -> int:
             f"Run {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {_machine()}.",
             "",
             f"`python benchmarks/bench_audit_accuracy.py --units {args.units} --years {args.years} "
-            f"--rate {args.rate} --seed {args.seed}`: {stats['reports']} generated reports "
+            f"--rate {args.rate} --seed {args.seed}"
+            f"{' --layouts ' + args.layouts if layouts else ''}`: {stats['reports']} generated "
+            f"{'PDF ' if layouts else ''}reports "
             f"({stats['departments']} departments with their 本级 and units), "
             f"{stats['injections']} injected errors; whole pipeline (`juesuan run`) "
             f"{pipeline:.0f} s.",
@@ -177,8 +184,8 @@ def main() -> int:
             f"- {speed}" if speed else "",
         ])
         if not args.no_write:
-            write_section(_wrap(body))
-            print(f"wrote {HEADING!r} in {RESULTS}")
+            write_section(_wrap(body), heading)
+            print(f"wrote {heading!r} in {RESULTS}")
         return 0 if result.rounding_only_above_info == 0 else 3
     finally:
         shutil.rmtree(work, ignore_errors=True)
