@@ -94,9 +94,10 @@ class _Reader:
         # The 合计 row wins over a 资金来源 line; 部门整体 prints a single total row.
         if self.evaluation.budget_wan_yuan is not None and "合计" not in label:
             return
-        # Rows and header are aligned on the right (the left cells merge freely), on their last
-        # printed cells: a grid continued on the next page may carry blank columns after them.
-        texts, header = _trim_right(texts), _trim_right(header)
+        # Rows and header are aligned on the right (the left cells merge freely). A row wider
+        # than the header (a grid continued on the next page) may carry blank columns after its
+        # last printed cell: those are dropped first.
+        texts = _trim_right(texts, len(header))
         offset = len(texts) - len(header)
 
         def cell(key: str) -> str:
@@ -172,9 +173,9 @@ def _indicator_cells(header: list[str], texts: list[str]) -> dict[str, str]:
     return {role: (row[k] if k is not None and k < len(row) else "") for role, k in found.items()}
 
 
-def _trim_right(texts: list[str]) -> list[str]:
+def _trim_right(texts: list[str], width: int) -> list[str]:
     end = len(texts)
-    while end and not texts[end - 1]:
+    while end > width and not texts[end - 1]:
         end -= 1
     return texts[:end]
 
