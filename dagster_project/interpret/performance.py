@@ -206,9 +206,14 @@ def extract_evaluations(items: list[Paragraph | list[Cell]]) -> tuple[list[Evalu
             current.row(item)
     evaluations = [r.evaluation for r in readers
                    if r.evaluation.budget_wan_yuan is not None or r.evaluation.indicators]
+    # Every 自评表 whose figures could not be read is a located problem, a 项目自评表 with nothing
+    # read at all too: the audit then knows a sum over all projects would be short.
     problems = [
         Problem("performance_unread",
-                f"绩效自评表 {e.project_name!r}: no 预算数/执行数 row found", e.location, fatal=False)
-        for e in evaluations if e.budget_wan_yuan is None
+                f"{r.evaluation.evaluation_kind}自评表 {r.evaluation.project_name!r}: "
+                "no 预算数/执行数 row found",
+                r.evaluation.location, fatal=False)
+        for r in readers if r.evaluation.budget_wan_yuan is None
+        and (r.evaluation in evaluations or r.evaluation.evaluation_kind == "项目")
     ]
     return evaluations, problems

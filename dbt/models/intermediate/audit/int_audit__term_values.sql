@@ -43,6 +43,22 @@ gaps as (
 
 ),
 
+-- 绩效自评表 the reader found but could not read the figures of: a term summing over every
+-- project (`P/项目/executed`) would be short by them, so it is missing, with their names.
+performance_gaps as (
+
+    select
+        report_rows.report_id,
+        string_agg(errors.message, '; ' order by errors.message) as gap_reason
+    from {{ ref('stg_raw__ingest_errors') }} as errors
+    inner join {{ ref('stg_raw__reports') }} as report_rows
+        on report_rows.sha256 = errors.sha256
+    where errors.error_kind = 'performance_unread' and errors.message like '项目自评表%'
+        and report_rows.report_id in (select report_id from reports)
+    group by report_rows.report_id
+
+),
+
 report_terms as (
 
     select reports.report_id, terms.*
@@ -169,6 +185,9 @@ final as (
             -- a table that is missing or unreadable is never zero, not even for an optional
             -- term: `?` means a row a read table may leave out, not a table we could not read
             when gaps.report_id is not null then 'missing'
+            when report_terms.term_kind = 'performance' and report_terms.value_kind = '项目'
+                 and report_terms.value_subject = '*'
+                 and performance_gaps.report_id is not null then 'missing'
             when aggregated.n_matched > 0 then 'found'
             -- the document says the table is empty: its amounts are a real zero
             when report_terms.term_kind = 'cell' and report_tables.status = 'declared_empty'
@@ -180,6 +199,9 @@ final as (
         -- 绩效 term means the rule does not apply, and needs none
         case
             when gaps.report_id is not null then gaps.gap_reason
+            when report_terms.term_kind = 'performance' and report_terms.value_kind = '项目'
+                 and report_terms.value_subject = '*'
+                 and performance_gaps.report_id is not null then performance_gaps.gap_reason
             when report_terms.term_kind = 'cell' and coalesce(aggregated.n_matched, 0) = 0
                  and not report_terms.is_optional
                  and coalesce(report_tables.status, '') <> 'declared_empty'
@@ -206,6 +228,8 @@ final as (
     left join gaps
         on gaps.report_id = report_terms.report_id
         and gaps.table_code = report_terms.table_code
+    left join performance_gaps
+        on performance_gaps.report_id = report_terms.report_id
 
 )
 
