@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import logging
 import os
+import re
 import sys
 import time
 import warnings
@@ -19,6 +20,15 @@ from dagster_project.config import (
     reports_dir,
     warehouse_path,
 )
+
+# Unit names, labels and file names come from the documents: a control character in them
+# (an ESC sequence, a carriage return) could clear the terminal or forge lines, so every one but
+# the newline and tab is shown escaped.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def _set_paths(args: argparse.Namespace) -> None:
@@ -99,7 +109,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"juesuan: dbt and step output in {log_path}")
     with connect(warehouse, read_only=True) as con:
         summary = summarise(con, folder, sources)
-    print(summary.render())
+    print(printable(summary.render()))
     # Exit 4: the run worked but some reports could not be loaded (listed above). A report
     # that loaded without an unreadable table did load: listed apart, and still exit 0.
     return 4 if summary.failed else 0
@@ -123,7 +133,7 @@ def findings(args: argparse.Namespace) -> int:
         return 2
     with connect(warehouse, read_only=True) as con:
         rows = query_findings(con, unit=args.unit, year=args.year, severity=args.severity)
-    print(render_text(rows) if rows else "no findings")
+    print(printable(render_text(rows)) if rows else "no findings")
     return 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 
 import duckdb
@@ -83,8 +84,15 @@ def render_html(report: dict, findings: list[dict]) -> str:
     return "\n".join(parts)
 
 
+# A unit name comes from the document: in a file name it keeps only letters (Chinese ones
+# included), digits, '-' and '_', and at most 60 of them, so a name can never leave the folder
+# (`../`, `/`), hold a NUL or outgrow the file system's 255 bytes.
+_UNSAFE = re.compile(r"[^\w-]+")
+
+
 def html_name(report: dict) -> str:
-    return f"{report['unit_name']}-{report['fiscal_year']}-{report['report_id']}.html"
+    slug = _UNSAFE.sub("_", str(report["unit_name"] or ""))[:60].strip("_") or "report"
+    return f"{slug}-{report['fiscal_year']}-{report['report_id']}.html"
 
 
 def write_html_reports(con: duckdb.DuckDBPyConnection, folder: Path,
@@ -113,7 +121,12 @@ def write_html_reports(con: duckdb.DuckDBPyConnection, folder: Path,
     paths = []
     for report in reports:
         path = folder / html_name(report)
-        path.write_text(render_html(report, by_report.get(report["report_id"], [])),
-                        encoding="utf-8")
+        if path.resolve().parent != folder.resolve():
+            continue  # html_name keeps names in the folder; never write anywhere else
+        # Written aside and renamed: a run killed mid-write leaves no half page behind.
+        tmp = path.with_suffix(".html.tmp")
+        tmp.write_text(render_html(report, by_report.get(report["report_id"], [])),
+                       encoding="utf-8")
+        tmp.replace(path)
         paths.append(path)
     return paths
