@@ -15,6 +15,12 @@ export DO_NOT_TRACK := 1
 
 .PHONY: env run test dev lint clean findings
 
+# The Dagster instance's config, with telemetry off (no network at run time; Dagster ignores
+# DO_NOT_TRACK): written once, kept if the operator already has one that says.
+INSTANCE_CONFIG = mkdir -p $(DAGSTER_HOME) && \
+	(grep -qs '^telemetry:' $(DAGSTER_HOME)/dagster.yaml || \
+	 printf 'telemetry:\n  enabled: false\n' >> $(DAGSTER_HOME)/dagster.yaml)
+
 env: $(STAMP)
 
 # uv resolves and installs the pinned lock in seconds; fall back to pip if uv is unavailable.
@@ -33,18 +39,18 @@ $(STAMP): requirements.lock pyproject.toml Makefile
 	@touch $(STAMP)
 
 run: $(STAMP)
-	@mkdir -p $(DAGSTER_HOME) $(dir $(JUESUAN_WAREHOUSE)) && touch $(DAGSTER_HOME)/dagster.yaml
+	@mkdir -p $(dir $(JUESUAN_WAREHOUSE)) && $(INSTANCE_CONFIG)
 	$(BIN)/juesuan run
 
 findings: $(STAMP)
 	$(BIN)/juesuan findings
 
 test: $(STAMP)
-	@mkdir -p $(DAGSTER_HOME) && touch $(DAGSTER_HOME)/dagster.yaml
+	@$(INSTANCE_CONFIG)
 	$(BIN)/pytest -q
 
 dev: $(STAMP)
-	@mkdir -p $(DAGSTER_HOME) $(dir $(JUESUAN_WAREHOUSE)) && touch $(DAGSTER_HOME)/dagster.yaml
+	@mkdir -p $(dir $(JUESUAN_WAREHOUSE)) && $(INSTANCE_CONFIG)
 	cd dbt && ../$(BIN)/dbt parse --quiet
 	$(BIN)/dagster dev -h 127.0.0.1 -p 3000 -m dagster_project.definitions
 
