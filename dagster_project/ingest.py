@@ -56,9 +56,22 @@ def source_file(path: Path) -> SourceFile:
     return SourceFile(path, hashlib.sha256(data).hexdigest(), len(data))
 
 
+def unreadable_file(path: Path) -> SourceFile:
+    """A file that could not be read (an I/O error): a stand-in hash of its path, never a
+    loaded report's, so it is tried again on every run and recorded as its own ingest error."""
+    return SourceFile(path, hashlib.sha256(f"unreadable:{path}".encode()).hexdigest(), -1)
+
+
 def discover(reports_dir: Path) -> list[SourceFile]:
-    """Every report file under the folder with its SHA-256."""
-    return [source_file(p) for p in report_paths(reports_dir)]
+    """Every report file under the folder with its SHA-256. One file that cannot be read does
+    not stop the others: it is listed, and its load records why."""
+    sources = []
+    for path in report_paths(reports_dir):
+        try:
+            sources.append(source_file(path))
+        except OSError:
+            sources.append(unreadable_file(path))
+    return sources
 
 
 def loaded_shas(con: duckdb.DuckDBPyConnection) -> set[str]:
@@ -78,6 +91,10 @@ class ReadResult:
 
 def read_one(source: SourceFile) -> ReadResult:
     """Read and interpret one file; every failure becomes a located problem, never an exception."""
+    if source.size < 0:
+        return ReadResult(source, None, [Problem(
+            "unreadable_file", "cannot read the file (an I/O error while hashing it)", None,
+            True)])
     if source.path.suffix.lower() not in REPORT_SUFFIXES:
         return ReadResult(source, None, [Problem(
             "not_a_report", f"unsupported file type {source.path.suffix!r}: expected .txt or .pdf",
@@ -191,7 +208,13 @@ def load_files(con: duckdb.DuckDBPyConnection, reports_dir: Path, keys: Iterable
         if not path.is_file():
             summary.outcomes.append(LoadOutcome(key, "missing", message=f"{path} is gone"))
             continue
-        source = source_file(path)
+        try:
+            source = source_file(path)
+        except OSError as exc:
+            problem = Problem("unreadable_file", f"cannot read the file: {exc}", None, True)
+            record_errors(con, error_rows(path.name, str(path), None, [problem]))
+            summary.outcomes.append(LoadOutcome(path.name, "failed", message=problem.message))
+            continue
         if source.sha256 in known:
             summary.outcomes.append(LoadOutcome(path.name, "unchanged", report_id_of(source.sha256)))
         else:

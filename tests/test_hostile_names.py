@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from dagster_project.audit.report import html_name
@@ -30,3 +32,37 @@ def test_control_characters_are_printed_escaped():
     shown = printable(f"{forged}\n下一行\t完")
     assert "\x1b" not in shown and "\r" not in shown and "\x07" not in shown
     assert shown == "某局\\x1b[2J\\x1b[H\\x0d已通过全部审核\\x07\n下一行\t完"
+
+
+def test_one_unreadable_file_does_not_stop_the_folder(tmp_path, seed_path, monkeypatch):
+    # Issue 11 #5. As root every permission bit is ignored, so the I/O error is raised by the
+    # file system call itself for one file; DuckDB, the reader and the loader are the real ones.
+    import shutil
+
+    import duckdb
+
+    from dagster_project.ingest import discover, load_files, report_key
+    from dagster_project.warehouse.load import ensure_schema
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    shutil.copy(seed_path, folder / "good.txt")
+    (folder / "bad.pdf").write_bytes(b"%PDF-1.4 unreadable")
+    real_read_bytes = Path.read_bytes
+
+    def read_bytes(self):
+        if self.name == "bad.pdf":
+            raise OSError(5, "Input/output error", str(self))
+        return real_read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    sources = discover(folder)
+    assert sorted(s.path.name for s in sources) == ["bad.pdf", "good.txt"]
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    ensure_schema(con)
+    summary = load_files(con, folder, [report_key(folder, s.path) for s in sources])
+    assert {o.file_name: o.status for o in summary.outcomes} == {
+        "bad.pdf": "failed", "good.txt": "loaded"}
+    [(kind, message)] = con.execute(
+        "select error_kind, message from raw.ingest_errors where file_name = 'bad.pdf'").fetchall()
+    assert kind == "unreadable_file" and "Input/output error" in message
