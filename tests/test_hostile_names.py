@@ -66,3 +66,35 @@ def test_one_unreadable_file_does_not_stop_the_folder(tmp_path, seed_path, monke
     [(kind, message)] = con.execute(
         "select error_kind, message from raw.ingest_errors where file_name = 'bad.pdf'").fetchall()
     assert kind == "unreadable_file" and "Input/output error" in message
+
+
+def test_a_hierarchy_path_is_data_not_sql(tmp_path, seed_path):
+    # Issue 11 #6: a quote in the --hierarchy path closed the SQL literal it was pasted into.
+    # A path that would have read another file into the warehouse is read as a path.
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    import duckdb
+
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    shutil.copy(seed_path, reports)
+    odd = tmp_path / "o'brien', header = true) union select 'x','y','z' from (select 1"
+    odd.mkdir()
+    hierarchy = odd / "h.csv"
+    hierarchy.write_text("department_unit_name,member_unit_name,member_role\n"
+                         "武汉市蔡甸区总工会,武汉市蔡甸区总工会本级,本级\n", "utf-8")
+    env = {**os.environ, "DAGSTER_HOME": str(tmp_path / "dh")}
+    (tmp_path / "dh").mkdir()
+    juesuan = Path(sys.executable).with_name("juesuan")
+    proc = subprocess.run([str(juesuan), "run", "--reports", str(reports), "--warehouse",
+                           str(tmp_path / "w.duckdb"), "--hierarchy", str(hierarchy)],
+                          capture_output=True, text=True, env=env, check=False)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
+        rows = con.execute("select department_unit_name, member_unit_name, member_role "
+                           "from staging.stg_reference__unit_hierarchy").fetchall()
+    assert ("武汉市蔡甸区总工会", "武汉市蔡甸区总工会本级", "本级") in rows
+    assert ("x", "y", "z") not in rows

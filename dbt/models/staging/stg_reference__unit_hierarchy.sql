@@ -9,7 +9,8 @@ with source as (
     {%- if extra %}
     union
     select department_unit_name, member_unit_name, member_role
-    from read_csv('{{ extra }}', header = true, all_varchar = true)
+    -- the path is data, not SQL: quotes doubled, so no path can close the literal
+    from read_csv('{{ extra | replace("'", "''") }}', header = true, all_varchar = true)
     {%- endif %}
 
 ),
