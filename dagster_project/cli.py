@@ -229,10 +229,14 @@ def entry() -> None:
     connections and the run log in `with` blocks; Dagster's storage commits each event), so
     only the streams and logging are flushed here.
     """
-    code = main()
-    logging.shutdown()
-    sys.stdout.flush()
-    sys.stderr.flush()
+    try:
+        code = main()
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:
+        # `juesuan findings | head`: the reader has gone; nothing more to say, and no traceback.
+        code = 0
     os._exit(code)
 
 

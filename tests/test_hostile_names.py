@@ -98,3 +98,20 @@ def test_a_hierarchy_path_is_data_not_sql(tmp_path, seed_path):
                            "from staging.stg_reference__unit_hierarchy").fetchall()
     assert ("武汉市蔡甸区总工会", "武汉市蔡甸区总工会本级", "本级") in rows
     assert ("x", "y", "z") not in rows
+
+
+def test_unit_filter_is_literal(tmp_path):
+    # Issue 11 #15: `--unit %` matched every unit; % and _ are now plain characters.
+    import duckdb
+
+    from dagster_project.audit.report import COLUMNS, query_findings
+
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    con.execute("create schema marts")
+    con.execute(f"create table marts.audit_findings ({', '.join(f'{c} varchar' for c in COLUMNS)})")
+    for unit in ("甲局", "乙_局", "丙%局"):
+        con.execute("insert into marts.audit_findings (finding_id, unit_name, severity) "
+                    "values (?, ?, 'error')", [unit, unit])
+    assert [f["unit_name"] for f in query_findings(con, unit="%")] == ["丙%局"]
+    assert [f["unit_name"] for f in query_findings(con, unit="_")] == ["乙_局"]
+    assert [f["unit_name"] for f in query_findings(con, unit="局")] == ["丙%局", "乙_局", "甲局"]

@@ -23,6 +23,10 @@ COLUMNS = ["finding_id", "report_id", "unit_name", "fiscal_year", "rule_id", "ru
            "message"]
 
 
+def _like_literal(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def query_findings(con: duckdb.DuckDBPyConnection, unit: str | None = None,
                    year: int | None = None, severity: str | None = None,
                    report_ids: list[str] | None = None) -> list[dict]:
@@ -32,8 +36,10 @@ def query_findings(con: duckdb.DuckDBPyConnection, unit: str | None = None,
         params.append(report_ids)
     for column, value in (("unit_name", unit), ("fiscal_year", year), ("severity", severity)):
         if value is not None:
-            where.append(f"{column} {'like' if column == 'unit_name' else '='} ?")
-            params.append(f"%{value}%" if column == "unit_name" else value)
+            # --unit matches a part of the name, literally: % and _ in it are not wildcards.
+            where.append(f"{column} {'like' if column == 'unit_name' else '='} ?"
+                         + (" escape '\\'" if column == "unit_name" else ""))
+            params.append(f"%{_like_literal(value)}%" if column == "unit_name" else value)
     sql = (f"select {', '.join(COLUMNS)} from marts.audit_findings "
            f"{'where ' + ' and '.join(where) if where else ''} "
            "order by unit_name, fiscal_year, case severity when 'error' then 0 when 'warning' "
