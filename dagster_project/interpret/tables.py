@@ -480,9 +480,7 @@ def parse_economic_table(region: Region, unit: str) -> _Builder:
         texts = _texts(row)
         if not any(texts):
             continue
-        if any(t.endswith("合计") for t in texts) and not any(looks_like_code(t) for t in texts):
-            # Totals rows merge their label across groups: the amount is the last printed
-            # cell before the next label.
+        if _is_totals_row(texts):
             _economic_totals(builder, row_index, row, texts)
             row_index += 1
             continue
@@ -567,7 +565,7 @@ def _economic_by_position(header: list[list[str]], data: list[list[Cell]],
         texts = _texts(row)
         if not any(texts):
             continue
-        if any(t.endswith("合计") for t in texts) and not any(looks_like_code(t) for t in texts):
+        if _is_totals_row(texts):
             _economic_totals(builder, row_index, row, texts)
             row_index += 1
             continue
@@ -599,6 +597,12 @@ def _economic_by_position(header: list[list[str]], data: list[list[Cell]],
         if emitted:
             row_index += 1
     return builder
+
+
+def _is_totals_row(texts: list[str]) -> bool:
+    """人员经费合计 | … | 公用经费合计 …: labels without codes. Their labels merge across groups, so
+    `_economic_totals` finds each amount as the last printed cell before the next label."""
+    return any(t.endswith("合计") for t in texts) and not any(looks_like_code(t) for t in texts)
 
 
 def _economic_totals(builder: _Builder, row_index: int, row: list[Cell], texts: list[str]) -> None:
