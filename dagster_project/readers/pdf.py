@@ -23,7 +23,7 @@ from pathlib import Path
 
 from dagster_project.document import Cell, Document, Location, Paragraph, Table
 from dagster_project.readers.errors import IngestError, NotAReport, ScannedPdf
-from dagster_project.readers.pdf_unruled import tables_in_lines
+from dagster_project.readers.pdf_unruled import spaced_text, tables_in_lines
 
 _CJK = r"\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
 _CJK_SPACE = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
@@ -110,14 +110,7 @@ def _make_line(chars: list[dict]) -> list[_Line]:
 
 
 def _piece(chars: list[dict]) -> _Line:
-    parts: list[str] = []
-    prev = None
-    for ch in chars:
-        if prev is not None and ch["x0"] - prev["x1"] > 0.3 * max(ch["size"], 1.0):
-            parts.append(" ")
-        parts.append(ch["text"])
-        prev = ch
-    text = _CJK_SPACE.sub("", "".join(parts)).strip()
+    text = spaced_text(chars)
     text = re.sub(r"\s{2,}", " ", text)
     sizes = sorted(c["size"] for c in chars)
     return _Line(text, chars[0]["x0"], max(c["x1"] for c in chars),

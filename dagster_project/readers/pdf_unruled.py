@@ -110,7 +110,9 @@ def _ends_amount(chars: list[dict]) -> bool:
         or bool(_DASH.match(text))
 
 
-def _token(chars: list[dict]) -> Token:
+def spaced_text(chars: list[dict]) -> str:
+    """The characters of one line piece as text: a space where a gap is wider than a third of
+    a character, none between Chinese characters."""
     parts: list[str] = []
     prev = None
     for ch in chars:
@@ -118,8 +120,12 @@ def _token(chars: list[dict]) -> Token:
             parts.append(" ")
         parts.append(ch["text"])
         prev = ch
+    return _CJK_SPACE.sub("", "".join(parts)).strip()
+
+
+def _token(chars: list[dict]) -> Token:
     sizes = sorted(c["size"] for c in chars)
-    return Token(_CJK_SPACE.sub("", "".join(parts)).strip(), chars[0]["x0"],
+    return Token(spaced_text(chars), chars[0]["x0"],
                  max(c["x1"] for c in chars), min(c["top"] for c in chars),
                  max(c["bottom"] for c in chars), sizes[len(sizes) // 2])
 
