@@ -45,9 +45,12 @@ run: $(STAMP)
 findings: $(STAMP)
 	$(BIN)/juesuan findings
 
+# Test files run on both cores (pytest-xdist), a file's tests in one process so that its
+# module fixtures (a loaded warehouse) are built once; TEST_WORKERS=0 runs them in one process.
+TEST_WORKERS ?= 2
 test: $(STAMP)
 	@$(INSTANCE_CONFIG)
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 dev: $(STAMP)
 	@mkdir -p $(dir $(JUESUAN_WAREHOUSE)) && $(INSTANCE_CONFIG)

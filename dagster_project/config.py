@@ -22,6 +22,26 @@ def warehouse_path() -> Path:
     return Path(os.environ.get(WAREHOUSE_ENV, PROJECT_ROOT / "data" / "warehouse.duckdb")).resolve()
 
 
+def warehouse_companion(suffix: str) -> Path:
+    """A folder that belongs to this warehouse alone, beside it: `data/warehouse.<suffix>/`.
+
+    Two warehouses in one folder (a test's, a generated corpus's, the operator's) must not share
+    their audit pages or dbt's build artifacts: one run would delete or overwrite the other's.
+    """
+    warehouse = warehouse_path()
+    return warehouse.with_name(f"{warehouse.stem}.{suffix}")
+
+
+def audit_dir() -> Path:
+    """The warehouse's HTML audit pages."""
+    return warehouse_companion("audit")
+
+
+def dbt_target_dir() -> Path:
+    """dbt's target folder for this warehouse's builds (run_results.json, the build's manifest)."""
+    return warehouse_companion("dbt-target")
+
+
 def reports_dir() -> Path:
     return Path(os.environ.get(REPORTS_ENV, PROJECT_ROOT / "seeds" / "reports")).resolve()
 

@@ -164,7 +164,7 @@ def test_findings_cli_and_html_report(warehouse):
     proc = subprocess.run([str(juesuan), "findings", "--warehouse", str(warehouse), "--unit", "丙",
                            "--severity", "error"], capture_output=True, text=True, check=True)
     assert "[error] 测试单位丙 2024 X03_05.basic @ c-2024.txt:L634" in proc.stdout
-    pages = sorted((warehouse.parent / "audit").glob("*.html"))
+    pages = sorted(warehouse.with_name(warehouse.stem + ".audit").glob("*.html"))
     assert len(pages) == 5
     page = next(p for p in pages if p.name.startswith(SEED_UNIT + "-2024")).read_text("utf-8")
     assert "绩效 Performance" in page and "a-2024.txt:L2085" in page
