@@ -16,6 +16,7 @@ from dagster_project.build_plan import FULL_REFRESH_ENV
 from dagster_project.config import (
     HIERARCHY_ENV,
     REPORTS_ENV,
+    RETRY_FAILED_ENV,
     WAREHOUSE_ENV,
     reports_dir,
     warehouse_path,
@@ -41,6 +42,8 @@ def _set_paths(args: argparse.Namespace) -> None:
         os.environ[HIERARCHY_ENV] = str(Path(args.hierarchy).resolve())
     if getattr(args, "full_refresh", False):
         os.environ[FULL_REFRESH_ENV] = "1"
+    if getattr(args, "retry_failed", False):
+        os.environ[RETRY_FAILED_ENV] = "1"
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
 
 
@@ -51,8 +54,9 @@ def run(args: argparse.Namespace) -> int:
     import dagster as dg
 
     from dagster_project.audit.suites import import_gx_in_background
+    from dagster_project.config import retry_failed
     from dagster_project.definitions import defs
-    from dagster_project.ingest import discover, loaded_shas, report_key
+    from dagster_project.ingest import discover, failed_shas, loaded_shas, report_key
     from dagster_project.partitions import PARTITIONS_NAME, plan_partitions, range_tags
     from dagster_project.summary import summarise
     from dagster_project.warehouse.load import WarehouseBusy, connect
@@ -67,11 +71,14 @@ def run(args: argparse.Namespace) -> int:
         # Fails fast, with a clear message, if another run holds the warehouse.
         with connect(warehouse) as con:
             known = loaded_shas(con)
+            # The same bytes fail the same way: not read again unless --retry-failed.
+            if not retry_failed():
+                known |= failed_shas(con)
     except WarehouseBusy as exc:
         print(f"juesuan: {exc}", file=sys.stderr)
         return 3
-    # The whole folder, idempotently: only files whose bytes are not loaded yet (new, changed or
-    # failed before) become the run's partitions; the marts are rebuilt and audited regardless.
+    # The whole folder, idempotently: only files whose bytes are not loaded yet (new or changed)
+    # become the run's partitions; the marts are rebuilt and audited regardless.
     todo = [k for k, sha in files.items() if sha not in known]
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else \
         dg.DagsterInstance.ephemeral()
@@ -196,6 +203,9 @@ def main(argv: list[str] | None = None) -> int:
     p_run.add_argument("--full-refresh", action="store_true",
                        help="rebuild every table from the raw layer instead of only the reports "
                             f"loaded since the last build (also ${FULL_REFRESH_ENV}=1)")
+    p_run.add_argument("--retry-failed", action="store_true",
+                       help="read again the files that failed before with the same bytes "
+                            f"(also ${RETRY_FAILED_ENV}=1)")
     p_run.set_defaults(func=run)
     p_find = sub.add_parser("findings", help="print the located audit findings")
     p_find.add_argument("--unit", help="unit name (substring)")
