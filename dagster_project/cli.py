@@ -51,6 +51,22 @@ def run(args: argparse.Namespace) -> int:
     _set_paths(args)
     # Our definitions use beta parameters on purpose (backfill_policy); say so once, in code.
     warnings.filterwarnings("ignore", message=".*is currently in beta")
+    from dagster_project.run_lock import RunLocked, run_lock
+
+    folder, warehouse = reports_dir(), warehouse_path()
+    if not folder.is_dir():
+        print(f"juesuan: reports folder {folder} does not exist", file=sys.stderr)
+        return 2
+    try:
+        # One run per warehouse from here to the summary (DuckDB's lock is per step).
+        with run_lock(warehouse):
+            return _run_locked(args, folder, warehouse)
+    except RunLocked as exc:
+        print(f"juesuan: {exc}", file=sys.stderr)
+        return 3
+
+
+def _run_locked(args: argparse.Namespace, folder: Path, warehouse: Path) -> int:
     import dagster as dg
 
     from dagster_project.audit.suites import import_gx_in_background
@@ -61,10 +77,6 @@ def run(args: argparse.Namespace) -> int:
     from dagster_project.summary import summarise
     from dagster_project.warehouse.load import WarehouseBusy, connect
 
-    folder, warehouse = reports_dir(), warehouse_path()
-    if not folder.is_dir():
-        print(f"juesuan: reports folder {folder} does not exist", file=sys.stderr)
-        return 2
     sources = discover(folder)
     files = {report_key(folder, f.path): f.sha256 for f in sources}
     try:
@@ -132,14 +144,18 @@ def _unpartitioned(defs) -> list:
 def findings(args: argparse.Namespace) -> int:
     _set_paths(args)
     from dagster_project.audit.report import query_findings, render_text
-    from dagster_project.warehouse.load import connect
+    from dagster_project.warehouse.load import WarehouseBusy, connect
 
     warehouse = warehouse_path()
     if not warehouse.exists():
         print(f"juesuan: no warehouse at {warehouse}; run `juesuan run` first", file=sys.stderr)
         return 2
-    with connect(warehouse, read_only=True) as con:
-        rows = query_findings(con, unit=args.unit, year=args.year, severity=args.severity)
+    try:
+        with connect(warehouse, read_only=True) as con:
+            rows = query_findings(con, unit=args.unit, year=args.year, severity=args.severity)
+    except WarehouseBusy as exc:  # a run holds it: the same exit as a second run's
+        print(f"juesuan: {exc}", file=sys.stderr)
+        return 3
     print(printable(render_text(rows)) if rows else "no findings")
     return 0
 
