@@ -10,6 +10,7 @@ import re
 import sys
 import time
 import warnings
+from datetime import UTC, datetime
 from pathlib import Path
 
 from dagster_project.build_plan import FULL_REFRESH_ENV
@@ -77,6 +78,7 @@ def _run_locked(args: argparse.Namespace, folder: Path, warehouse: Path) -> int:
     from dagster_project.summary import summarise
     from dagster_project.warehouse.load import WarehouseBusy, connect
 
+    started = datetime.now(UTC).replace(tzinfo=None)  # the clock raw.ingest_errors uses
     sources = discover(folder)
     files = {report_key(folder, f.path): f.sha256 for f in sources}
     try:
@@ -127,7 +129,7 @@ def _run_locked(args: argparse.Namespace, folder: Path, warehouse: Path) -> int:
     if not args.verbose:
         print(f"juesuan: dbt and step output in {log_path}")
     with connect(warehouse, read_only=True) as con:
-        summary = summarise(con, folder, sources)
+        summary = summarise(con, folder, sources, since=started)
     print(printable(summary.render()))
     # Exit 4: the run worked but some reports could not be loaded (listed above). A report
     # that loaded without an unreadable table did load: listed apart, and still exit 0.
