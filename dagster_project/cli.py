@@ -29,6 +29,10 @@ from dagster_project.config import (
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
+# `generate --years`: a typo like 2023-20230 would otherwise write reports until the disk fills.
+MAX_YEARS = 50
+
+
 def printable(text: str) -> str:
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
@@ -52,11 +56,12 @@ def run(args: argparse.Namespace) -> int:
     _set_paths(args)
     # Our definitions use beta parameters on purpose (backfill_policy); say so once, in code.
     warnings.filterwarnings("ignore", message=".*is currently in beta")
-    from dagster_project.run_lock import RunLocked, run_lock
+    from dagster_project.run_lock import RunLocked, RunLockUnavailable, run_lock
 
     folder, warehouse = reports_dir(), warehouse_path()
     if not folder.is_dir():
-        print(f"juesuan: reports folder {folder} does not exist", file=sys.stderr)
+        what = "is a file, not a folder" if folder.exists() else "does not exist"
+        print(f"juesuan: reports folder {folder} {what}", file=sys.stderr)
         return 2
     try:
         # One run per warehouse from here to the summary (DuckDB's lock is per step).
@@ -65,18 +70,17 @@ def run(args: argparse.Namespace) -> int:
     except RunLocked as exc:
         print(f"juesuan: {exc}", file=sys.stderr)
         return 3
+    except RunLockUnavailable as exc:
+        print(f"juesuan: {exc}", file=sys.stderr)
+        return 2
 
 
 def _run_locked(args: argparse.Namespace, folder: Path, warehouse: Path) -> int:
-    import dagster as dg
-
-    from dagster_project.audit.suites import import_gx_in_background
+    # What an operator can get wrong is checked before Dagster, dbt and GX are imported
+    # (seconds), so a mistake is a quick one-line error.
     from dagster_project.config import retry_failed
-    from dagster_project.definitions import defs
     from dagster_project.ingest import discover, failed_shas, loaded_shas, report_key
-    from dagster_project.partitions import PARTITIONS_NAME, plan_partitions, range_tags
-    from dagster_project.summary import summarise
-    from dagster_project.warehouse.load import WarehouseBusy, connect
+    from dagster_project.warehouse.load import WarehouseBusy, WarehouseUnusable, connect
 
     started = datetime.now(UTC).replace(tzinfo=None)  # the clock raw.ingest_errors uses
     sources = discover(folder)
@@ -91,11 +95,32 @@ def _run_locked(args: argparse.Namespace, folder: Path, warehouse: Path) -> int:
     except WarehouseBusy as exc:
         print(f"juesuan: {exc}", file=sys.stderr)
         return 3
+    except WarehouseUnusable as exc:
+        print(f"juesuan: {exc}", file=sys.stderr)
+        return 2
     # The whole folder, idempotently: only files whose bytes are not loaded yet (new or changed)
     # become the run's partitions; the marts are rebuilt and audited regardless.
     todo = [k for k, sha in files.items() if sha not in known]
-    instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else \
-        dg.DagsterInstance.ephemeral()
+    home = os.environ.get("DAGSTER_HOME")
+    if home and not Path(home).is_dir():
+        print(f"juesuan: $DAGSTER_HOME {home!r} is not a folder (create it, or unset "
+              f"DAGSTER_HOME for a throw-away instance)", file=sys.stderr)
+        return 2
+    import dagster as dg
+
+    from dagster_project.audit.suites import import_gx_in_background
+    from dagster_project.definitions import defs
+    from dagster_project.partitions import PARTITIONS_NAME, plan_partitions, range_tags
+    from dagster_project.summary import summarise
+
+    try:
+        instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else \
+            dg.DagsterInstance.ephemeral()
+    except Exception as exc:  # noqa: BLE001 - a bad $DAGSTER_HOME: say so in one line
+        print(f"juesuan: cannot open the Dagster instance in $DAGSTER_HOME "
+              f"({os.environ.get('DAGSTER_HOME')!r}): {type(exc).__name__}: "
+              f"{str(exc).splitlines()[0] if str(exc) else ''}", file=sys.stderr)
+        return 2
     plan = plan_partitions(instance.get_dynamic_partitions(PARTITIONS_NAME), todo, set(files))
     run_keys = plan.apply(instance)
     job = defs.resolve_job_def("juesuan_job")
@@ -146,7 +171,7 @@ def _unpartitioned(defs) -> list:
 def findings(args: argparse.Namespace) -> int:
     _set_paths(args)
     from dagster_project.audit.report import query_findings, render_text
-    from dagster_project.warehouse.load import WarehouseBusy, connect
+    from dagster_project.warehouse.load import WarehouseBusy, WarehouseUnusable, connect
 
     warehouse = warehouse_path()
     if not warehouse.exists():
@@ -158,6 +183,9 @@ def findings(args: argparse.Namespace) -> int:
     except WarehouseBusy as exc:  # a run holds it: the same exit as a second run's
         print(f"juesuan: {exc}", file=sys.stderr)
         return 3
+    except WarehouseUnusable as exc:
+        print(f"juesuan: {exc}", file=sys.stderr)
+        return 2
     print(printable(render_text(rows)) if rows else "no findings")
     return 0
 
@@ -173,9 +201,10 @@ def generate(args: argparse.Namespace) -> int:
     except ValueError:
         print(f"juesuan: --years wants Y1-Y2, got {args.years!r}", file=sys.stderr)
         return 2
-    if args.units < 1 or not years or not 0 <= args.inject_errors <= 1:
-        print("juesuan: --units must be >= 1, --years Y1-Y2 with Y1 <= Y2, --inject-errors in [0, 1]",
-              file=sys.stderr)
+    if (args.units < 1 or not years or len(years) > MAX_YEARS or years[0] < 1900
+            or years[-1] > 2100 or not 0 <= args.inject_errors <= 1):
+        print(f"juesuan: --units must be >= 1, --years Y1-Y2 with 1900 <= Y1 <= Y2 <= 2100 and "
+              f"at most {MAX_YEARS} years, --inject-errors in [0, 1]", file=sys.stderr)
         return 2
     layouts = None
     if args.format == "pdf":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -35,15 +36,28 @@ class SourceFile:
 
 
 def report_paths(reports_dir: Path) -> list[Path]:
-    """Every file under the folder (hidden files and README/provenance notes excepted), unread."""
-    paths = []
-    for path in sorted(reports_dir.rglob("*")):
-        if not path.is_file() or any(p.startswith(".") for p in path.relative_to(reports_dir).parts):
+    """Every file under the folder (hidden files and README/provenance notes excepted), unread.
+
+    A symlinked subfolder is followed, once: a folder reached again (a link to a parent, two
+    links to one folder) is not walked again, so a loop cannot hang the run.
+    """
+    paths, seen = [], set()
+    for root, dirs, files in os.walk(reports_dir, followlinks=True):
+        here = Path(root)
+        real = os.stat(here)
+        if (real.st_dev, real.st_ino) in seen:
+            dirs.clear()
             continue
-        if path.suffix.lower() in (".md",):
-            continue  # provenance notes live beside the reports
-        paths.append(path)
-    return paths
+        seen.add((real.st_dev, real.st_ino))
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            path = here / name
+            if name.startswith(".") or not path.is_file():
+                continue
+            if path.suffix.lower() in (".md",):
+                continue  # provenance notes live beside the reports
+            paths.append(path)
+    return sorted(paths)
 
 
 def report_key(reports_dir: Path, path: Path) -> str:

@@ -254,7 +254,7 @@ def parse_files(sources: list, workers: int | None = None, limits: ParseLimits |
         while todo or window:
             if pool is None:
                 pool = _new_pool(workers, limits)
-            while todo and len(window) < 2 * workers:
+            while todo and len(window) < 4 * workers:
                 chunk = todo.popleft()
                 window.append((chunk, pool.submit(_read_chunk, read, chunk, limits)))
             chunk, future = window[0]

@@ -20,6 +20,10 @@ class RunLocked(RuntimeError):
         super().__init__(f"another run holds {path} ({who}); wait for it to finish and retry")
 
 
+class RunLockUnavailable(RuntimeError):
+    """The lock file cannot be created (a read-only or missing folder)."""
+
+
 def lock_path(warehouse: Path) -> Path:
     return warehouse.with_name(warehouse.name + ".lock")
 
@@ -33,8 +37,11 @@ def run_lock(warehouse: Path) -> Iterator[Path]:
     message.
     """
     path = lock_path(warehouse)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise RunLockUnavailable(f"cannot create the run lock {path}: {exc.strerror}") from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -38,7 +38,9 @@ def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnect
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise WarehouseBusy(path, str(exc)) from exc
-        raise
+        raise WarehouseUnusable(path, exc) from exc
+    except duckdb.Error as exc:  # not a DuckDB file, a newer format, a corrupt header
+        raise WarehouseUnusable(path, exc) from exc
 
 
 class WarehouseBusy(RuntimeError):
@@ -49,6 +51,14 @@ class WarehouseBusy(RuntimeError):
             f"the warehouse {path} is in use by another process (a run or a dashboard holding it "
             f"open); DuckDB allows one writer per file. Wait for it to finish and retry. ({detail})"
         )
+
+
+class WarehouseUnusable(RuntimeError):
+    """The warehouse file cannot be opened: unreadable, read-only, corrupt or not DuckDB's."""
+
+    def __init__(self, path: Path, exc: Exception):
+        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        super().__init__(f"cannot open the warehouse {path}: {detail}")
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
