@@ -11,9 +11,9 @@ import re
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 
-from dagster_project.amounts import normalise_text, parse_amount
+from dagster_project.amounts import SuspectAmount, normalise_text, parse_amount
 from dagster_project.document import Location, Paragraph
-from dagster_project.interpret.facts import NarrativeFact
+from dagster_project.interpret.facts import NarrativeFact, Problem
 
 NUM = r"(\d[\d,]*(?:\.\d+)?)"
 AMT = NUM + r"\s*万元"
@@ -34,14 +34,26 @@ def _clean(text: str) -> str:
 class _Emitter:
     """Builds facts for one paragraph, keeping its sentence and location."""
 
-    def __init__(self, section: str | None, sentence: str, location: Location):
+    def __init__(self, section: str | None, sentence: str, location: Location,
+                 problems: list[Problem] | None = None):
         self.section, self.sentence, self.location = section, sentence, location
         self.facts: list[NarrativeFact] = []
+        self.problems = problems if problems is not None else []
+
+    def _parse(self, printed: str):
+        """The printed figure, or None with a located problem when it cannot be taken as
+        printed (non-ASCII digits, more decimals than kept): never rounded or guessed."""
+        try:
+            return parse_amount(printed)
+        except SuspectAmount as exc:
+            self.problems.append(Problem("bad_amount", f"情况说明: {exc}; the figure is not read",
+                                         self.location, fatal=False))
+            return None
 
     def amount(self, kind: str, subject: str, metric: str, printed: str | None, **kw) -> None:
         if printed is None:
             return
-        a = parse_amount(printed)
+        a = self._parse(printed)
         if a is None:
             return
         self.facts.append(NarrativeFact(
@@ -51,7 +63,7 @@ class _Emitter:
     def percent(self, kind: str, subject: str, metric: str, printed: str | None, **kw) -> None:
         if printed is None:
             return
-        a = parse_amount(printed)
+        a = self._parse(printed)
         if a is None:
             return
         self.facts.append(NarrativeFact(
@@ -349,8 +361,10 @@ def _paragraphs(paragraphs: list[Paragraph]) -> Iterator[tuple[str | None, Parag
         yield section, p
 
 
-def extract_narrative(paragraphs: list[Paragraph], fiscal_year: int | None) -> list[NarrativeFact]:
-    """All facts of the 情况说明 paragraphs (paragraphs outside the 9 tables, in order)."""
+def extract_narrative(paragraphs: list[Paragraph], fiscal_year: int | None,
+                      problems: list[Problem] | None = None) -> list[NarrativeFact]:
+    """All facts of the 情况说明 paragraphs (paragraphs outside the 9 tables, in order); a
+    figure that cannot be taken as printed is a problem in `problems`, not a fact."""
     facts: list[NarrativeFact] = []
     started = False
     for section, p in _paragraphs(paragraphs):
@@ -361,7 +375,7 @@ def extract_narrative(paragraphs: list[Paragraph], fiscal_year: int | None) -> l
             started = "情况说明" in text or "收入支出决算总体情况" in text
             if not started:
                 continue
-        e = _Emitter(section, p.text, p.location)
+        e = _Emitter(section, p.text, p.location, problems)
         for rule in RULES:
             rule(e, text)
         facts.extend(e.facts)

@@ -136,7 +136,7 @@ def interpret(doc: Document) -> ReportFacts:
         facts.problems.append(Problem("not_a_report", "no fiscal year (YYYY年度…决算) found",
                                       where, True))
     prose = [i for i in segments.others if isinstance(i, Paragraph)]
-    facts.narrative = extract_narrative(prose, facts.fiscal_year)
+    facts.narrative = extract_narrative(prose, facts.fiscal_year, facts.problems)
     facts.evaluations, perf_problems = extract_evaluations(segments.others)
     facts.problems.extend(perf_problems)
     _check_completeness(facts, doc, _ends_in_table(doc, segments.others))

@@ -5,7 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from dagster_project.amounts import AmountError, is_amount, parse_amount, to_wan_yuan, unit_divisor
+from dagster_project.amounts import (
+    AmountError,
+    SuspectAmount,
+    is_amount,
+    parse_amount,
+    to_wan_yuan,
+    unit_divisor,
+)
 from dagster_project.codes import join_split_code, looks_like_code
 from dagster_project.document import Cell, Location
 from dagster_project.interpret.facts import CellFact, Problem, TableFact
@@ -107,6 +114,12 @@ class _Builder:
     ) -> None:
         try:
             amount = parse_amount(cell.text)
+            value = to_wan_yuan(amount.value, self.unit) if amount else None
+        except SuspectAmount as exc:
+            raise TableError(
+                "bad_amount",
+                f"公开{self.code}表: column {column_label!r} (row "
+                f"{row_label or row_code or row_index + 1}): {exc}", cell.location) from exc
         except AmountError as exc:
             raise TableError(
                 "column_mismatch",
@@ -126,7 +139,7 @@ class _Builder:
                 column_label=column_label,
                 column_key=column_key,
                 column_group=column_group,
-                value_wan_yuan=to_wan_yuan(amount.value, self.unit) if amount else None,
+                value_wan_yuan=value,
                 printed_text=cell.text,
                 decimals=amount.decimals if amount else None,
                 unit_divisor=unit_divisor(self.unit),

@@ -38,7 +38,9 @@ def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnect
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise WarehouseBusy(path, str(exc)) from exc
-        raise
+        raise WarehouseUnusable(path, exc) from exc
+    except duckdb.Error as exc:  # not a DuckDB file, a newer format, a corrupt header
+        raise WarehouseUnusable(path, exc) from exc
 
 
 class WarehouseBusy(RuntimeError):
@@ -49,6 +51,14 @@ class WarehouseBusy(RuntimeError):
             f"the warehouse {path} is in use by another process (a run or a dashboard holding it "
             f"open); DuckDB allows one writer per file. Wait for it to finish and retry. ({detail})"
         )
+
+
+class WarehouseUnusable(RuntimeError):
+    """The warehouse file cannot be opened: unreadable, read-only, corrupt or not DuckDB's."""
+
+    def __init__(self, path: Path, exc: Exception):
+        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        super().__init__(f"cannot open the warehouse {path}: {detail}")
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -176,7 +186,7 @@ def error_rows(file_name: str, file_path: str, sha256: str | None,
         rows.append(dict(error_id=hashlib.sha256(key.encode()).hexdigest()[:24],
                          file_name=file_name, file_path=file_path, sha256=sha256,
                          error_kind=p.kind, message=p.message, source_location=where,
-                         is_fatal=p.fatal, recorded_at=now))
+                         is_fatal=p.fatal, recorded_at=now, severity=p.level))
     return pd.DataFrame(rows)
 
 
@@ -199,6 +209,19 @@ def load_problems(facts: ReportFacts, report_tables: list[tuple]) -> list[Proble
                                 f"{name} unreadable: {row[reason_at] or 'no reason recorded'}",
                                 row[where_at], fatal=False))
     return problems
+
+
+def supersession(facts: ReportFacts, revision: int, old_file: str, old_revision: int) -> Problem:
+    """Which file superseded which, for `raw.ingest_errors` and the run summary: `info` for a
+    new revision under the same file name; a `warning` when a different file name claims a unit
+    and year already loaded (a report replaced by a file that may not be its revision)."""
+    what = (f"{facts.file_name} (revision {revision}) supersedes {old_file} (revision "
+            f"{old_revision}) as the report of {facts.unit_name} {facts.fiscal_year}")
+    if old_file == facts.file_name:
+        return Problem("supersedes", what, facts.file_name, False, "info")
+    return Problem("supersedes_other_file",
+                   what + ": a different file name claims a unit and year already loaded",
+                   facts.file_name, False, "warning")
 
 
 def record_errors(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> None:
@@ -227,7 +250,7 @@ def load_report(con: duckdb.DuckDBPyConnection, facts: ReportFacts, file_path: s
         return LoadOutcome(facts.file_name, "unchanged", report_id)
     con.execute("begin transaction")
     try:
-        previous = one(con, """select report_id, revision from raw.reports
+        previous = one(con, """select report_id, revision, file_name from raw.reports
                                where unit_name = ? and fiscal_year = ? and not is_superseded""",
                        [facts.unit_name, facts.fiscal_year])
         revision = one(con, "select coalesce(max(revision), 0) + 1 from raw.reports "
@@ -244,8 +267,10 @@ def load_report(con: duckdb.DuckDBPyConnection, facts: ReportFacts, file_path: s
         rows = rows or raw_rows(facts, report_id)
         for table, frame in _frames(rows).items():
             _insert(con, table, frame)
-        record_errors(con, error_rows(facts.file_name, file_path, facts.sha256,
-                                      load_problems(facts, rows["report_tables"])))
+        problems = load_problems(facts, rows["report_tables"])
+        if previous:
+            problems.append(supersession(facts, revision, previous[2], previous[1]))
+        record_errors(con, error_rows(facts.file_name, file_path, facts.sha256, problems))
         queue_for_build(con, [report_id, *(previous[:1] if previous else [])])
         con.execute("commit")
     except Exception:
@@ -284,12 +309,15 @@ def load_reports(con: duckdb.DuckDBPyConnection,
     try:
         current: dict[tuple[str, int], str] = {}
         max_revision: dict[tuple[str, int], int] = {}
-        for unit, year, report_id, revision, superseded in con.execute(
-                "select unit_name, fiscal_year, report_id, revision, is_superseded "
+        # report_id -> (file name, revision) of every current revision, loaded or in the chunk
+        current_file: dict[str, tuple[str, int]] = {}
+        for unit, year, report_id, revision, superseded, file_name in con.execute(
+                "select unit_name, fiscal_year, report_id, revision, is_superseded, file_name "
                 "from raw.reports where list_contains(?, unit_name)", [units]).fetchall():
             max_revision[(unit, year)] = max(max_revision.get((unit, year), 0), revision)
             if not superseded:
                 current[(unit, year)] = report_id
+                current_file[report_id] = (file_name, revision)
         now = datetime.now(UTC).replace(tzinfo=None)
         rows: dict[str, dict] = {}
         superseded_in_db: list[tuple[str, str]] = []
@@ -305,6 +333,7 @@ def load_reports(con: duckdb.DuckDBPyConnection,
                 superseded_in_db.append((report_id, previous))
             revision = max_revision.get(key, 0) + 1
             current[key], max_revision[key] = report_id, revision
+            current_file[report_id] = (facts.file_name, revision)
             rows[report_id] = dict(
                 report_id=report_id, sha256=facts.sha256, file_name=facts.file_name,
                 file_path=path, file_format=facts.file_format, encoding=facts.encoding,
@@ -314,8 +343,10 @@ def load_reports(con: duckdb.DuckDBPyConnection,
             report_rows = prebuilt or raw_rows(facts, report_id)
             for table, table_rows in report_rows.items():
                 rows_by_table[table].extend(table_rows)
-            errors.append(error_rows(facts.file_name, path, facts.sha256,
-                                     load_problems(facts, report_rows["report_tables"])))
+            problems = load_problems(facts, report_rows["report_tables"])
+            if previous:
+                problems.append(supersession(facts, revision, *current_file[previous]))
+            errors.append(error_rows(facts.file_name, path, facts.sha256, problems))
             outcomes.append(LoadOutcome(facts.file_name, "loaded", report_id, revision, previous))
         for new_id, old_id in superseded_in_db:
             con.execute("update raw.reports set is_superseded = true, superseded_by = ? "

@@ -130,8 +130,11 @@ create table if not exists raw.ingest_errors (
     message             varchar not null,
     source_location     varchar,
     is_fatal            boolean not null,      -- true: the report was not loaded
-    recorded_at         timestamp not null
+    recorded_at         timestamp not null,
+    severity            varchar                -- error (fatal) | warning | info (e.g. supersedes)
 );
+-- Warehouses made before the column: added at the end, where the loader's frames put it.
+alter table raw.ingest_errors add column if not exists severity varchar;
 
 -- Reports loaded or superseded since the last complete dbt build, written in the load's own
 -- transaction: the next build recomputes only these (and the reports whose cross-report
