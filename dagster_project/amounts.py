@@ -13,7 +13,9 @@ from decimal import Decimal, InvalidOperation
 
 # Full-width digits and punctuation that real reports print.
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．，－％", "0123456789.,-%")
-_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+# Thousands separators: every comma is followed by three digits; some PDFs' text layers drop
+# the first separator ("125360,898" printed as 125,360,898), which is still one number.
+_NUMBER = re.compile(r"^[+-]?(\d+(,\d{3})+|\d+)(\.\d+)?$")
 _DASHES = {"-", "—", "–", "--", "——", "－"}
 
 
