@@ -67,7 +67,9 @@ TITLE_PATTERNS_BY_PHASE = {phase: _title_patterns(phase) for phase in PHASES}
 TITLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = TITLE_PATTERNS_BY_PHASE["决算"]
 # The title of some other table (a university's 财政拨款支出决算表, a 项目支出绩效目标表): it ends
 # the table before it, whose rows must not run on into it.
-OTHER_TABLE_TITLE = re.compile(r"[\u4e00-\u9fff）)”]{3,}(?<!下|本|附|此)表(（续）|\(续\))?$")
+# A qualifier may follow the title: "一般公共预算支出表（按经济分类）".
+OTHER_TABLE_TITLE = re.compile(
+    r"[\u4e00-\u9fff）)”]{3,}(?<!下|本|附|此)表(（续）|\(续\)|[（(][\u4e00-\u9fff]{2,8}[）)])?$")
 CODE_MARKER = re.compile(r"^(?:公开)?(?:表)?\s*(\d{1,2})\s*(?:表)?$|^公开(\d{2})表$|^表(\d{1,2})$")
 UNIT_LINE = re.compile(r"^(?:金额)?单位[:：]\s*(.*)$")
 # "本部门2024年度无…支出", and the forms that name the unit instead ("注：某某局无…支出，故本表

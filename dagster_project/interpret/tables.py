@@ -689,7 +689,7 @@ def parse_three_public_table(region: Region, unit: str) -> _Builder:
     keyed = [c.column_key for c in builder.cells if c.column_key]
     if len(set(keyed)) != len(keyed):
         raise TableError("column_mismatch",
-                         "公开09表: more than one row of figures for the same columns",
+                         f"{table_name(region.code)}: more than one row of figures for the same columns",
                          data[1][0].location if len(data) > 1 else region.location)
     return builder
 
