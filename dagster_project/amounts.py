@@ -13,9 +13,11 @@ from decimal import Decimal, InvalidOperation
 
 # Full-width digits and punctuation that real reports print.
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．，－％", "0123456789.,-%")
-_NUMBER = re.compile(r"^[+-]?([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\.[0-9]+)?$")
+# Thousands separators: every comma is followed by three digits; some PDFs' text layers drop
+# the first separator ("125360,898" printed as 125,360,898), which is still one number.
+_NUMBER = re.compile(r"^[+-]?([0-9]+(,[0-9]{3})+|[0-9]+)(\.[0-9]+)?$")
 # The same shape in any script's digits (Python's \d): Arabic-Indic, Devanagari...
-_ANY_DIGITS = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+_ANY_DIGITS = re.compile(r"^[+-]?(\d+(,\d{3})+|\d+)(\.\d+)?$")
 # raw.*_wan_yuan columns are DECIMAL(20, 6): 万元 to 0.01 元. A figure with more decimals would
 # be rounded by the insert, silently.
 MAX_DECIMALS = 6

@@ -17,6 +17,7 @@ import pandas as pd
 
 from dagster_project.config import duckdb_config
 from dagster_project.interpret.facts import Problem, ReportFacts
+from dagster_project.interpret.layout import table_name
 
 RAW_TABLES = [
     "reports",
@@ -201,7 +202,7 @@ def load_problems(facts: ReportFacts, report_tables: list[tuple]) -> list[Proble
     code_at, status_at = cols.index("table_code"), cols.index("status")
     reason_at, where_at = cols.index("status_reason"), cols.index("source_location")
     for row in report_tables:
-        name = f"公开{row[code_at]}表"
+        name = table_name(row[code_at])
         if row[status_at] != "unreadable" or any(
                 p.kind == "unreadable_table" and name in p.message for p in problems):
             continue
@@ -250,12 +251,15 @@ def load_report(con: duckdb.DuckDBPyConnection, facts: ReportFacts, file_path: s
         return LoadOutcome(facts.file_name, "unchanged", report_id)
     con.execute("begin transaction")
     try:
+        # A revision replaces the same document: a unit's budget and its 决算 of one year are
+        # two documents, each with its own revisions.
         previous = one(con, """select report_id, revision, file_name from raw.reports
-                               where unit_name = ? and fiscal_year = ? and not is_superseded""",
-                       [facts.unit_name, facts.fiscal_year])
+                               where unit_name = ? and fiscal_year = ? and report_kind = ?
+                                 and not is_superseded""",
+                       [facts.unit_name, facts.fiscal_year, facts.report_kind])
         revision = one(con, "select coalesce(max(revision), 0) + 1 from raw.reports "
-                            "where unit_name = ? and fiscal_year = ?",
-                       [facts.unit_name, facts.fiscal_year])[0]
+                            "where unit_name = ? and fiscal_year = ? and report_kind = ?",
+                       [facts.unit_name, facts.fiscal_year, facts.report_kind])[0]
         if previous:
             con.execute("update raw.reports set is_superseded = true, superseded_by = ? "
                         "where report_id = ?", [report_id, previous[0]])
@@ -307,16 +311,18 @@ def load_reports(con: duckdb.DuckDBPyConnection,
     units = [f.unit_name for f, _, _ in todo]
     con.execute("begin transaction")
     try:
-        current: dict[tuple[str, int], str] = {}
-        max_revision: dict[tuple[str, int], int] = {}
+        current: dict[tuple[str, int, str], str] = {}
+        max_revision: dict[tuple[str, int, str], int] = {}
         # report_id -> (file name, revision) of every current revision, loaded or in the chunk
         current_file: dict[str, tuple[str, int]] = {}
-        for unit, year, report_id, revision, superseded, file_name in con.execute(
-                "select unit_name, fiscal_year, report_id, revision, is_superseded, file_name "
+        for unit, year, kind, report_id, revision, superseded, file_name in con.execute(
+                "select unit_name, fiscal_year, report_kind, report_id, revision, is_superseded, "
+                "file_name "
                 "from raw.reports where list_contains(?, unit_name)", [units]).fetchall():
-            max_revision[(unit, year)] = max(max_revision.get((unit, year), 0), revision)
+            max_revision[(unit, year, kind)] = max(max_revision.get((unit, year, kind), 0),
+                                                   revision)
             if not superseded:
-                current[(unit, year)] = report_id
+                current[(unit, year, kind)] = report_id
                 current_file[report_id] = (file_name, revision)
         now = datetime.now(UTC).replace(tzinfo=None)
         rows: dict[str, dict] = {}
@@ -324,7 +330,7 @@ def load_reports(con: duckdb.DuckDBPyConnection,
         rows_by_table: dict[str, list[tuple]] = {t: [] for t in COLUMNS}
         errors = []
         for facts, path, prebuilt in todo:
-            key = (facts.unit_name, facts.fiscal_year)
+            key = (facts.unit_name, facts.fiscal_year, facts.report_kind)
             report_id = report_id_of(facts.sha256)
             previous = current.get(key)
             if previous in rows:
