@@ -16,10 +16,20 @@ MEMORY_ENV = "JUESUAN_DUCKDB_MEMORY"
 DBT_THREADS_ENV = "JUESUAN_DBT_THREADS"
 # An extra unit hierarchy CSV (a generated corpus's) that dbt adds to the registry's.
 HIERARCHY_ENV = "JUESUAN_UNIT_HIERARCHY"
+# The published BI file: a copy of the marts that dashboards and BI tools read (never written
+# while anyone reads it: each run writes a new file and renames it over the old one).
+BI_ENV = "JUESUAN_BI"
 
 
 def warehouse_path() -> Path:
     return Path(os.environ.get(WAREHOUSE_ENV, PROJECT_ROOT / "data" / "warehouse.duckdb")).resolve()
+
+
+def bi_path() -> Path:
+    """$JUESUAN_BI, else `bi.duckdb` next to the warehouse (data/bi.duckdb by default), so a
+    warehouse elsewhere (a test's, a benchmark's) publishes beside itself."""
+    default = warehouse_path().parent / "bi.duckdb"
+    return Path(os.environ.get(BI_ENV, default)).resolve()
 
 
 def reports_dir() -> Path:
