@@ -13,7 +13,7 @@ export DBT_PROFILES_DIR ?= $(CURDIR)/dbt
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 export DO_NOT_TRACK := 1
 
-.PHONY: env run test dev lint clean findings
+.PHONY: env run test dev lint clean findings dashboards
 
 # The Dagster instance's config, with telemetry off (no network at run time; Dagster ignores
 # DO_NOT_TRACK): written once, kept if the operator already has one that says.
@@ -51,6 +51,12 @@ TEST_WORKERS ?= 2
 test: $(STAMP)
 	@$(INSTANCE_CONFIG)
 	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile
+
+# The dashboards on http://127.0.0.1:8501, offline (.streamlit/config.toml: no usage statistics,
+# this machine only); they read the BI file `make run` publishes, never the warehouse.
+dashboards: $(STAMP)
+	$(BIN)/streamlit run dagster_project/dashboards/app.py --server.address 127.0.0.1 \
+		--server.port $${JUESUAN_DASHBOARDS_PORT:-8501}
 
 dev: $(STAMP)
 	@mkdir -p $(dir $(JUESUAN_WAREHOUSE)) && $(INSTANCE_CONFIG)

@@ -23,6 +23,9 @@ PARSE_SECONDS_ENV = "JUESUAN_PARSE_SECONDS"
 MAX_PAGES_ENV = "JUESUAN_MAX_PAGES"
 # Set (to 1) by `juesuan run --retry-failed`: re-read files that failed before with the same bytes.
 RETRY_FAILED_ENV = "JUESUAN_RETRY_FAILED"
+# The published BI file: a copy of the marts that dashboards and BI tools read (never written
+# while anyone reads it: each run writes a new file and renames it over the old one).
+BI_ENV = "JUESUAN_BI"
 
 
 def warehouse_path() -> Path:
@@ -47,6 +50,13 @@ def audit_dir() -> Path:
 def dbt_target_dir() -> Path:
     """dbt's target folder for this warehouse's builds (run_results.json, the build's manifest)."""
     return warehouse_companion("dbt-target")
+
+
+def bi_path() -> Path:
+    """$JUESUAN_BI, else `bi.duckdb` next to the warehouse (data/bi.duckdb by default), so a
+    warehouse elsewhere (a test's, a benchmark's) publishes beside itself."""
+    default = warehouse_path().parent / "bi.duckdb"
+    return Path(os.environ.get(BI_ENV, default)).resolve()
 
 
 def reports_dir() -> Path:
