@@ -96,3 +96,25 @@ def test_pdf_cells_keep_page_and_position(con):
         "where unit_name = '上海市普陀区财政局' and source_table = '03' and function_code = '2010601'"
     ).fetchall()
     assert loc and all(row[0].startswith("putuo-finance-bureau-2024.pdf:p.10:@") for row in loc)
+
+
+def test_a_target_exceeded_is_a_pass_not_a_rounding_difference(con):
+    # Issue 14 (#8). 国家信访局's 整体绩效自评表 states 实际 100% against 目标 ≥95% (read by
+    # hand): the comparison holds by 5 points, which is not a difference within rounding. Only
+    # an identity that holds because of rounding goes to the `info` line.
+    exceeded = con.execute(
+        "select e.status, e.lhs_value, e.rhs_value from intermediate.int_audit__evaluations e "
+        "join marts.dim_reports r using (report_id) where r.unit_name = '国家信访局' "
+        "and e.rule_id = 'P.target_missed_without_reason' and e.lhs_value > e.rhs_value").fetchall()
+    assert (("pass", D("100"), D("95")) in exceeded
+            and {s for s, _, _ in exceeded} == {"pass"})
+    info = con.execute(
+        "select message from marts.audit_findings f where f.severity = 'info' "
+        "and f.unit_name = '国家信访局'").fetchall()
+    assert info and not any("P.target_missed_without_reason" in m for (m,) in info)
+    rounded = con.execute(
+        "select distinct rule_id from intermediate.int_audit__evaluations "
+        "where status = 'rounding' and ((difference > 0 and allowed_high >= 100000000) "
+        "or (difference < 0 and allowed_low <= -100000000))"
+    ).fetchall()
+    assert rounded == []

@@ -375,6 +375,8 @@ final as (
             when u.lhs_value = u.rhs_value then 'pass'
             when (u.lhs_value - u.rhs_value) between u.allowed_low and u.allowed_high
                 then case when u.rule_id in ('N.item_reason', 'N.item_direction')
+                               or not {{ needs_rounding('u.lhs_value - u.rhs_value', 'u.allowed_low',
+                                                        'u.allowed_high') }}
                           then 'pass' else 'rounding' end
             else 'fail'
         end as status,
