@@ -9,6 +9,7 @@ from dagster_project.interpret.facts import Problem, ReportFacts, TableFact
 from dagster_project.interpret.narrative import extract_narrative
 from dagster_project.interpret.performance import extract_evaluations
 from dagster_project.interpret.segment import merge_regions, segment
+from dagster_project.interpret.statements import extract_statements
 from dagster_project.interpret.tables import parse_region
 
 STANDARD_CODES = [f"{i:02d}" for i in range(1, 10)]
@@ -140,6 +141,8 @@ def interpret(doc: Document) -> ReportFacts:
     facts.evaluations, perf_problems = extract_evaluations(segments.others)
     facts.problems.extend(perf_problems)
     _check_completeness(facts, doc, _ends_in_table(doc, segments.others))
+    # after the completeness check: a title's year is no 情况说明 (a truncated file has none)
+    facts.narrative.extend(extract_statements(doc))
     return facts
 
 
