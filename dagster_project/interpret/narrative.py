@@ -203,6 +203,20 @@ _ITEM = re.compile(
     + r"(?:" + SEP + r"完成年初预算的\s*" + PCT + r")?")
 
 
+def _item_direction(rest: str) -> str | None:
+    """How the sentence compares 决算 with 年初预算: above, below, equal (等于, 持平) or about
+    (基本持平: within the tolerance the catalogue states for N.item_direction)."""
+    # the first comparison word decides (the explanation that follows may use others)
+    m = re.search(r"大于|超过(?:年初)?预算|超出(?:年初)?预算|超支"
+                  r"|(?P<below>小于|低于(?:年初)?预算|节约)"
+                  r"|(?P<about>基本持平|基本相当)"
+                  r"|(?P<equal>等于|持平|与(?:年初)?预算数?一致)", rest)
+    if m is None:
+        return None
+    return ("below" if m.group("below") else "about" if m.group("about")
+            else "equal" if m.group("equal") else "above")
+
+
 def _items(e: _Emitter, text: str) -> None:
     """'（1）一般公共服务支出（类）群众团体事务（款）行政运行（项）。年初预算为…'."""
     if "项）" not in text and "项)" not in text:
@@ -214,8 +228,7 @@ def _items(e: _Emitter, text: str) -> None:
         function_path = "/".join(names)
         # The explanation runs to the next item: '…支出决算为X万元。决算数小于预算数的主要原因：…'.
         rest = text[m.end(): matches[n + 1].start() if n + 1 < len(matches) else len(text)]
-        direction = ("above" if "大于" in rest else "below" if "小于" in rest
-                     else "equal" if "等于" in rest else None)
+        direction = _item_direction(rest)
         reason = _reason(rest)
         kw = dict(function_path=function_path, direction=direction, reason=reason)
         e.amount("item", function_path, "initial_budget", m.group(2), **kw)

@@ -10,6 +10,7 @@ from dagster_project.interpret.layout import TABLE_KINDS, table_codes, table_nam
 from dagster_project.interpret.narrative import extract_narrative
 from dagster_project.interpret.performance import extract_evaluations
 from dagster_project.interpret.segment import merge_regions, segment
+from dagster_project.interpret.statements import extract_statements
 from dagster_project.interpret.tables import parse_region
 
 STANDARD_CODES = table_codes("决算")
@@ -185,6 +186,9 @@ def interpret(doc: Document) -> ReportFacts:
         facts.evaluations, perf_problems = extract_evaluations(segments.others)
         facts.problems.extend(perf_problems)
     _check_completeness(facts, doc, _ends_in_table(doc, segments.others), phase)
+    if phase == "决算":
+        # after the completeness check: a title's year is no 情况说明 (a truncated file has none)
+        facts.narrative.extend(extract_statements(doc))
     return facts
 
 
