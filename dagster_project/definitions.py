@@ -10,6 +10,7 @@ from dagster_duckdb import DuckDBResource
 from dagster_project.assets.audit import audit_reports, identity_suites
 from dagster_project.assets.dbt import juesuan_dbt_models
 from dagster_project.assets.ingest import DUCKDB_TAGS, raw_tables, report_loads
+from dagster_project.assets.staged import build_staged_job
 from dagster_project.config import duckdb_config, warehouse_path
 from dagster_project.dbt_project import (
     JuesuanDbtCliResource,
@@ -67,7 +68,7 @@ def build_definitions(executor: dg.ExecutorDefinition | None = None) -> dg.Defin
     return dg.Definitions(
         assets=[report_loads, raw_tables, juesuan_dbt_models, audit_reports],
         asset_checks=[identity_suites],
-        jobs=[job],
+        jobs=[job, build_staged_job(executor or build_executor())],
         sensors=[build_reports_sensor(job)],
         schedules=[build_daily_schedule(job)],
         resources={
@@ -86,3 +87,9 @@ def juesuan_job() -> dg.JobDefinition:
     """The job, for `dg.reconstructable`: the multiprocess and k8s executors import it anew in
     every step's process."""
     return defs.resolve_job_def("juesuan_job")
+
+
+def juesuan_staged_job() -> dg.JobDefinition:
+    """The staged load (parse steps fanned out over chunks), for `dg.reconstructable`: every
+    step's process (or Celery worker) imports it anew."""
+    return defs.resolve_job_def("juesuan_staged_job")
