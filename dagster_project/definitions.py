@@ -93,3 +93,10 @@ def juesuan_staged_job() -> dg.JobDefinition:
     """The staged load (parse steps fanned out over chunks), for `dg.reconstructable`: every
     step's process (or Celery worker) imports it anew."""
     return defs.resolve_job_def("juesuan_staged_job")
+
+
+def staged_job_for(executor: str) -> dg.JobDefinition:
+    """The staged load on a named executor, whatever $JUESUAN_EXECUTOR says, for
+    `dg.build_reconstructable_job("dagster_project.definitions", "staged_job_for", ("celery",))`:
+    the process that submits the steps and every Celery worker rebuild the same job."""
+    return build_staged_job(build_executor(executor))

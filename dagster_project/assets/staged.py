@@ -113,3 +113,9 @@ def build_staged_job(executor: dg.ExecutorDefinition) -> dg.JobDefinition:
                     "the executor's workers, one warehouse step. Builds nothing downstream: the "
                     "next juesuan_job run builds what it queued.")
 
+
+
+def staged_run_config(**config) -> dict:
+    """Run config giving the same StagedLoadConfig to the two steps that read it."""
+    return {"ops": {op: {"config": config}
+                    for op in ("plan_report_chunks", "load_staged_chunks")}}
