@@ -85,12 +85,12 @@ class Redis:
 
 
 def _stop_group(proc: subprocess.Popen) -> None:
-    """A worker and its pool processes (its own process group): warm shutdown, then kill."""
+    """A worker and its pool processes (its own process group)."""
     if proc.poll() is not None:
         return
-    os.killpg(proc.pid, signal.SIGTERM)
+    os.killpg(proc.pid, signal.SIGQUIT)  # cold shutdown: no task is running by now
     try:
-        proc.wait(20)
+        proc.wait(10)
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
@@ -108,7 +108,9 @@ def broker(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def workers(broker, tmp_path_factory):
-    """Two Celery workers, `w1` and `w2`, one pool process each."""
+    """Two Celery workers, `w1` and `w2`, one pool process each. They import the job's module
+    before starting their pool process (`--include`): a pool process that replaces a killed one
+    starts with it imported."""
     conf = tmp_path_factory.mktemp("celery_conf")
     (conf / "dagster_celery_config.py").write_text(
         f"broker_url = {broker.url + '/0'!r}\nresult_backend = {broker.url + '/1'!r}\n"
@@ -122,7 +124,7 @@ def workers(broker, tmp_path_factory):
             procs[name] = subprocess.Popen(
                 [sys.executable, "-m", "celery", "-A", "dagster_celery.app", "worker",
                  "-n", f"{name}@%h", "-Q", "dagster", "--concurrency", "1", "--pool", "prefork",
-                 "--loglevel", "INFO", "--without-gossip", "--without-mingle",
+                 "--include", "dagster_project.assets.staged", "--loglevel", "INFO", "--without-gossip", "--without-mingle",
                  "--without-heartbeat", f"--logfile={logs / (name + '.log')}"],
                 cwd=str(conf), env=env, start_new_session=True,
                 stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
@@ -151,7 +153,7 @@ def instance(tmp_path_factory):
 
 
 def celery_job():
-    return dg.build_reconstructable_job("dagster_project.definitions", "staged_job_for",
+    return dg.build_reconstructable_job("dagster_project.assets.staged", "staged_job_for",
                                         reconstructable_args=("celery",))
 
 

@@ -119,3 +119,13 @@ def staged_run_config(**config) -> dict:
     """Run config giving the same StagedLoadConfig to the two steps that read it."""
     return {"ops": {op: {"config": config}
                     for op in ("plan_report_chunks", "load_staged_chunks")}}
+
+
+def staged_job_for(executor: str) -> dg.JobDefinition:
+    """The staged load on a named executor, whatever $JUESUAN_EXECUTOR says, for
+    `dg.build_reconstructable_job("dagster_project.assets.staged", "staged_job_for", ("celery",))`:
+    the process that submits the steps and every Celery worker rebuild the same job, importing
+    this module only (not dbt's and GX's: a parse worker needs neither)."""
+    from dagster_project.executors import build_executor
+
+    return build_staged_job(build_executor(executor))
