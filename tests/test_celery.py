@@ -1,10 +1,6 @@
 """The staged load on Dagster's Celery executor: a real Redis broker and two real Celery workers,
 each a process of its own, all started here on a free port and stopped when the module ends
-(even when a test fails).
-
-The workers are the ones a deployment runs (`celery -A dagster_celery.app worker`), with
-`task_acks_late` and `task_reject_on_worker_lost`: a task whose worker process dies goes back to
-the queue and runs again, which is what makes a killed parse step re-run.
+(even when a test fails), by `dagster_project.local_celery`.
 """
 
 from __future__ import annotations
@@ -12,9 +8,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -24,6 +17,7 @@ import pytest
 
 from dagster_project.assets.staged import staged_run_config
 from dagster_project.generate.corpus import generate
+from dagster_project.local_celery import Redis, celery_staged_job, celery_workers
 from tests.test_staging import raw_snapshot, single_process_load
 
 pytestmark = [
@@ -31,69 +25,6 @@ pytestmark = [
     pytest.mark.skipif(shutil.which("redis-server") is None,
                        reason="redis-server is not installed (.ci/run installs it)"),
 ]
-
-ROOT = Path(__file__).resolve().parents[1]
-# Settings of the workers' Celery app and of the executor's: they must agree.
-CELERY_SETTINGS = {
-    "task_acks_late": True,  # a task is acknowledged when done, not when taken
-    "task_reject_on_worker_lost": True,  # ... and requeued when its process dies
-    "worker_prefetch_multiplier": 1,  # a worker holds no task it is not running
-    "broker_connection_retry_on_startup": True,
-}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Redis:
-    """A redis-server of this test module's own, without persistence, restartable."""
-
-    def __init__(self, folder: Path):
-        self.folder, self.port, self.proc = folder, free_port(), None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        self.proc = subprocess.Popen(
-            ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "",
-             "--appendonly", "no", "--dir", str(self.folder)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as s:
-                    s.sendall(b"PING\r\n")
-                    if s.recv(16).startswith(b"+PONG"):
-                        return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError(f"redis-server did not answer on port {self.port}")
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-
-
-def _stop_group(proc: subprocess.Popen) -> None:
-    """A worker and its pool processes (its own process group)."""
-    if proc.poll() is not None:
-        return
-    os.killpg(proc.pid, signal.SIGQUIT)  # cold shutdown: no task is running by now
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
 
 
 @pytest.fixture(scope="module")
@@ -108,41 +39,9 @@ def broker(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def workers(broker, tmp_path_factory):
-    """Two Celery workers, `w1` and `w2`, one pool process each. They import the job's module
-    before starting their pool process (`--include`): a pool process that replaces a killed one
-    starts with it imported."""
-    conf = tmp_path_factory.mktemp("celery_conf")
-    (conf / "dagster_celery_config.py").write_text(
-        f"broker_url = {broker.url + '/0'!r}\nresult_backend = {broker.url + '/1'!r}\n"
-        + "".join(f"{k} = {v!r}\n" for k, v in CELERY_SETTINGS.items()), "utf-8")
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(conf), str(ROOT)]))
-    env.pop("JUESUAN_EXECUTOR", None)  # staged_job_for names its executor
-    logs = tmp_path_factory.mktemp("celery_logs")
-    procs: dict[str, subprocess.Popen] = {}
-    try:
-        for name in ("w1", "w2"):
-            procs[name] = subprocess.Popen(
-                [sys.executable, "-m", "celery", "-A", "dagster_celery.app", "worker",
-                 "-n", f"{name}@%h", "-Q", "dagster", "--concurrency", "1", "--pool", "prefork",
-                 "--include", "dagster_project.assets.staged", "--loglevel", "INFO", "--without-gossip", "--without-mingle",
-                 "--without-heartbeat", f"--logfile={logs / (name + '.log')}"],
-                cwd=str(conf), env=env, start_new_session=True,
-                stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 90
-        while not all("ready" in _log(logs, n) for n in procs):
-            if time.monotonic() > deadline or any(p.poll() is not None for p in procs.values()):
-                raise RuntimeError("celery workers did not start: "
-                                   + " | ".join(_log(logs, n)[-2000:] for n in procs))
-            time.sleep(0.2)
-        yield {"procs": procs, "logs": logs}
-    finally:
-        for proc in procs.values():
-            _stop_group(proc)
-
-
-def _log(folder: Path, name: str) -> str:
-    path = folder / f"{name}.log"
-    return path.read_text("utf-8", "replace") if path.exists() else ""
+    """Two Celery workers, `w1` and `w2`, one pool process each."""
+    with celery_workers(broker, tmp_path_factory.mktemp("celery"), ["w1", "w2"]) as procs:
+        yield procs
 
 
 @pytest.fixture(scope="module")
@@ -152,17 +51,11 @@ def instance(tmp_path_factory):
         yield inst
 
 
-def celery_job():
-    return dg.build_reconstructable_job("dagster_project.assets.staged", "staged_job_for",
-                                        reconstructable_args=("celery",))
-
-
 def run_staged(instance, broker, reports: Path, warehouse: Path, staging: Path, chunks: int):
     config = staged_run_config(reports_dir=str(reports), warehouse=str(warehouse),
                                staging=str(staging), chunks=chunks)
-    config["execution"] = {"config": {"broker": broker.url + "/0", "backend": broker.url + "/1",
-                                      "config_source": CELERY_SETTINGS}}
-    with dg.execute_job(celery_job(), instance=instance, run_config=config,
+    config["execution"] = broker.executor_config()
+    with dg.execute_job(celery_staged_job(), instance=instance, run_config=config,
                         raise_on_error=False) as result:
         return result.success, result.run_id
 

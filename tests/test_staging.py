@@ -142,3 +142,40 @@ def test_staging_needs_no_shared_disk_but_a_url(corpus, tmp_path):
         con.close()
     assert result.removed == [staged.url]
 
+
+
+def _run_in_process(corpus: Path, tmp_path: Path, staging: str, chunk_size: int = 3):
+    import dagster as dg
+
+    from dagster_project.assets.staged import staged_job_for, staged_run_config
+
+    config = staged_run_config(reports_dir=str(corpus), warehouse=str(tmp_path / "w.duckdb"),
+                               staging=staging, chunk_size=chunk_size)
+    (tmp_path / "dagster_home").mkdir()
+    with dg.instance_for_test(temp_dir=str(tmp_path / "dagster_home")) as instance:
+        return staged_job_for("in_process").execute_in_process(
+            run_config=config, instance=instance, raise_on_error=False)
+
+
+def test_the_staged_job_loads_the_folder(corpus, reference, tmp_path):
+    result = _run_in_process(corpus, tmp_path, str(tmp_path / "staging"))
+    assert result.success
+    assert len(result.get_step_success_events()) == 5  # plan, 3 chunks, load
+    assert raw_snapshot(tmp_path / "w.duckdb") == reference
+    assert list((tmp_path / "staging").iterdir()) == []  # the run's folder removed
+
+
+def test_a_chunk_that_cannot_be_staged_fails_the_run_naming_it(corpus, tmp_path):
+    (tmp_path / "not-a-folder").write_text("", "utf-8")
+    result = _run_in_process(corpus, tmp_path, str(tmp_path / "not-a-folder" / "staging"),
+                             chunk_size=100)
+    assert not result.success
+    failures = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+    assert [e.step_key for e in failures] == ["stage_report_chunk[c00000]"]
+    assert "chunk 00000-" in failures[0].step_failure_data.error.message or any(
+        "chunk 00000-" in (e.step_failure_data.user_failure_data.description or "")
+        for e in failures if e.step_failure_data.user_failure_data)
+    retries = [e for e in result.all_events if e.event_type_value == "STEP_UP_FOR_RETRY"]
+    assert len(retries) >= 2  # retried before it failed
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
+        assert con.execute("select count(*) from raw.reports").fetchall() == [(0,)]
