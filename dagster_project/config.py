@@ -103,3 +103,24 @@ def max_pages() -> int:
 
 def retry_failed() -> bool:
     return os.environ.get(RETRY_FAILED_ENV, "") not in ("", "0")
+
+
+# The staged load (dagster_project/staging.py, `juesuan_staged_job`): where parsed chunks wait
+# for the warehouse writer (a folder, or any fsspec URL every worker can write, e.g.
+# s3://bucket/juesuan/staging), and how the files are cut into chunks.
+STAGING_ENV = "JUESUAN_STAGING"
+CHUNK_SIZE_ENV = "JUESUAN_CHUNK_SIZE"  # files per chunk (default 50)
+CHUNKS_ENV = "JUESUAN_CHUNKS"  # or: this many chunks, whatever the number of files
+
+
+def staging_url() -> str:
+    return os.environ.get(STAGING_ENV) or str(warehouse_path().parent / "staging")
+
+
+def chunk_size() -> int:
+    return int(os.environ.get(CHUNK_SIZE_ENV) or 50)
+
+
+def chunk_count() -> int | None:
+    value = os.environ.get(CHUNKS_ENV)
+    return int(value) if value else None

@@ -2,51 +2,22 @@
 
 from __future__ import annotations
 
-import os
-
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from dagster_project.assets.audit import audit_reports, identity_suites
 from dagster_project.assets.dbt import juesuan_dbt_models
-from dagster_project.assets.ingest import DUCKDB_TAGS, raw_tables, report_loads
+from dagster_project.assets.ingest import raw_tables, report_loads
 from dagster_project.assets.publish import bi_file
+from dagster_project.assets.staged import build_staged_job
 from dagster_project.config import duckdb_config, warehouse_path
 from dagster_project.dbt_project import (
     JuesuanDbtCliResource,
     dbt_executable,
     juesuan_dbt_project,
 )
+from dagster_project.executors import EXECUTOR_ENV, build_executor
 from dagster_project.sensors import build_daily_schedule, build_reports_sensor
-
-EXECUTOR_ENV = "JUESUAN_EXECUTOR"
-
-# At most one step that opens the warehouse at a time, whichever executor runs the steps.
-_ONE_WAREHOUSE_STEP = [{"key": k, "value": v, "limit": 1} for k, v in DUCKDB_TAGS.items()]
-
-
-def build_executor(kind: str | None = None) -> dg.ExecutorDefinition:
-    """The executor named by $JUESUAN_EXECUTOR: configuration, not code, picks where steps run.
-
-    `multiprocess` (default): a process per step on this machine. `in_process`: one process.
-    `k8s` and `celery`: a pod or a Celery task per step (install dagster-k8s or dagster-celery
-    and give the rest of their settings in run config, see the README).
-    """
-    kind = kind or os.environ.get(EXECUTOR_ENV, "multiprocess")
-    if kind == "multiprocess":
-        return dg.multiprocess_executor.configured(
-            {"tag_concurrency_limits": _ONE_WAREHOUSE_STEP}, name="multiprocess")
-    if kind == "in_process":
-        return dg.in_process_executor
-    if kind == "k8s":
-        from dagster_k8s import k8s_job_executor
-
-        return k8s_job_executor
-    if kind == "celery":
-        from dagster_celery import celery_executor
-
-        return celery_executor
-    raise ValueError(f"${EXECUTOR_ENV}={kind!r}: expected multiprocess, in_process, k8s or celery")
 
 
 def build_job(executor: dg.ExecutorDefinition | None = None) -> dg.UnresolvedAssetJobDefinition:
@@ -68,7 +39,7 @@ def build_definitions(executor: dg.ExecutorDefinition | None = None) -> dg.Defin
     return dg.Definitions(
         assets=[report_loads, raw_tables, juesuan_dbt_models, audit_reports, bi_file],
         asset_checks=[identity_suites],
-        jobs=[job],
+        jobs=[job, build_staged_job(executor or build_executor())],
         sensors=[build_reports_sensor(job)],
         schedules=[build_daily_schedule(job)],
         resources={
@@ -87,3 +58,13 @@ def juesuan_job() -> dg.JobDefinition:
     """The job, for `dg.reconstructable`: the multiprocess and k8s executors import it anew in
     every step's process."""
     return defs.resolve_job_def("juesuan_job")
+
+
+def juesuan_staged_job() -> dg.JobDefinition:
+    """The staged load (parse steps fanned out over chunks), for `dg.reconstructable`: every
+    step's process (or Celery worker) imports it anew."""
+    return defs.resolve_job_def("juesuan_staged_job")
+
+
+__all__ = ["EXECUTOR_ENV", "build_executor", "defs", "juesuan_job", "juesuan_staged_job"]
+
