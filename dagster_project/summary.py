@@ -9,6 +9,7 @@ from pathlib import Path
 import duckdb
 
 from dagster_project.build_plan import rebuilt_by_last_build
+from dagster_project.config import audit_dir
 from dagster_project.ingest import SourceFile, discover
 from dagster_project.warehouse.load import RAW_TABLES, table_exists
 
@@ -59,7 +60,7 @@ class RunSummary:
             lines.append("findings: " + ", ".join(
                 f"{s} {n}" for s, n in self.findings_by_severity.items())
                 + " (each located and explained: `juesuan findings`, or the HTML reports in "
-                  "the warehouse's audit/ folder)")
+                  f"{audit_dir()})")
         # Loaded, but not whole: apart from the failures, since the report is in the warehouse
         # and only the identities reading these tables are indeterminate.
         for p in self.partial[:PARTIAL_LISTED]:
