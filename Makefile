@@ -13,7 +13,7 @@ export DBT_PROFILES_DIR ?= $(CURDIR)/dbt
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 export DO_NOT_TRACK := 1
 
-.PHONY: env run test dev lint clean findings dashboards
+.PHONY: env run test dev lint clean findings dashboards system-deps
 
 # The Dagster instance's config, with telemetry off (no network at run time; Dagster ignores
 # DO_NOT_TRACK): written once, kept if the operator already has one that says.
@@ -67,6 +67,10 @@ dev: $(STAMP)
 	$(BIN)/dagster-daemon run -m dagster_project.definitions & daemon=$$!; \
 	trap 'kill $$daemon 2>/dev/null' EXIT INT TERM; \
 	$(PY) -m dagster_project.webserver --port 3000
+
+# Redis and Chromium for the Celery and browser tests (root; CI calls it from .ci/run).
+system-deps:
+	bash .ci/system-deps
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
