@@ -157,6 +157,13 @@ def _died(source, limits: ParseLimits, status: int | None):
                            f"{limits.seconds:g} s, {config.PARSE_SECONDS_ENV})")
 
 
+def _import_readers(sources: list) -> None:
+    """Import the PDF reader once in the parent, so forked children share it instead of each
+    importing pdfplumber (most of a second) on its own."""
+    if any(s.path.suffix.lower() == ".pdf" for s in sources):
+        import pdfplumber  # noqa: F401
+
+
 def parse_file(source, limits: ParseLimits | None = None, read: Reader | None = None):
     """Parse one file in a forked child under the limits: its ReadResult, or its
     `resource_limit` error when the child went past a limit, hung or died.
@@ -168,6 +175,7 @@ def parse_file(source, limits: ParseLimits | None = None, read: Reader | None = 
 
     limits = limits or ParseLimits.from_env()
     read = read or read_for_load
+    _import_readers([source])
     parent = os.getpid()
     r, w = os.pipe()
     pid = os.fork()
@@ -242,6 +250,7 @@ def parse_files(sources: list, workers: int | None = None, limits: ParseLimits |
     read = read or read_for_load
     if not sources:
         return
+    _import_readers(sources)
     if len(sources) == 1:
         yield parse_file(sources[0], limits, read)
         return
