@@ -117,12 +117,15 @@ def main() -> None:
         time.sleep(0.2)
     stdout, stderr = run.communicate()
     seconds = time.monotonic() - started
+    (out / "run-stdout.txt").write_text(stdout, "utf-8")
+    print(json.dumps({"exit_code": run.returncode, "seconds": round(seconds, 1),
+                      "peak_tree_rss_mb": round(peak)}), flush=True)
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        loaded = {r[0] for r in con.execute("select file_name from raw.reports")}
+        loaded = {r[0] for r in con.execute("select file_name from raw.reports").fetchall()}
         errors = {}
         for name, kind, message in con.execute(
                 "select file_name, error_kind, message from raw.ingest_errors where is_fatal "
-                "order by 1"):
+                "order by 1").fetchall():
             errors.setdefault(name, f"{kind}: {message}")
     rows = []
     for name, fate in expected.items():
