@@ -194,3 +194,9 @@ def test_a_bad_parse_limit_is_one_line(tmp_path, reports, setting):
     result = juesuan("run", "--reports", str(reports), "--warehouse", str(tmp_path / "w.duckdb"),
                      env={**os.environ, name: value})
     assert result.returncode == 2 and name in one_line(result)
+
+
+def test_a_warehouse_on_a_read_only_filesystem_is_one_line(reports):
+    """Nothing can be created there (/proc; a mode-000 file would not stop root, who runs CI)."""
+    result = juesuan("run", "--reports", str(reports), "--warehouse", "/proc/juesuan-test/w.duckdb")
+    assert result.returncode == 2 and "/proc/juesuan-test" in one_line(result)
