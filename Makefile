@@ -12,6 +12,8 @@ export DBT_PROFILES_DIR ?= $(CURDIR)/dbt
 # dbt must not phone home: no network at run time.
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 export DO_NOT_TRACK := 1
+# make dev's UI port (always on 127.0.0.1).
+DEV_PORT ?= 3000
 
 .PHONY: env run test dev lint clean findings dashboards system-deps
 
@@ -66,7 +68,7 @@ dev: $(STAMP)
 	@# (127.0.0.1, own Host and Origin only); the daemon beside it runs the sensor.
 	$(BIN)/dagster-daemon run -m dagster_project.definitions & daemon=$$!; \
 	trap 'kill $$daemon 2>/dev/null' EXIT INT TERM; \
-	$(PY) -m dagster_project.webserver --port 3000
+	$(PY) -m dagster_project.webserver --port $(DEV_PORT)
 
 # Redis and Chromium for the Celery and browser tests (root; CI calls it from .ci/run).
 system-deps:

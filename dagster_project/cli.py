@@ -63,6 +63,13 @@ def run(args: argparse.Namespace) -> int:
         what = "is a file, not a folder" if folder.exists() else "does not exist"
         print(f"juesuan: reports folder {folder} {what}", file=sys.stderr)
         return 2
+    from dagster_project.parse_limits import ParseLimits
+
+    try:
+        ParseLimits.from_env()
+    except ValueError as exc:  # a limit set to text or 0
+        print(f"juesuan: {exc}", file=sys.stderr)
+        return 2
     try:
         # One run per warehouse from here to the summary (DuckDB's lock is per step).
         with run_lock(warehouse):

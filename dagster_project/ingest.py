@@ -252,5 +252,11 @@ def load_files(con: duckdb.DuckDBPyConnection, reports_dir: Path, keys: Iterable
                                              "`juesuan run --retry-failed` to re-read)"))
         else:
             todo.append(source)
-    summary.outcomes.extend(load_results(con, read_all(todo, workers, limits)).outcomes)
+    results = read_all(todo, workers, limits)
+    try:
+        summary.outcomes.extend(load_results(con, results).outcomes)
+    finally:
+        # Stops the parse workers now if loading failed: the generator would otherwise wait
+        # for the garbage collector, and the traceback keeps it alive.
+        getattr(results, "close", lambda: None)()
     return summary

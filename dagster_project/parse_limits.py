@@ -28,8 +28,6 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 from dagster_project import config
@@ -129,15 +127,18 @@ def _init_child(memory_mb: int, parent_pid: int) -> None:
 def _guarded(read: Reader, source, limits: ParseLimits):
     """`read` under the timer; past the time or memory limit, the file's resource_limit error."""
     previous = signal.signal(signal.SIGALRM, _on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, limits.seconds)
     try:
-        return read(source, limits.max_pages)
+        signal.setitimer(signal.ITIMER_REAL, limits.seconds)
+        try:
+            return read(source, limits.max_pages)
+        finally:
+            # A timer firing just as the parse ends raises here, inside the handlers below.
+            signal.setitimer(signal.ITIMER_REAL, 0)
     except _Timeout:
         return limited(source, limits.time_message())
     except MemoryError:
         return limited(source, limits.memory_message())
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
 
 
@@ -157,6 +158,13 @@ def _died(source, limits: ParseLimits, status: int | None):
                            f"{limits.seconds:g} s, {config.PARSE_SECONDS_ENV})")
 
 
+def _import_readers(sources: list) -> None:
+    """Import the PDF reader once in the parent, so forked children share it instead of each
+    importing pdfplumber (most of a second) on its own."""
+    if any(s.path.suffix.lower() == ".pdf" for s in sources):
+        import pdfplumber  # noqa: F401
+
+
 def parse_file(source, limits: ParseLimits | None = None, read: Reader | None = None):
     """Parse one file in a forked child under the limits: its ReadResult, or its
     `resource_limit` error when the child went past a limit, hung or died.
@@ -168,6 +176,7 @@ def parse_file(source, limits: ParseLimits | None = None, read: Reader | None = 
 
     limits = limits or ParseLimits.from_env()
     read = read or read_for_load
+    _import_readers([source])
     parent = os.getpid()
     r, w = os.pipe()
     pid = os.fork()
@@ -242,6 +251,7 @@ def parse_files(sources: list, workers: int | None = None, limits: ParseLimits |
     read = read or read_for_load
     if not sources:
         return
+    _import_readers(sources)
     if len(sources) == 1:
         yield parse_file(sources[0], limits, read)
         return
@@ -262,7 +272,8 @@ def parse_files(sources: list, workers: int | None = None, limits: ParseLimits |
                 # The head chunk started when the one before it finished: it has its files'
                 # time limits, and the grace, to come back.
                 results = future.result(timeout=len(chunk) * limits.seconds + GRACE_SECONDS)
-            except (BrokenProcessPool, FutureTimeout):
+            except Exception:  # noqa: BLE001 - a dead worker (BrokenProcessPool), a timeout, any
+                # failure of the pool itself: the files are parsed again, one per process
                 _stop(pool)
                 pool = None
                 in_flight = list(window)

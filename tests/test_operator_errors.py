@@ -185,3 +185,18 @@ def test_parse_amount_refuses_what_it_would_round_or_guess():
     assert to_wan_yuan(Decimal("12345.67"), "元") == Decimal("1.234567")
     with pytest.raises(SuspectAmount):
         to_wan_yuan(Decimal("12345.678"), "元")  # 1.2345678 万元
+
+
+@pytest.mark.parametrize("setting", ["JUESUAN_PARSE_SECONDS=abc", "JUESUAN_PARSE_MEMORY_MB=0",
+                                     "JUESUAN_MAX_PAGES=-1"])
+def test_a_bad_parse_limit_is_one_line(tmp_path, reports, setting):
+    name, value = setting.split("=")
+    result = juesuan("run", "--reports", str(reports), "--warehouse", str(tmp_path / "w.duckdb"),
+                     env={**os.environ, name: value})
+    assert result.returncode == 2 and name in one_line(result)
+
+
+def test_a_warehouse_on_a_read_only_filesystem_is_one_line(reports):
+    """Nothing can be created there (/proc; a mode-000 file would not stop root, who runs CI)."""
+    result = juesuan("run", "--reports", str(reports), "--warehouse", "/proc/juesuan-test/w.duckdb")
+    assert result.returncode == 2 and "/proc/juesuan-test" in one_line(result)

@@ -81,17 +81,17 @@ def test_batch_goes_on_past_hangs_and_dead_workers(tmp_path, monkeypatch):
              "f.txt"]
     for name in names:
         (tmp_path / name).write_bytes(SEED.read_bytes())
-    limits = ParseLimits(memory_mb=500, seconds=1.5, max_pages=10)
+    limits = ParseLimits(memory_mb=500, seconds=4, max_pages=10)  # a seed parse: ~0.3 s
     start = time.monotonic()
     results = list(parse_files([source(tmp_path / n) for n in names], 2, limits, _sleepy))
-    assert time.monotonic() - start < 30
+    assert time.monotonic() - start < 40
     assert [r.source.path.name for r in results] == names  # input order
     by_name = {r.source.path.name: r for r in results}
     for name in ("a.txt", "b.txt", "c.txt", "d.txt", "e.txt", "f.txt"):
         assert by_name[name].facts is not None, by_name[name].problems
     for name in ("hang.txt", "deaf.txt"):
         [problem] = by_name[name].problems
-        assert problem.kind == "resource_limit" and "time limit of 1.5 s" in problem.message
+        assert problem.kind == "resource_limit" and "time limit of 4 s" in problem.message
     [problem] = by_name["crash.txt"].problems
     assert problem.kind == "resource_limit" and "SIGKILL" in problem.message
 
@@ -149,7 +149,7 @@ def _alive(pid: int) -> bool:
 
 
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc (Linux)")
-@pytest.mark.parametrize("files", [1, 6])
+@pytest.mark.parametrize("files", [6])
 def test_workers_die_with_a_killed_run(tmp_path, files):
     import subprocess
     import sys
