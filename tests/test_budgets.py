@@ -103,3 +103,24 @@ def test_budget_and_final_accounts_of_one_unit_and_year_both_stay_current(
         "select distinct t.table_code from raw.report_tables t join raw.reports r "
         "using (report_id) where r.report_kind = '部门预算'").fetchall()}
     assert codes == {f"Y{i:02d}" for i in range(1, 10)}
+
+
+def test_a_budget_whose_tables_are_in_another_file_is_named_so(tmp_path):
+    # 北京 publishes 附件1 (情况说明) and 附件2 (报表) as two files; the first alone is a located,
+    # named failure, not a report of nine missing tables.
+    doc = tmp_path / "note.txt"
+    doc.write_text("北京市某某局2026年度部门预算信息公开\n\n第一部分 2026年度部门预算情况说明\n\n"
+                   "一、部门情况说明\n\n本部门主要职责是……。\n\n"
+                   "附件：北京市某某局2026年度部门预算报表\n", "utf-8")
+    facts = interpret(read_document(doc))
+    assert facts.report_kind == "部门预算"
+    [problem] = facts.fatal
+    assert problem.kind == "tables_in_other_file" and "note.txt:L" in str(problem.location)
+
+
+def test_a_document_of_no_known_kind_is_an_error_saying_so(tmp_path):
+    doc = tmp_path / "minutes.txt"
+    doc.write_text("会议纪要\n\n今天讨论了预算编制工作。\n", "utf-8")
+    facts = interpret(read_document(doc))
+    assert [p.kind for p in facts.fatal] == ["unknown_document_kind"]
+    assert facts.report_kind is None

@@ -244,6 +244,8 @@ def table_code_of_title(text: str, phase: str = "决算") -> str | None:
     t = text.replace(" ", "").replace("\u3000", "")
     if len(t) > 60 or "说明" in t or "目录" in t:
         return None
+    if re.search(r"[…．.·]{4,}\s*\d*$", t):
+        return None  # a contents entry ("9．2025年部门“三公”经费…预算表 ………… 20")
     for code, pattern in TITLE_PATTERNS_BY_PHASE[phase]:
         if pattern.search(t):
             return code

@@ -22,6 +22,7 @@ _NEXT_LABEL = re.compile(r"\s{2,}|(?<=.)(?=(?:金额)?单位[:：]|(?:编制|填
 _COVER = re.compile(r"^(.{2,40}?)\s*(?:20\d{2})\s*年度?\s*(?:部门|单位)(?:综合)?(?:决算|预算)")
 # A cover printed over two lines: the name, then "2026年度部门预算信息公开".
 _COVER_TITLE = re.compile(r"^(?:20\d{2})\s*年度?\s*(?:部门|单位)(?:综合)?(?:决算|预算)")
+_COVER_KIND = re.compile(r"^(?:部门|单位)(?:综合)?(?:决算|预算)$")
 _NAME_LINE = re.compile(r"^[\u4e00-\u9fff（）()]{4,40}$")
 _ATTACHED_TABLES = re.compile(r"^附件\d?[:：].{2,60}(预算|决算)(报表|表)$")
 _SUBORDINATE = re.compile(r"和\s*(\d+)\s*个下属(?:单位|预算单位)")
@@ -48,7 +49,7 @@ def _unit_name(texts: list[tuple[str, Location]]) -> str | None:
             return _NEXT_LABEL.split(name)[0].strip()
     for text, _loc in texts:
         m = _OVERVIEW.search(text)
-        if m:
+        if m and m.group(1).strip() not in ("单位", "部门", "本单位", "本部门"):
             return m.group(1).strip()
     for i, (text, _loc) in enumerate(texts[:40]):
         m = _COVER.match(text.strip())
@@ -59,6 +60,17 @@ def _unit_name(texts: list[tuple[str, Location]]) -> str | None:
             name = re.sub(r"\s+", "", texts[i - 1][0])
             if _NAME_LINE.match(name):
                 return name
+        if i and _COVER_KIND.match(text.strip()):
+            # "2026年度 / 福州经济技术开发区生态 / 环境局 / 单位预算": the name wraps between
+            # the year and the kind.
+            parts = []
+            for previous, _ in reversed(texts[max(0, i - 4):i]):
+                if re.fullmatch(r"\s*20\d{2}\s*年度?\s*", previous):
+                    name = "".join(reversed(parts))
+                    if _NAME_LINE.match(name):
+                        return name
+                    break
+                parts.append(re.sub(r"\s+", "", previous))
     return None
 
 

@@ -67,7 +67,9 @@ def _is_column_number_row(texts: list[str]) -> bool:
     if "栏次" in nonblank:
         return True
     nums = [t for t in nonblank if _INT.match(t)]
-    return len(nums) == len(nonblank) and len(nums) >= 3 and nums == sorted(nums, key=int)
+    # Column numbers count up from 1; a row of zeros ("0 | 0 | 0") is figures, not numbering.
+    return (len(nums) == len(nonblank) and len(nums) >= 3 and nums == sorted(nums, key=int)
+            and len(set(nums)) == len(nums) and int(nums[0]) >= 1)
 
 
 def _is_skippable(texts: list[str]) -> bool:
@@ -675,6 +677,9 @@ def parse_three_public_table(region: Region, unit: str) -> _Builder:
     budget block then a final block, or the two paired under each item, with or without a
     小计), or one row per stage with the stage as its label."""
     header, rows = _split_header(region.rows, region.code)
+    if not rows and header and not any(header[-1]):
+        # Only blanks under the header: they were taken for header, but are its figures.
+        header, rows = header[:-1], [r for r in region.rows if not any(_texts(r))][-1:]
     # A row of blanks under the header is the figures of a unit with no 三公 spending.
     data = [r for r in rows if any(_texts(r))] or rows[:1]
     width = max((len(r) for r in data), default=0)

@@ -27,6 +27,7 @@ joined as (
         reports.unit_name,
         reports.fiscal_year,
         reports.report_kind,
+        reports.phase,
         reports.is_current,
         report_tables.status as table_status
     from cells

@@ -13,6 +13,8 @@ final as (
         unit_name,
         fiscal_year,
         is_current,
+        report_kind,
+        phase,
         table_code,
         table_status,
         row_index,

@@ -3,6 +3,7 @@ with reports as (
     select * from {{ ref('stg_raw__reports') }}
     where {{ in_rebuild() }}
         and is_current
+        and phase = '决算'  -- one 决算 per unit and year; budgets are in fct_budget_vs_final_by_function
 
 ),
 

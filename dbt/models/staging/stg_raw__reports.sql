@@ -17,6 +17,8 @@ renamed as (
         trim(unit_name) as unit_name,
         fiscal_year,
         report_kind,
+        -- 预算 (the budget approved in spring) or 决算 (the final accounts): the document phase
+        right(report_kind, 2) as phase,
         subordinate_units,
         revision,
         is_superseded,

@@ -16,7 +16,7 @@ with cells as not materialized (
 
 reports as (
 
-    select * from {{ ref('stg_raw__reports') }} where not is_superseded
+    select * from {{ ref('stg_raw__reports') }} where not is_superseded and phase = '决算'
 
 ),
 

@@ -20,7 +20,8 @@ indicators as (
 
 reports as (
 
-    select report_id from {{ ref('stg_raw__reports') }} where {{ in_rebuild() }} and not is_superseded
+    select report_id from {{ ref('stg_raw__reports') }}
+    where {{ in_rebuild() }} and not is_superseded and phase = '决算'
 
 ),
 

@@ -5,8 +5,9 @@
 -- the absent amounts as 0. A declared-empty table is read: the document says it is zero.
 with reports as (
 
+    -- The 决算 audit's tables: a budget's tables (Y01…) are another registry's (phase 预算).
     select report_id from {{ ref('stg_raw__reports') }}
-    where {{ in_rebuild() }} and not is_superseded
+    where {{ in_rebuild() }} and not is_superseded and phase = '决算'
 
 ),
 

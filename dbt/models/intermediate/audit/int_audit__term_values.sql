@@ -24,7 +24,8 @@ term_values_source as (
 
 reports as (
 
-    select report_id from {{ ref('stg_raw__reports') }} where {{ in_rebuild() }} and not is_superseded
+    select report_id from {{ ref('stg_raw__reports') }}
+    where {{ in_rebuild() }} and not is_superseded and phase = '决算'
 
 ),
 

@@ -16,7 +16,8 @@ evaluations as (
 
 current_reports as (
 
-    select report_id from {{ ref('stg_raw__reports') }} where {{ in_rebuild() }} and not is_superseded
+    select report_id from {{ ref('stg_raw__reports') }}
+    where {{ in_rebuild() }} and not is_superseded and phase = '决算'
 
 ),
 
