@@ -153,7 +153,8 @@ def write_section(block: str, label: str) -> None:
     """Our section of RESULTS.md holds one block per --label; re-running a label replaces it."""
     text = RESULTS.read_text("utf-8") if RESULTS.exists() else "# Benchmark results\n"
     machine = (f"Machine: {os.cpu_count()} cores ({platform.processor() or platform.machine()}), "
-               f"Python {platform.python_version()}, shared with other sessions; "
+               f"Python {platform.python_version()}, shared with other sessions (load average "
+               f"{os.getloadavg()[0]:.1f} at the end); "
                f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC.")
     pattern = re.compile(rf"^{re.escape(HEADING)}\n.*?(?=^## |\Z)", re.S | re.M)
     found = pattern.search(text)
