@@ -236,6 +236,23 @@ def generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def export_dashboard(args: argparse.Namespace) -> int:
+    from dagster_project.config import BI_ENV
+
+    if args.bi:
+        os.environ[BI_ENV] = str(Path(args.bi).resolve())
+    from dagster_project.dashboards.export import export
+
+    try:
+        paths = export(args.out)
+    except FileNotFoundError as exc:
+        print(f"juesuan: {exc} Run `juesuan run` first.", file=sys.stderr)
+        return 2
+    print(f"juesuan: wrote {len(paths)} HTML files to {Path(args.out).resolve()} "
+          f"(open {paths[0].name}; plotly.js inlined, no network needed)")
+    return 0
+
+
 def suites(args: argparse.Namespace) -> int:
     from dagster_project.audit.suites import write_suites
 
@@ -279,6 +296,11 @@ def main(argv: list[str] | None = None) -> int:
     p_gen.add_argument("--layouts", metavar="NAMES",
                        help="PDF layouts: a,b,c or all (cycled over the reports; default: base)")
     p_gen.set_defaults(func=generate)
+    p_export = sub.add_parser("export-dashboard",
+                              help="write the comparison views as static HTML (no server, no CDN)")
+    p_export.add_argument("out", metavar="DIR", help="output folder")
+    p_export.add_argument("--bi", help="BI file (default $JUESUAN_BI or bi.duckdb beside the warehouse)")
+    p_export.set_defaults(func=export_dashboard)
     p_suites = sub.add_parser("suites", help="regenerate the GX suites from the rule catalogue")
     p_suites.set_defaults(func=suites)
     args = parser.parse_args(argv)

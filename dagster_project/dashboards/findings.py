@@ -48,7 +48,8 @@ def show_source(finding: pd.Series, cells: pd.DataFrame) -> None:
             st.info("这条发现没有可定位的页面。")
         for page_no, boxes in sorted(pages.items()):
             st.markdown(f"**{finding.file_name} 第 {page_no} 页**（红框：比较的单元格）")
-            st.image(_page_image(str(path), page_no, tuple(boxes)),
+            # PNG, not JPEG: a thin frame stays exactly red
+            st.image(_page_image(str(path), page_no, tuple(boxes)), output_format="PNG",
                      caption=f"source-page-{page_no}")
         return
     cited = sorted({int(n) for n in cells["line_no"] if n is not None}) if not cells.empty else []
@@ -88,16 +89,20 @@ def render() -> None:
     if found.empty:
         st.info("没有符合条件的发现。")
         return
+    labels = {row.finding_id: label(row) for row in found.itertuples()}
+    picked = st.selectbox("打开一条发现，查看原文位置", list(labels), index=None,
+                          format_func=labels.get, placeholder="选择发现…", key="f-open")
+    if picked is not None:
+        show_finding(picked)
     shown = found.assign(severity=found["severity"].map(lambda s: SEVERITY.get(s, s)))
+    st.subheader("发现列表")
     st.table(shown[["severity", "unit_name", "fiscal_year", "rule_id", "source_location",
                     "message"]].rename(columns={
         "severity": "严重性", "unit_name": "单位", "fiscal_year": "年度", "rule_id": "规则",
         "source_location": "位置", "message": "说明"}).reset_index(drop=True))
-    labels = {row.finding_id: label(row) for row in found.itertuples()}
-    picked = st.selectbox("打开一条发现，查看原文位置", list(labels), index=None,
-                          format_func=labels.get, placeholder="选择发现…", key="f-open")
-    if picked is None:
-        return
+
+
+def show_finding(picked: str) -> None:
     finding = queries.finding(picked).iloc[0]
     st.subheader("发现详情")
     st.write(finding.message)

@@ -1,0 +1,355 @@
+"""The dashboards in a real browser: the bundled reports loaded by the real pipeline, the app
+served by Streamlit on a free port, Chromium driven by Playwright.
+
+Expected figures are read from the source documents (page or line given), not from the code.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import time
+import urllib.request
+from io import BytesIO
+from pathlib import Path
+from urllib.parse import urlparse
+
+import duckdb
+import pdfplumber
+import pytest
+from PIL import Image
+from playwright.sync_api import expect, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(os.environ.get("VIRTUAL_ENV", ROOT / ".venv")) / "bin"
+REPORTS = ROOT / "seeds" / "reports"
+APP = ROOT / "dagster_project" / "dashboards" / "app.py"
+CHROMIUM = "/usr/bin/chromium"
+# This machine's network is closed: Chromium's own background connections must stay off.
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+WAIT_MS = 60_000
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.xdist_group("dashboards"),
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs the system Chromium (.ci/run)"),
+]
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}  # an ephemeral instance
+    env.update(DBT_SEND_ANONYMOUS_USAGE_STATS="False", DO_NOT_TRACK="1", **extra)
+    return env
+
+
+def _run(reports: Path, warehouse: Path, **kwargs) -> subprocess.Popen:
+    return subprocess.Popen([str(BIN / "juesuan"), "run", "--reports", str(reports),
+                             "--warehouse", str(warehouse)], env=_env(), cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **kwargs)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class App:
+    """Streamlit serving the dashboards over one BI file, on a free port of 127.0.0.1."""
+
+    def __init__(self, bi: Path, home: Path):
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        home.mkdir(parents=True, exist_ok=True)
+        self.process = subprocess.Popen(
+            [str(BIN / "streamlit"), "run", str(APP), "--server.address", "127.0.0.1",
+             "--server.port", str(self.port), "--server.headless", "true",
+             "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, env=_env(JUESUAN_BI=str(bi), HOME=str(home)),
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        return
+            except OSError:
+                pass
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                self.stop()
+                raise RuntimeError("streamlit did not start")
+            time.sleep(0.3)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory):
+    return tmp_path_factory.mktemp("dashboards")
+
+
+@pytest.fixture(scope="module")
+def app(base):
+    """The app, started before anything is loaded: its BI file does not exist yet."""
+    served = App(base / "bi.duckdb", base / "home")
+    yield served
+    served.stop()
+
+
+@pytest.fixture(scope="module")
+def loaded(base, app, browser):
+    """The bundled reports loaded by the real pipeline (`juesuan run`) while a browser keeps
+    reading the dashboards: what each read showed, and the run's output."""
+    reports = base / "reports"
+    shutil.copytree(REPORTS, reports)
+    run = _run(reports, base / "warehouse.duckdb")
+    context = browser.new_context()
+    page = context.new_page()
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    reads = []
+    try:
+        while run.poll() is None:
+            page.goto(app.url)
+            # the view has run to its end: it says how to load reports, or when data was published
+            expect(page.get_by_text(re.compile("如何加载报告|数据发布于")).first).to_be_visible(
+                timeout=WAIT_MS)
+            errors = page.locator('[data-testid="stException"]')
+            reads.append({"how_to_load": page.get_by_text("如何加载报告").count() > 0,
+                          "exception": [errors.nth(i).inner_text()[:800]
+                                        for i in range(errors.count())],
+                          "traceback": "Traceback" in page.inner_text("body")})
+    finally:
+        context.close()
+        out, _ = run.communicate(timeout=900)
+    return {"returncode": run.returncode, "output": out, "reads": reads, "base": base,
+            "outside": _outside(requests)}
+
+
+@pytest.fixture(scope="module")
+def served(app, loaded):
+    """The app once the load has published the BI file."""
+    assert loaded["returncode"] == 0, loaded["output"]
+    return app
+
+
+@pytest.fixture
+def page(browser):
+    """A page that records every request it makes; the test ends checking none left the host."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.requests = requests
+    yield page
+    context.close()
+    assert requests and not _outside(requests), f"requests beyond 127.0.0.1: {_outside(requests)}"
+
+
+def _outside(requests: list[str]) -> list[str]:
+    return [u for u in requests if urlparse(u).scheme not in ("data", "blob", "about")
+            and urlparse(u).hostname != "127.0.0.1"]
+
+
+def _open(page, app: App, path: str = "") -> None:
+    page.goto(f"{app.url}/{path}")
+    expect(page.get_by_role("heading", level=1).first).to_be_visible(timeout=WAIT_MS)
+
+
+def _no_exception(page) -> None:
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert "Traceback" not in page.inner_text("body")
+
+
+def test_overview_counts_reports_and_findings(page, served):
+    _open(page, served)
+    expect(page.get_by_text("报告（按年度与类型）")).to_be_visible(timeout=WAIT_MS)
+    # four 部门决算 reports: one of 2019 (佛山市轨道交通局), three of 2024
+    table = page.locator('[data-testid="stTable"]').first
+    expect(table).to_contain_text("2019", timeout=WAIT_MS)
+    rows = table.locator("tbody tr")
+    assert [r.inner_text().split() for r in rows.all()] == [["2019", "部门决算", "1"],
+                                                            ["2024", "部门决算", "3"]]
+    expect(page.get_by_text("审核发现（按严重性与规则族）")).to_be_visible()
+    # a chart with its numbers on hover sits beside the table
+    expect(page.locator('[data-testid="stPlotlyChart"]')).to_have_count(2, timeout=WAIT_MS)
+    _no_exception(page)
+
+
+def test_compare_departments_prints_the_documents_figures(page, served):
+    _open(page, served, "compare")
+    main = page.locator('[data-testid="stMain"]')
+    # 国家信访局 2024, p.7: 本年支出合计 14,572.53; p.9: 基本支出 11,073.11, 项目支出 3,499.42
+    expect(main).to_contain_text("14,572.53", timeout=WAIT_MS)
+    # 上海市普陀区财政局 2024, p.15: 合计 2,940.05 = 2,336.91 + 603.14; p.21 states 79.49%
+    expect(main).to_contain_text("2,940.05")
+    expect(main).to_contain_text("79.49%")
+    # 武汉市蔡甸区总工会本级 2024, 公开03表 (L606-608): 合计 534.74, 基本支出 506.87
+    expect(main).to_contain_text("534.74")
+    # 国家信访局 p.9: 一般公共服务支出 10,685.56 (功能分类 201), by class
+    expect(main).to_contain_text("10,685.56")
+    first_rows = main.locator('[data-testid="stTable"]').first.locator("tbody tr")
+    # sorted by the first indicator (支出合计), largest first
+    assert [r.locator("td").first.inner_text() for r in first_rows.all()][:3] == [
+        "国家信访局", "上海市普陀区财政局", "武汉市蔡甸区总工会本级"]
+    _no_exception(page)
+
+
+def test_one_unit_over_the_years(page, served):
+    _open(page, served, "unit")
+    main = page.locator('[data-testid="stMain"]')
+    # the first unit by name: 上海市普陀区财政局 (p.15: 2,940.05; p.21: 基本支出占比 79.49%)
+    expect(main).to_contain_text("2,940.05", timeout=WAIT_MS)
+    expect(main).to_contain_text("79.49%")
+    _no_exception(page)
+
+
+def _pick_finding(page, served, rule: str) -> None:
+    _open(page, served, "findings")
+    page.get_by_role("combobox", name="打开一条发现，查看原文位置").click()
+    page.get_by_role("option").filter(has_text=rule).first.click()
+    expect(page.get_by_text("发现详情")).to_be_visible(timeout=WAIT_MS)
+
+
+def _red(pixel) -> bool:
+    r, g, b = pixel[:3]
+    return r > 200 and g < 80 and b < 80
+
+
+def test_a_finding_opens_its_page_with_the_compared_cells_framed(page, served, loaded):
+    pdf_path = REPORTS / "putuo-finance-bureau-2024.pdf"
+    _pick_finding(page, served, "R.class_share")
+    image = page.locator('[data-testid="stImage"] img').first
+    expect(image).to_be_visible(timeout=WAIT_MS)
+    expect(page.get_by_text("source-page-15")).to_be_visible()
+    shot = Image.open(BytesIO(image.screenshot())).convert("RGB")
+    with pdfplumber.open(pdf_path) as pdf:
+        width_pt = pdf.pages[14].width
+        # where the document prints the compared figures (p.15, 公开05表): 2,106.66 of
+        # 一般公共服务支出 (its first row, the 类) and the 合计 2,940.05
+        words = {w["text"]: w for w in reversed(pdf.pages[14].extract_words())}
+    scale = shot.width / float(width_pt)
+    bi = duckdb.connect(str(loaded["base"] / "bi.duckdb"), read_only=True)
+    boxes = bi.execute(
+        "select c.printed_text, c.bbox_x0, c.bbox_top, c.bbox_x1, c.bbox_bottom "
+        "from marts.audit_finding_cells c join marts.audit_findings f using (finding_id) "
+        "where f.rule_id = 'R.class_share' and c.page_no = 15").fetchall()
+    bi.close()
+    assert {b[0] for b in boxes} == {"2,106.66", "2,940.05"}
+    for text, x0, top, x1, bottom in boxes:
+        word = words[text]
+        # the cell's full box holds the printed figure (not just a corner of it)
+        assert x0 <= word["x0"] and word["x1"] <= x1
+        assert top <= (word["top"] + word["bottom"]) / 2 <= bottom
+        # and the frame on screen is drawn along that box
+        on_edges = [(x, y) for x in range(round(x0 * scale), round(x1 * scale), 4)
+                    for y in (round(top * scale), round(bottom * scale))] + \
+                   [(x, y) for y in range(round(top * scale), round(bottom * scale), 4)
+                    for x in (round(x0 * scale), round(x1 * scale))]
+
+        def framed(points):
+            hits = sum(any(_red(shot.getpixel((min(max(x + dx, 0), shot.width - 1),
+                                               min(max(y + dy, 0), shot.height - 1))))
+                           for dx in (-2, -1, 0, 1, 2) for dy in (-2, -1, 0, 1, 2))
+                       for x, y in points)
+            return hits / len(points)
+
+        assert framed(on_edges) > 0.9, text
+        # a box 40 points lower is not framed: the frame is where the cell is, not anywhere
+        assert framed([(x, y + round(40 * scale)) for x, y in on_edges]) < 0.3, text
+    _no_exception(page)
+
+
+def test_a_text_report_finding_marks_the_cited_line(page, served):
+    _pick_finding(page, served, "P.department_basic")
+    marked = page.locator("mark[data-cited-line]").first
+    expect(marked).to_be_visible(timeout=WAIT_MS)
+    # 武汉市蔡甸区总工会本级, 公开03表 合计 / 基本支出: line 607 of the text report prints 506.87
+    assert marked.get_attribute("data-cited-line") == "607"
+    assert "506.87" in marked.inner_text()
+    _no_exception(page)
+
+
+def test_budget_view_says_budgets_are_not_loaded(page, served):
+    _open(page, served, "budget")
+    expect(page.get_by_text("尚未加载部门预算报告", exact=False)).to_be_visible(timeout=WAIT_MS)
+    _no_exception(page)
+
+
+def test_a_load_runs_while_the_dashboard_reads(loaded):
+    """The reports are loaded (`juesuan run`) while the browser keeps reading the dashboards:
+    the run succeeds, and every read succeeded - first saying how to load reports (nothing
+    published yet, never a stack trace), then, once, showing the data."""
+    assert loaded["returncode"] == 0, loaded["output"]
+    reads = loaded["reads"]
+    assert len(reads) >= 2, "the dashboards were not read during the load"
+    assert not [r for r in reads if r["exception"] or r["traceback"]], reads
+    assert reads[0]["how_to_load"]
+    assert not loaded["outside"], loaded["outside"]
+
+
+def test_publishing_again_under_open_readers(page, served, loaded):
+    """A publish renames a new file over the one the app reads: the next query sees it."""
+    from dagster_project.publish import publish
+
+    base = loaded["base"]
+    con = duckdb.connect(str(base / "warehouse.duckdb"))
+    try:
+        for amount in ("15,000.00", "16,000.00"):
+            # the only change: the published copy of 国家信访局's total
+            con.execute("update marts.fct_unit_year_summary set expenditure_total_wan_yuan = ? "
+                        "where unit_name = '国家信访局'", [amount.replace(",", "")])
+            _open(page, served, "compare")
+            reader = duckdb.connect(str(base / "bi.duckdb"), read_only=True)  # held open
+            publish(con, base / "bi.duckdb")
+            reader.close()
+            _open(page, served, "compare")
+            expect(page.locator('[data-testid="stMain"]')).to_contain_text(amount, timeout=WAIT_MS)
+            _no_exception(page)
+    finally:
+        con.close()
+
+
+def test_export_dashboard_writes_static_html_without_a_cdn(served, loaded, tmp_path):
+    out = tmp_path / "export"
+    done = subprocess.run([str(BIN / "juesuan"), "export-dashboard", str(out), "--bi",
+                           str(loaded["base"] / "bi.duckdb")], env=_env(), cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["compare-2019.html", "compare-2024.html",
+                                                     "index.html"]
+    page_2024 = (out / "compare-2024.html").read_text("utf-8")
+    # 国家信访局 2024, p.9: 一般公共服务支出 10,685.56; 上海市普陀区财政局 p.15: 合计 2,940.05
+    assert "10,685.56" in page_2024 and "2,940.05" in page_2024
+    for path in out.iterdir():
+        text = path.read_text("utf-8")
+        assert not re.search(r"<script[^>]*\bsrc\s*=\s*[\"']?(https?:)?//", text, re.I), path.name
+        assert not re.search(r"<link[^>]*href\s*=\s*[\"']?(https?:)?//", text, re.I), path.name
+    # the chart library itself is inside the file
+    assert "Plotly" in page_2024 and len(page_2024) > 1_000_000
+
+
+def test_export_dashboard_without_a_bi_file_says_so(tmp_path):
+    done = subprocess.run([str(BIN / "juesuan"), "export-dashboard", str(tmp_path / "out"),
+                           "--bi", str(tmp_path / "missing.duckdb")], env=_env(), cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert "juesuan run" in done.stderr and "Traceback" not in done.stderr
