@@ -15,6 +15,7 @@ One pipeline run (Dagster job via the CLI, dbt build, GX) over a corpus made fro
        L1889, L1895, L1897  comparison words: 小于 → 大于 (22.50 against 42.00), 小于 → 基本持平
               (18.32 against 51.31), 持平 added where true (34.51 against 34.51)
        L1370  公开06表 30101 printed 津贴补贴 (30102's name)
+       L1916  一般公共预算财政拨款基本支出 506.87万元 → 5068700万元 (元 for 万元)
        公开07表 (L1649) given 12.00 in its 合计 row under its note 本部门2024年度无政府性基金…
        公开08表 (L1726-1781) removed, and the sentence saying there was no 国有资本经营 (L1927)
        公开09表 (L1782) printed blank, its note 本部门2024年度无财政拨款三公经费支出 removed
@@ -79,6 +80,8 @@ def _words_mutated(lines: list[str]) -> str:
     swap(1889, "支出决算数小于年初预算数", "支出决算数大于年初预算数")
     swap(1895, "支出决算数小于年初预算数的主要原因", "支出决算数与年初预算数基本持平，主要原因")
     swap(1897, "完成年初预算的100%。", "完成年初预算的100%，支出决算数与年初预算数持平。")
+    # 元 for 万元: 506.87万元 written 5068700万元
+    swap(1916, "基本支出506.87万元", "基本支出5068700万元")
     # 公开06表 30101 printed with 30102's name
     swap(1370, "基本工资", "津贴补贴")
     # 公开07表's 合计 row (L1704) prints six blanks: 年初结转和结余, 本年收入, 本年支出 小计 /
@@ -242,7 +245,8 @@ def test_summary_counts_findings(con):
 
 
 WORD_RULES = ["D.unit_name", "D.year", "D.empty_undeclared", "D.empty_but_filled", "D.table_missing",
-              "D.table_missing_stated", "N.completion_zero_budget", "N.item_direction", "D.code_name"]
+              "D.table_missing_stated", "N.completion_zero_budget", "N.item_direction", "D.code_name",
+              "D.unit_of_measure"]
 
 
 def _word_findings(con, unit: str) -> list[tuple]:
@@ -255,12 +259,13 @@ def _word_findings(con, unit: str) -> list[tuple]:
 def test_each_mutated_word_is_one_located_warning(con):
     found = _word_findings(con, "测试单位丁")
     assert [(r, s, loc) for r, s, loc, _ in found] == [
-        ("D.code_name", "warning", "d-2024.txt:L1369"),
+        ("D.code_name", "warning", "d-2024.txt:L1371"),  # the row's amount (code L1369)
         ("D.empty_but_filled", "warning", "d-2024.txt:L1649"),
         ("D.empty_undeclared", "warning", "d-2024.txt:L1782"),
         ("D.table_missing", "warning", "d-2024.txt"),
         ("D.unit_name", "warning", "d-2024.txt:L1846"),
         ("D.unit_name", "warning", "d-2024.txt:L551"),
+        ("D.unit_of_measure", "warning", "d-2024.txt:L1916"),
         ("D.year", "warning", "d-2024.txt:L1851"),
         ("D.year", "warning", "d-2024.txt:L274"),
         ("N.completion_zero_budget", "warning", "d-2024.txt:L1907"),
@@ -280,8 +285,9 @@ def test_each_mutated_word_is_one_located_warning(con):
     assert "公开09表没有任何金额" in message["d-2024.txt:L1782"]
     assert "公开08表不在文件中，也没有" in message["d-2024.txt"]
     assert "30101 印作“津贴补贴”，登记表中该编码为“基本工资”，而“津贴补贴”是编码 30102 的名称" \
-        in message["d-2024.txt:L1369"]
+        in message["d-2024.txt:L1371"]
     assert "表述为“支出决算数大于年初预算数”" in message["d-2024.txt:L1889"]
+    assert "一边 5068700万元，另一边 506.87万元，相差约一万倍" in message["d-2024.txt:L1916"]
     assert "基本持平于（容差 1%）" in message["d-2024.txt:L1895"]
     true_flat = con.execute(
         "select e.status from intermediate.int_audit__evaluations e join marts.dim_reports r "

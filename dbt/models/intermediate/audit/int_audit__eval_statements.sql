@@ -10,6 +10,8 @@
 --                     sentence; one declared empty prints no amounts; a missing one is explained
 --                     by a sentence saying there were no such funds (then only info)
 --   zero_budget_rate  a 完成年初预算的X% stated where the 年初预算 is 0
+--   unit_of_measure   each amount of the text that disagrees with its table figure by a factor
+--                     of 10,000 (within 0.1 %): 元 written as 万元 or the reverse
 --   code_name         each 功能/经济分类 row whose code the registry knows: the name printed is
 --                     not the name the registry gives another code (unless the registry lists it
 --                     as a former or alternative name of this code for the report's year)
@@ -221,6 +223,36 @@ zero_budget_rates as (
 
 ),
 
+-- units of measure -----------------------------------------------------------------------------
+text_amounts as (
+
+    select e.* from {{ ref('int_audit__eval_sums') }} as e
+    where {{ in_rebuild('e.report_id') }}
+    union all by name
+    select e.* from {{ ref('int_audit__eval_narrative') }} as e
+    where {{ in_rebuild('e.report_id') }}
+
+),
+
+unit_of_measure as (
+
+    select
+        e.report_id, 'D.unit_of_measure' as rule_id, e.rule_id || '@' || e.instance_key
+            as instance_key,
+        false as holds, e.table_code, e.row_label, e.column_label, e.source_location,
+        e.participants,
+        rules.description_zh || '：一边 ' || {{ fmt_num('e.lhs_value') }} || '万元，另一边 '
+            || {{ fmt_num('e.rhs_value') }} || '万元，相差约一万倍' as detail
+    from text_amounts as e
+    inner join {{ ref('stg_reference__audit_rules') }} as rules on rules.rule_id = e.rule_id
+    where rules.rule_family = 'text_vs_table' and e.value_unit = '万元' and e.status = 'fail'
+        and e.lhs_value <> 0 and e.rhs_value <> 0
+        -- a ratio, not an amount: DOUBLE is fine for telling 10,000 from anything else
+        and (abs(e.lhs_value / e.rhs_value) between 9990 and 10010
+             or abs(e.rhs_value / e.lhs_value) between 9990 and 10010)
+
+),
+
 -- codes and names -----------------------------------------------------------------------------
 function_registry as (
 
@@ -308,6 +340,10 @@ unioned as (
     select report_id, rule_id, instance_key, holds, table_code, row_label, column_label,
            source_location, participants, detail
     from code_names
+    union all
+    select report_id, rule_id, instance_key, holds, table_code, row_label, column_label,
+           source_location, participants, detail
+    from unit_of_measure
 
 ),
 
