@@ -12,6 +12,10 @@ One pipeline run (Dagster job via the CLI, dbt build, GX) over a corpus made fro
        L274   title 2024年度收入决算表 → 2023年度 (another year)
        L1851  与2023年度相比 → 与2022年度相比 (a comparison with the wrong year)
        L1907  the 项 whose 年初预算 is 0.00 now states 完成年初预算的100%
+       L1889, L1895, L1897  comparison words: 小于 → 大于 (22.50 against 42.00), 小于 → 基本持平
+              (18.32 against 51.31), 持平 added where true (34.51 against 34.51)
+       L1370  公开06表 30101 printed 津贴补贴 (30102's name)
+       L1916  一般公共预算财政拨款基本支出 506.87万元 → 5068700万元 (元 for 万元)
        公开07表 (L1649) given 12.00 in its 合计 row under its note 本部门2024年度无政府性基金…
        公开08表 (L1726-1781) removed, and the sentence saying there was no 国有资本经营 (L1927)
        公开09表 (L1782) printed blank, its note 本部门2024年度无财政拨款三公经费支出 removed
@@ -71,6 +75,15 @@ def _words_mutated(lines: list[str]) -> str:
     swap(274, "2024年度收入决算表", "2023年度收入决算表")
     swap(1851, "与2023年度相比", "与2022年度相比")
     swap(1907, "支出决算为3.96万元。", "支出决算为3.96万元，完成年初预算的100%。")
+    # comparison words: 22.50 against 42.00 said to be 大于; 18.32 against 51.31 基本持平; and
+    # 34.51 against 34.51 持平 (true)
+    swap(1889, "支出决算数小于年初预算数", "支出决算数大于年初预算数")
+    swap(1895, "支出决算数小于年初预算数的主要原因", "支出决算数与年初预算数基本持平，主要原因")
+    swap(1897, "完成年初预算的100%。", "完成年初预算的100%，支出决算数与年初预算数持平。")
+    # 元 for 万元: 506.87万元 written 5068700万元
+    swap(1916, "基本支出506.87万元", "基本支出5068700万元")
+    # 公开06表 30101 printed with 30102's name
+    swap(1370, "基本工资", "津贴补贴")
     # 公开07表's 合计 row (L1704) prints six blanks: 年初结转和结余, 本年收入, 本年支出 小计 /
     # 基本支出 / 项目支出, 年末结转和结余; 本年收入 = 支出 = 基本支出 = 12.00 keeps the row whole.
     assert out[1703] == "\t合计" and out[1704:1710] == ["\t"] * 6
@@ -232,7 +245,8 @@ def test_summary_counts_findings(con):
 
 
 WORD_RULES = ["D.unit_name", "D.year", "D.empty_undeclared", "D.empty_but_filled", "D.table_missing",
-              "D.table_missing_stated", "N.completion_zero_budget"]
+              "D.table_missing_stated", "N.completion_zero_budget", "N.item_direction", "D.code_name",
+              "D.unit_of_measure"]
 
 
 def _word_findings(con, unit: str) -> list[tuple]:
@@ -245,14 +259,18 @@ def _word_findings(con, unit: str) -> list[tuple]:
 def test_each_mutated_word_is_one_located_warning(con):
     found = _word_findings(con, "测试单位丁")
     assert [(r, s, loc) for r, s, loc, _ in found] == [
+        ("D.code_name", "warning", "d-2024.txt:L1371"),  # the row's amount (code L1369)
         ("D.empty_but_filled", "warning", "d-2024.txt:L1649"),
         ("D.empty_undeclared", "warning", "d-2024.txt:L1782"),
         ("D.table_missing", "warning", "d-2024.txt"),
         ("D.unit_name", "warning", "d-2024.txt:L1846"),
         ("D.unit_name", "warning", "d-2024.txt:L551"),
+        ("D.unit_of_measure", "warning", "d-2024.txt:L1916"),
         ("D.year", "warning", "d-2024.txt:L1851"),
         ("D.year", "warning", "d-2024.txt:L274"),
         ("N.completion_zero_budget", "warning", "d-2024.txt:L1907"),
+        ("N.item_direction", "warning", "d-2024.txt:L1889"),
+        ("N.item_direction", "warning", "d-2024.txt:L1895"),
     ]
     # each explained in Chinese with what it compared
     message = {loc: m for _, _, loc, m in found}
@@ -266,6 +284,16 @@ def test_each_mutated_word_is_one_located_warning(con):
         and "却列有 3 个金额" in message["d-2024.txt:L1649"]
     assert "公开09表没有任何金额" in message["d-2024.txt:L1782"]
     assert "公开08表不在文件中，也没有" in message["d-2024.txt"]
+    assert "30101 印作“津贴补贴”，登记表中该编码为“基本工资”，而“津贴补贴”是编码 30102 的名称" \
+        in message["d-2024.txt:L1371"]
+    assert "表述为“支出决算数大于年初预算数”" in message["d-2024.txt:L1889"]
+    assert "一边 5068700万元，另一边 506.87万元，相差约一万倍" in message["d-2024.txt:L1916"]
+    assert "基本持平于（容差 1%）" in message["d-2024.txt:L1895"]
+    true_flat = con.execute(
+        "select e.status from intermediate.int_audit__evaluations e join marts.dim_reports r "
+        "using (report_id) where r.unit_name = '测试单位丁' and e.rule_id = 'N.item_direction' "
+        "and e.instance_key like '%机关事业单位基本养老保险缴费支出'").fetchall()
+    assert true_flat == [("pass",)]
 
 
 def test_a_missing_table_the_text_explains_is_info(con):

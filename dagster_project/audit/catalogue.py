@@ -20,7 +20,8 @@ TEMPLATES = {"cell_sum", "ratio", "row_sum", "hierarchy", "match_by_code", "narr
              "narrative_item", "yoy", "evaluation_rate", "project_text", "indicator_target",
              "indicator_duplicate", "adjustment_claim", "prior_year", "consolidation",
              # what the words say (issue 14): int_audit__eval_statements
-             "named_unit", "named_year", "table_status", "zero_budget_rate"}
+             "named_unit", "named_year", "table_status", "zero_budget_rate", "code_name",
+             "unit_of_measure"}
 
 
 @dataclass(frozen=True)

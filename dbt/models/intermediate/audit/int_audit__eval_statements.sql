@@ -10,6 +10,11 @@
 --                     sentence; one declared empty prints no amounts; a missing one is explained
 --                     by a sentence saying there were no such funds (then only info)
 --   zero_budget_rate  a 完成年初预算的X% stated where the 年初预算 is 0
+--   unit_of_measure   each amount of the text that disagrees with its table figure by a factor
+--                     of 10,000 (within 0.1 %): 元 written as 万元 or the reverse
+--   code_name         each 功能/经济分类 row whose code the registry knows: the name printed is
+--                     not the name the registry gives another code (unless the registry lists it
+--                     as a former or alternative name of this code for the report's year)
 -- Not numbers: `value_unit` is 'text' and `detail` states what was compared, in Chinese.
 with reports as (
 
@@ -218,6 +223,102 @@ zero_budget_rates as (
 
 ),
 
+-- units of measure -----------------------------------------------------------------------------
+text_amounts as (
+
+    select e.* from {{ ref('int_audit__eval_sums') }} as e
+    where {{ in_rebuild('e.report_id') }}
+    union all by name
+    select e.* from {{ ref('int_audit__eval_narrative') }} as e
+    where {{ in_rebuild('e.report_id') }}
+
+),
+
+unit_of_measure as (
+
+    select
+        e.report_id, 'D.unit_of_measure' as rule_id, e.rule_id || '@' || e.instance_key
+            as instance_key,
+        false as holds, e.table_code, e.row_label, e.column_label, e.source_location,
+        e.participants,
+        rules.description_zh || '：一边 ' || {{ fmt_num('e.lhs_value') }} || '万元，另一边 '
+            || {{ fmt_num('e.rhs_value') }} || '万元，相差约一万倍' as detail
+    from text_amounts as e
+    inner join {{ ref('stg_reference__audit_rules') }} as rules on rules.rule_id = e.rule_id
+    where rules.rule_family = 'text_vs_table' and e.value_unit = '万元' and e.status = 'fail'
+        and e.lhs_value <> 0 and e.rhs_value <> 0
+        -- a ratio, not an amount: DOUBLE is fine for telling 10,000 from anything else
+        and (abs(e.lhs_value / e.rhs_value) between 9990 and 10010
+             or abs(e.rhs_value / e.lhs_value) between 9990 and 10010)
+
+),
+
+-- codes and names -----------------------------------------------------------------------------
+function_registry as (
+
+    select function_code as code, function_name_normalized as name_normalized, name_aliases
+    from {{ ref('stg_reference__function_codes') }}
+
+),
+
+economic_registry as (
+
+    select economic_code as code, economic_name_normalized as name_normalized
+    from {{ ref('stg_reference__economic_codes') }}
+
+),
+
+coded_rows as (
+
+    select
+        report_id, '功能分类' as classification, table_code, function_code as code,
+        function_name as printed_name, function_name_normalized as printed_normalized,
+        registry_name, is_name_mismatch, fiscal_year, source_location
+    from {{ ref('int_function_rows_classified') }}
+    where {{ in_rebuild() }} and is_current and is_in_registry
+    union all
+    select
+        report_id, '经济分类', '06', economic_code, economic_name,
+        nullif(regexp_replace(
+            translate(economic_name, '（）［］【】０１２３４５６７８９', '()[][]0123456789'),
+            '[\s\x{3000}]+', '', 'g'), ''),
+        registry_name, is_name_mismatch, fiscal_year, source_location
+    from {{ ref('int_economic_rows_classified') }}
+    where {{ in_rebuild() }} and is_current and is_in_registry
+
+),
+
+code_names as (
+
+    select
+        r.report_id, 'D.code_name' as rule_id,
+        r.table_code || '/' || r.code || '@' || r.source_location as instance_key,
+        other.code is null or own_alias.code is not null as holds,
+        r.table_code, r.code || ' ' || r.printed_name as row_label, r.classification as column_label,
+        r.source_location, cast([] as varchar[]) as participants,
+        '公开' || r.table_code || '表 ' || r.code || ' 印作“' || r.printed_name || '”，登记表中该编码为“'
+            || r.registry_name || '”，而“' || r.printed_name || '”是编码 ' || other.code || ' 的名称'
+            as detail
+    from coded_rows as r
+    left join (
+        select 'function' as kind, code, name_normalized from function_registry
+        union all
+        select 'economic', code, name_normalized from economic_registry
+    ) as other
+        on r.is_name_mismatch
+        and other.kind = case r.classification when '功能分类' then 'function' else 'economic' end
+        and other.name_normalized = r.printed_normalized and other.code <> r.code
+    left join (
+        select code, unnest(name_aliases, recursive := true) from function_registry
+    ) as own_alias
+        on r.classification = '功能分类' and own_alias.code = r.code
+        and own_alias.name_normalized = r.printed_normalized
+        and r.fiscal_year between coalesce(own_alias.first_year, 0) and coalesce(own_alias.last_year, 9999)
+    qualify row_number() over (partition by r.report_id, r.table_code, r.code, r.source_location
+                               order by other.code nulls last) = 1
+
+),
+
 unioned as (
 
     select report_id, rule_id, instance_key, holds, cast(null as varchar) as table_code,
@@ -235,6 +336,14 @@ unioned as (
     select report_id, rule_id, instance_key, holds, null, row_label, column_label,
            source_location, participants, detail
     from zero_budget_rates
+    union all
+    select report_id, rule_id, instance_key, holds, table_code, row_label, column_label,
+           source_location, participants, detail
+    from code_names
+    union all
+    select report_id, rule_id, instance_key, holds, table_code, row_label, column_label,
+           source_location, participants, detail
+    from unit_of_measure
 
 ),
 
