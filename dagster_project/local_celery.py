@@ -25,6 +25,9 @@ CELERY_SETTINGS = {
     "task_reject_on_worker_lost": True,  # ... and requeued when its process dies
     "worker_prefetch_multiplier": 1,  # a worker holds no task it is not running
     "broker_connection_retry_on_startup": True,
+    # A pool process above 1 GB resident is replaced after its task (a parse step holds one
+    # chunk: about 0.3 GB with 50 files a chunk).
+    "worker_max_memory_per_child": 1_000_000,  # KiB
 }
 
 

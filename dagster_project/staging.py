@@ -186,7 +186,8 @@ def _result(record: dict) -> ReadResult:
     facts = ReportFacts(**json.loads(record["facts"]), problems=problems)
     rows = None
     if record[f"rows_{ROW_TABLES[0]}"] is not None:
-        rows = {t: [tuple(r) for r in json.loads(record[f"rows_{t}"])] for t in ROW_TABLES}
+        # Lists, not tuples: the loader only indexes them (a tuple each cost 7 % of the load).
+        rows = {t: json.loads(record[f"rows_{t}"]) for t in ROW_TABLES}
     return ReadResult(source, facts, problems, rows)
 
 
@@ -199,32 +200,26 @@ class StagedLoad:
 
 def load_staged(con: duckdb.DuckDBPyConnection, staged: list[StagedChunk]) -> StagedLoad:
     """Load staged chunks into the raw layer through `ingest.load_results`: the same per-report
-    transactions as the single-step load (known SHA-256 unchanged, a new file for a unit and
-    year a new revision, a failed report recorded in raw.ingest_errors). A chunk whose file is
-    truncated, corrupt or gone is parsed again here. Each staged file is removed once its
-    chunk is loaded."""
+    transactions as the single-step load (bulk inserts of up to 200 reports, each report
+    atomic; known SHA-256 unchanged, a new file for a unit and year a new revision, a failed
+    report recorded in raw.ingest_errors). A chunk whose file is truncated, corrupt or gone is
+    parsed again here. The staged files are removed once everything is loaded."""
     ensure_schema(con)
     out = StagedLoad(BatchSummary(), [], [])
+
+    def results():
+        for item in staged:
+            try:
+                records = read_staged(item.url, item.chunk)
+            except StagedChunkInvalid:
+                records = parse_chunk(item.chunk)
+                out.reparsed.append(item.chunk.chunk_id)
+            yield from (_result(r) for r in records)
+
+    out.summary = load_results(con, results())
     for item in staged:
-        try:
-            records = read_staged(item.url, item.chunk)
-        except StagedChunkInvalid:
-            records = parse_chunk(item.chunk)
-            out.reparsed.append(item.chunk.chunk_id)
-        out.summary.outcomes.extend(load_results(con, (_result(r) for r in records)).outcomes)
         fs, path = fsspec.core.url_to_fs(item.url)
         if fs.exists(path):
             fs.rm(path)
             out.removed.append(item.url)
     return out
-
-
-def clear_orphans(staging: str) -> list[str]:
-    """Temporary files a killed worker left behind (never loaded: only renamed files are)."""
-    fs, root = fsspec.core.url_to_fs(staging)
-    if not fs.exists(root):
-        return []
-    orphans = [p for p in fs.ls(root, detail=False) if p.rsplit("/", 1)[-1].startswith(".tmp-")]
-    for p in orphans:
-        fs.rm(p)
-    return orphans
