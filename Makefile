@@ -13,7 +13,7 @@ export DBT_PROFILES_DIR ?= $(CURDIR)/dbt
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 export DO_NOT_TRACK := 1
 
-.PHONY: env run test dev lint clean findings
+.PHONY: env run test dev lint clean findings dashboards system-deps
 
 # The Dagster instance's config, with telemetry off (no network at run time; Dagster ignores
 # DO_NOT_TRACK): written once, kept if the operator already has one that says.
@@ -45,14 +45,32 @@ run: $(STAMP)
 findings: $(STAMP)
 	$(BIN)/juesuan findings
 
+# Test files run on both cores (pytest-xdist), a file's tests in one process so that its
+# module fixtures (a loaded warehouse) are built once; TEST_WORKERS=0 runs them in one process.
+TEST_WORKERS ?= 2
 test: $(STAMP)
 	@$(INSTANCE_CONFIG)
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile
+
+# The dashboards on http://127.0.0.1:8501, offline (.streamlit/config.toml: no usage statistics,
+# this machine only); they read the BI file `make run` publishes, never the warehouse.
+dashboards: $(STAMP)
+	$(BIN)/streamlit run dagster_project/dashboards/app.py --server.address 127.0.0.1 \
+		--server.port $${JUESUAN_DASHBOARDS_PORT:-8501}
 
 dev: $(STAMP)
 	@mkdir -p $(dir $(JUESUAN_WAREHOUSE)) && $(INSTANCE_CONFIG)
 	cd dbt && ../$(BIN)/dbt parse --quiet
-	$(BIN)/dagster dev -h 127.0.0.1 -p 3000 -m dagster_project.definitions
+	@# Not `dagster dev`: its webserver answers any Host header and GraphQL mutations sent as
+	@# GET, so any page visited could launch runs. The UI runs behind dagster_project/webserver.py
+	@# (127.0.0.1, own Host and Origin only); the daemon beside it runs the sensor.
+	$(BIN)/dagster-daemon run -m dagster_project.definitions & daemon=$$!; \
+	trap 'kill $$daemon 2>/dev/null' EXIT INT TERM; \
+	$(PY) -m dagster_project.webserver --port 3000
+
+# Redis and Chromium for the Celery and browser tests (root; CI calls it from .ci/run).
+system-deps:
+	bash .ci/system-deps
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -13,12 +13,24 @@ from decimal import Decimal, InvalidOperation
 
 # Full-width digits and punctuation that real reports print.
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．，－％", "0123456789.,-%")
-_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+# Thousands separators: every comma is followed by three digits; some PDFs' text layers drop
+# the first separator ("125360,898" printed as 125,360,898), which is still one number.
+_NUMBER = re.compile(r"^[+-]?([0-9]+(,[0-9]{3})+|[0-9]+)(\.[0-9]+)?$")
+# The same shape in any script's digits (Python's \d): Arabic-Indic, Devanagari...
+_ANY_DIGITS = re.compile(r"^[+-]?(\d+(,\d{3})+|\d+)(\.\d+)?$")
+# raw.*_wan_yuan columns are DECIMAL(20, 6): 万元 to 0.01 元. A figure with more decimals would
+# be rounded by the insert, silently.
+MAX_DECIMALS = 6
 _DASHES = {"-", "—", "–", "--", "——", "－"}
 
 
 class AmountError(ValueError):
     """A cell that should hold an amount holds something else."""
+
+
+class SuspectAmount(AmountError):
+    """Printed like an amount, but not one the warehouse can take exactly as printed: digits of
+    another script, or more decimals than it keeps."""
 
 
 @dataclass(frozen=True)
@@ -44,6 +56,8 @@ def parse_amount(text: str) -> Amount | None:
     if t.startswith("(") and t.endswith(")"):
         negative, t = True, t[1:-1]
     if not _NUMBER.match(t):
+        if _ANY_DIGITS.match(t):
+            raise SuspectAmount(f"{text!r} is written with non-ASCII digits")
         raise AmountError(f"not an amount: {text!r}")
     t = t.replace(",", "")
     try:
@@ -51,6 +65,9 @@ def parse_amount(text: str) -> Amount | None:
     except InvalidOperation as exc:  # pragma: no cover - the regex guards this
         raise AmountError(f"not an amount: {text!r}") from exc
     decimals = len(t.split(".", 1)[1]) if "." in t else 0
+    if decimals > MAX_DECIMALS:
+        raise SuspectAmount(f"{text!r} has {decimals} decimals, more than the {MAX_DECIMALS} "
+                            f"the warehouse keeps")
     return Amount(-value if negative else value, decimals)
 
 
@@ -64,6 +81,9 @@ def is_amount(text: str) -> bool:
 def to_wan_yuan(value: Decimal, unit: str) -> Decimal:
     """Convert a value printed in `unit` (万元 or 元) to 万元, exactly."""
     if unit == "元":
+        if -value.scaleb(-4).as_tuple().exponent > MAX_DECIMALS:  # scaleb: exact
+            raise SuspectAmount(f"{value} 元 is {value.scaleb(-4)} 万元, more than the "
+                                f"{MAX_DECIMALS} decimals the warehouse keeps")
         return value / Decimal(10000)
     if unit in ("万元", ""):
         return value

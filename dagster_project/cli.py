@@ -10,12 +10,14 @@ import re
 import sys
 import time
 import warnings
+from datetime import UTC, datetime
 from pathlib import Path
 
 from dagster_project.build_plan import FULL_REFRESH_ENV
 from dagster_project.config import (
     HIERARCHY_ENV,
     REPORTS_ENV,
+    RETRY_FAILED_ENV,
     WAREHOUSE_ENV,
     reports_dir,
     warehouse_path,
@@ -25,6 +27,10 @@ from dagster_project.config import (
 # (an ESC sequence, a carriage return) could clear the terminal or forge lines, so every one but
 # the newline and tab is shown escaped.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+# `generate --years`: a typo like 2023-20230 would otherwise write reports until the disk fills.
+MAX_YEARS = 50
 
 
 def printable(text: str) -> str:
@@ -41,6 +47,8 @@ def _set_paths(args: argparse.Namespace) -> None:
         os.environ[HIERARCHY_ENV] = str(Path(args.hierarchy).resolve())
     if getattr(args, "full_refresh", False):
         os.environ[FULL_REFRESH_ENV] = "1"
+    if getattr(args, "retry_failed", False):
+        os.environ[RETRY_FAILED_ENV] = "1"
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
 
 
@@ -48,33 +56,71 @@ def run(args: argparse.Namespace) -> int:
     _set_paths(args)
     # Our definitions use beta parameters on purpose (backfill_policy); say so once, in code.
     warnings.filterwarnings("ignore", message=".*is currently in beta")
-    import dagster as dg
-
-    from dagster_project.audit.suites import import_gx_in_background
-    from dagster_project.definitions import defs
-    from dagster_project.ingest import discover, loaded_shas, report_key
-    from dagster_project.partitions import PARTITIONS_NAME, plan_partitions, range_tags
-    from dagster_project.summary import summarise
-    from dagster_project.warehouse.load import WarehouseBusy, connect
+    from dagster_project.run_lock import RunLocked, RunLockUnavailable, run_lock
 
     folder, warehouse = reports_dir(), warehouse_path()
     if not folder.is_dir():
-        print(f"juesuan: reports folder {folder} does not exist", file=sys.stderr)
+        what = "is a file, not a folder" if folder.exists() else "does not exist"
+        print(f"juesuan: reports folder {folder} {what}", file=sys.stderr)
         return 2
+    try:
+        # One run per warehouse from here to the summary (DuckDB's lock is per step).
+        with run_lock(warehouse):
+            return _run_locked(args, folder, warehouse)
+    except RunLocked as exc:
+        print(f"juesuan: {exc}", file=sys.stderr)
+        return 3
+    except RunLockUnavailable as exc:
+        print(f"juesuan: {exc}", file=sys.stderr)
+        return 2
+
+
+def _run_locked(args: argparse.Namespace, folder: Path, warehouse: Path) -> int:
+    # What an operator can get wrong is checked before Dagster, dbt and GX are imported
+    # (seconds), so a mistake is a quick one-line error.
+    from dagster_project.config import retry_failed
+    from dagster_project.ingest import discover, failed_shas, loaded_shas, report_key
+    from dagster_project.warehouse.load import WarehouseBusy, WarehouseUnusable, connect
+
+    started = datetime.now(UTC).replace(tzinfo=None)  # the clock raw.ingest_errors uses
     sources = discover(folder)
     files = {report_key(folder, f.path): f.sha256 for f in sources}
     try:
         # Fails fast, with a clear message, if another run holds the warehouse.
         with connect(warehouse) as con:
             known = loaded_shas(con)
+            # The same bytes fail the same way: not read again unless --retry-failed.
+            if not retry_failed():
+                known |= failed_shas(con)
     except WarehouseBusy as exc:
         print(f"juesuan: {exc}", file=sys.stderr)
         return 3
-    # The whole folder, idempotently: only files whose bytes are not loaded yet (new, changed or
-    # failed before) become the run's partitions; the marts are rebuilt and audited regardless.
+    except WarehouseUnusable as exc:
+        print(f"juesuan: {exc}", file=sys.stderr)
+        return 2
+    # The whole folder, idempotently: only files whose bytes are not loaded yet (new or changed)
+    # become the run's partitions; the marts are rebuilt and audited regardless.
     todo = [k for k, sha in files.items() if sha not in known]
-    instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else \
-        dg.DagsterInstance.ephemeral()
+    home = os.environ.get("DAGSTER_HOME")
+    if home and not Path(home).is_dir():
+        print(f"juesuan: $DAGSTER_HOME {home!r} is not a folder (create it, or unset "
+              f"DAGSTER_HOME for a throw-away instance)", file=sys.stderr)
+        return 2
+    import dagster as dg
+
+    from dagster_project.audit.suites import import_gx_in_background
+    from dagster_project.definitions import defs
+    from dagster_project.partitions import PARTITIONS_NAME, plan_partitions, range_tags
+    from dagster_project.summary import summarise
+
+    try:
+        instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else \
+            dg.DagsterInstance.ephemeral()
+    except Exception as exc:  # noqa: BLE001 - a bad $DAGSTER_HOME: say so in one line
+        print(f"juesuan: cannot open the Dagster instance in $DAGSTER_HOME "
+              f"({os.environ.get('DAGSTER_HOME')!r}): {type(exc).__name__}: "
+              f"{str(exc).splitlines()[0] if str(exc) else ''}", file=sys.stderr)
+        return 2
     plan = plan_partitions(instance.get_dynamic_partitions(PARTITIONS_NAME), todo, set(files))
     run_keys = plan.apply(instance)
     job = defs.resolve_job_def("juesuan_job")
@@ -108,7 +154,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.verbose:
         print(f"juesuan: dbt and step output in {log_path}")
     with connect(warehouse, read_only=True) as con:
-        summary = summarise(con, folder, sources)
+        summary = summarise(con, folder, sources, since=started)
     print(printable(summary.render()))
     # Exit 4: the run worked but some reports could not be loaded (listed above). A report
     # that loaded without an unreadable table did load: listed apart, and still exit 0.
@@ -125,14 +171,21 @@ def _unpartitioned(defs) -> list:
 def findings(args: argparse.Namespace) -> int:
     _set_paths(args)
     from dagster_project.audit.report import query_findings, render_text
-    from dagster_project.warehouse.load import connect
+    from dagster_project.warehouse.load import WarehouseBusy, WarehouseUnusable, connect
 
     warehouse = warehouse_path()
     if not warehouse.exists():
         print(f"juesuan: no warehouse at {warehouse}; run `juesuan run` first", file=sys.stderr)
         return 2
-    with connect(warehouse, read_only=True) as con:
-        rows = query_findings(con, unit=args.unit, year=args.year, severity=args.severity)
+    try:
+        with connect(warehouse, read_only=True) as con:
+            rows = query_findings(con, unit=args.unit, year=args.year, severity=args.severity)
+    except WarehouseBusy as exc:  # a run holds it: the same exit as a second run's
+        print(f"juesuan: {exc}", file=sys.stderr)
+        return 3
+    except WarehouseUnusable as exc:
+        print(f"juesuan: {exc}", file=sys.stderr)
+        return 2
     print(printable(render_text(rows)) if rows else "no findings")
     return 0
 
@@ -148,9 +201,10 @@ def generate(args: argparse.Namespace) -> int:
     except ValueError:
         print(f"juesuan: --years wants Y1-Y2, got {args.years!r}", file=sys.stderr)
         return 2
-    if args.units < 1 or not years or not 0 <= args.inject_errors <= 1:
-        print("juesuan: --units must be >= 1, --years Y1-Y2 with Y1 <= Y2, --inject-errors in [0, 1]",
-              file=sys.stderr)
+    if (args.units < 1 or not years or len(years) > MAX_YEARS or years[0] < 1900
+            or years[-1] > 2100 or not 0 <= args.inject_errors <= 1):
+        print(f"juesuan: --units must be >= 1, --years Y1-Y2 with 1900 <= Y1 <= Y2 <= 2100 and "
+              f"at most {MAX_YEARS} years, --inject-errors in [0, 1]", file=sys.stderr)
         return 2
     layouts = None
     if args.format == "pdf":
@@ -196,6 +250,9 @@ def main(argv: list[str] | None = None) -> int:
     p_run.add_argument("--full-refresh", action="store_true",
                        help="rebuild every table from the raw layer instead of only the reports "
                             f"loaded since the last build (also ${FULL_REFRESH_ENV}=1)")
+    p_run.add_argument("--retry-failed", action="store_true",
+                       help="read again the files that failed before with the same bytes "
+                            f"(also ${RETRY_FAILED_ENV}=1)")
     p_run.set_defaults(func=run)
     p_find = sub.add_parser("findings", help="print the located audit findings")
     p_find.add_argument("--unit", help="unit name (substring)")

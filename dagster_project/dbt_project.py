@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import subprocess
 import sys
@@ -56,12 +57,24 @@ def ensure_manifest(project: DbtProject = juesuan_dbt_project) -> Path:
     fresh clone has none (target/ is not committed).
     """
     manifest = project.manifest_path
-    if manifest.exists() and manifest.stat().st_mtime >= _newest_source(project.project_dir):
+    if _is_current(manifest, project.project_dir):
         return manifest
-    env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "False"}
-    cmd = [dbt_executable(), "parse", "--quiet",
-           "--project-dir", str(project.project_dir), "--profiles-dir", str(project.profiles_dir)]
-    result = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        raise RuntimeError(f"dbt parse failed:\n{result.stdout}\n{result.stderr}")
+    # Processes that start together (test workers, a run and `make dev`) would otherwise run
+    # `dbt parse` at once and read each other's half-written manifest: one parses, the others
+    # wait and find it current.
+    manifest.parent.mkdir(parents=True, exist_ok=True)
+    with open(manifest.parent / ".parse.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if _is_current(manifest, project.project_dir):
+            return manifest
+        env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "False"}
+        cmd = [dbt_executable(), "parse", "--quiet", "--project-dir", str(project.project_dir),
+               "--profiles-dir", str(project.profiles_dir)]
+        result = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+        if result.returncode != 0:
+            raise RuntimeError(f"dbt parse failed:\n{result.stdout}\n{result.stderr}")
     return manifest
+
+
+def _is_current(manifest: Path, project_dir: Path) -> bool:
+    return manifest.exists() and manifest.stat().st_mtime >= _newest_source(project_dir)

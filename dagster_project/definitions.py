@@ -8,6 +8,7 @@ from dagster_duckdb import DuckDBResource
 from dagster_project.assets.audit import audit_reports, identity_suites
 from dagster_project.assets.dbt import juesuan_dbt_models
 from dagster_project.assets.ingest import raw_tables, report_loads
+from dagster_project.assets.publish import bi_file
 from dagster_project.assets.staged import build_staged_job
 from dagster_project.config import duckdb_config, warehouse_path
 from dagster_project.dbt_project import (
@@ -36,7 +37,7 @@ def build_definitions(executor: dg.ExecutorDefinition | None = None) -> dg.Defin
     """Definitions bound to the warehouse that $JUESUAN_WAREHOUSE names at call time."""
     job = build_job(executor)
     return dg.Definitions(
-        assets=[report_loads, raw_tables, juesuan_dbt_models, audit_reports],
+        assets=[report_loads, raw_tables, juesuan_dbt_models, audit_reports, bi_file],
         asset_checks=[identity_suites],
         jobs=[job, build_staged_job(executor or build_executor())],
         sensors=[build_reports_sensor(job)],

@@ -5,14 +5,15 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import duckdb
 
+from dagster_project import config
 from dagster_project.interpret.facts import Problem, ReportFacts
 from dagster_project.interpret.report import interpret
+from dagster_project.parse_limits import ParseLimits, parse_files
 from dagster_project.readers import REPORT_SUFFIXES, IngestError, read_document
 from dagster_project.warehouse.load import (
     LoadOutcome,
@@ -35,15 +36,28 @@ class SourceFile:
 
 
 def report_paths(reports_dir: Path) -> list[Path]:
-    """Every file under the folder (hidden files and README/provenance notes excepted), unread."""
-    paths = []
-    for path in sorted(reports_dir.rglob("*")):
-        if not path.is_file() or any(p.startswith(".") for p in path.relative_to(reports_dir).parts):
+    """Every file under the folder (hidden files and README/provenance notes excepted), unread.
+
+    A symlinked subfolder is followed, once: a folder reached again (a link to a parent, two
+    links to one folder) is not walked again, so a loop cannot hang the run.
+    """
+    paths, seen = [], set()
+    for root, dirs, files in os.walk(reports_dir, followlinks=True):
+        here = Path(root)
+        real = os.stat(here)
+        if (real.st_dev, real.st_ino) in seen:
+            dirs.clear()
             continue
-        if path.suffix.lower() in (".md",):
-            continue  # provenance notes live beside the reports
-        paths.append(path)
-    return paths
+        seen.add((real.st_dev, real.st_ino))
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            path = here / name
+            if name.startswith(".") or not path.is_file():
+                continue
+            if path.suffix.lower() in (".md",):
+                continue  # provenance notes live beside the reports
+            paths.append(path)
+    return sorted(paths)
 
 
 def report_key(reports_dir: Path, path: Path) -> str:
@@ -89,8 +103,9 @@ class ReadResult:
     rows: dict[str, list[tuple]] | None = None  # the raw rows, when built by `read_for_load`
 
 
-def read_one(source: SourceFile) -> ReadResult:
-    """Read and interpret one file; every failure becomes a located problem, never an exception."""
+def read_one(source: SourceFile, max_pages: int | None = None) -> ReadResult:
+    """Read and interpret one file; every failure becomes a located problem, never an exception
+    (but MemoryError, which is the parse limits' to report: see parse_limits.py)."""
     if source.size < 0:
         return ReadResult(source, None, [Problem(
             "unreadable_file", "cannot read the file (an I/O error while hashing it)", None,
@@ -100,23 +115,25 @@ def read_one(source: SourceFile) -> ReadResult:
             "not_a_report", f"unsupported file type {source.path.suffix!r}: expected .txt or .pdf",
             None, True)])
     try:
-        doc = read_document(source.path)
+        doc = read_document(source.path, max_pages)
         facts = interpret(doc)
     except IngestError as exc:
         return ReadResult(source, None, [Problem(exc.kind, exc.message, exc.location, True)])
+    except MemoryError:
+        raise
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
         return ReadResult(source, None, [Problem(
             "reader_crash", f"{type(exc).__name__}: {exc}", None, True)])
     return ReadResult(source, facts, list(facts.problems))
 
 
-def read_for_load(source: SourceFile) -> ReadResult:
+def read_for_load(source: SourceFile, max_pages: int | None = None) -> ReadResult:
     """`read_one`, plus the rows to insert, built here in the worker process.
 
     The rows travel back as tuples and the facts without their tables: unpickling whole facts
     and building rows in the one writing process cost it more than the inserts did.
     """
-    result = read_one(source)
+    result = read_one(source, max_pages)
     facts = result.facts
     if facts is not None and not any(p.fatal for p in result.problems):
         result.rows = raw_rows(facts, report_id_of(facts.sha256))
@@ -124,19 +141,27 @@ def read_for_load(source: SourceFile) -> ReadResult:
     return result
 
 
-def read_all(sources: list[SourceFile], workers: int | None = None) -> Iterator[ReadResult]:
+def read_all(sources: list[SourceFile], workers: int | None = None,
+             limits: ParseLimits | None = None) -> Iterator[ReadResult]:
     """Read and interpret files on every core, yielding results in input order as they come.
 
-    Reading is CPU-bound pure Python, so processes, not threads; the caller writes each result
+    Reading is CPU-bound pure Python, so processes, not threads; each file is parsed under the
+    configured memory, time and page limits (parse_limits.py). The caller writes each result
     through its single DuckDB connection (one writer per file) and drops it, so memory stays
     flat however many reports there are.
     """
-    workers = workers or os.cpu_count() or 1
-    if workers == 1 or len(sources) < 2 * workers:
-        yield from (read_for_load(s) for s in sources)
-        return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(read_for_load, sources, chunksize=8)
+    yield from parse_files(sources, workers, limits)
+
+
+def failed_shas(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """SHA-256 of files that failed to parse: the same bytes fail the same way, so they are not
+    read again unless asked (`juesuan run --retry-failed`). An I/O error or a failed insert is
+    not the bytes' doing and is retried."""
+    if not table_exists(con, "raw", "ingest_errors"):
+        return set()
+    return {r[0] for r in con.execute(
+        "select distinct sha256 from raw.ingest_errors where is_fatal and sha256 is not null "
+        "and error_kind not in ('unreadable_file', 'load_failed')").fetchall()}
 
 
 @dataclass
@@ -193,14 +218,18 @@ def _flush(con: duckdb.DuckDBPyConnection, buffer: list[ReadResult],
 
 
 def load_files(con: duckdb.DuckDBPyConnection, reports_dir: Path, keys: Iterable[str],
-               workers: int | None = None) -> BatchSummary:
+               workers: int | None = None, limits: ParseLimits | None = None,
+               retry_failed: bool | None = None) -> BatchSummary:
     """Load the named report files (partition keys) of a folder: the per-report step.
 
     Hashing is cheap and parsing is not, so files whose bytes are already loaded are skipped
-    before they are read: a run over unchanged files costs one hash per file.
+    before they are read: a run over unchanged files costs one hash per file. So are files
+    whose bytes failed before (`failed_shas`), unless `retry_failed` (default: $JUESUAN_RETRY_FAILED).
     """
     ensure_schema(con)
+    retry_failed = config.retry_failed() if retry_failed is None else retry_failed
     known = loaded_shas(con)
+    failed_before = set() if retry_failed else failed_shas(con)
     summary = BatchSummary()
     todo = []
     for key in keys:
@@ -217,7 +246,11 @@ def load_files(con: duckdb.DuckDBPyConnection, reports_dir: Path, keys: Iterable
             continue
         if source.sha256 in known:
             summary.outcomes.append(LoadOutcome(path.name, "unchanged", report_id_of(source.sha256)))
+        elif source.sha256 in failed_before:
+            summary.outcomes.append(LoadOutcome(
+                path.name, "failed", message="failed before with the same bytes (not read again; "
+                                             "`juesuan run --retry-failed` to re-read)"))
         else:
             todo.append(source)
-    summary.outcomes.extend(load_results(con, read_all(todo, workers)).outcomes)
+    summary.outcomes.extend(load_results(con, read_all(todo, workers, limits)).outcomes)
     return summary

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
 
 from dagster_project.build_plan import rebuilt_by_last_build
+from dagster_project.config import audit_dir
 from dagster_project.ingest import SourceFile, discover
 from dagster_project.warehouse.load import RAW_TABLES, table_exists
 
@@ -41,6 +43,9 @@ class RunSummary:
     findings_by_severity: dict[str, int]
     build: str | None = None  # the run's dbt build: mode, reason, reports rebuilt
     partial: list[PartialReport] = field(default_factory=list)
+    # (severity, message) of each revision this run loaded over another: which file superseded
+    # which; a warning when the file names differ
+    superseded: list[tuple[str, str]] = field(default_factory=list)
 
     def render(self) -> str:
         with_unreadable = f" ({len(self.partial)} with unreadable tables)" if self.partial else ""
@@ -55,7 +60,7 @@ class RunSummary:
             lines.append("findings: " + ", ".join(
                 f"{s} {n}" for s, n in self.findings_by_severity.items())
                 + " (each located and explained: `juesuan findings`, or the HTML reports in "
-                  "the warehouse's audit/ folder)")
+                  f"{audit_dir()})")
         # Loaded, but not whole: apart from the failures, since the report is in the warehouse
         # and only the identities reading these tables are indeterminate.
         for p in self.partial[:PARTIAL_LISTED]:
@@ -65,6 +70,8 @@ class RunSummary:
         if len(self.partial) > PARTIAL_LISTED:
             lines.append(f"... and {len(self.partial) - PARTIAL_LISTED} more reports with "
                          f"unreadable tables (raw.report_tables where status = 'unreadable')")
+        for severity, message in self.superseded:
+            lines.append(f"SUPERSEDED ({severity}): {message}")
         for f in self.failed:
             lines.append(f"FAILED {f.file_name}:")
             lines.extend(f"  - {r}" for r in f.reasons)
@@ -72,9 +79,9 @@ class RunSummary:
 
 
 def summarise(con: duckdb.DuckDBPyConnection, reports_dir: Path,
-              files: list[SourceFile] | None = None) -> RunSummary:
+              files: list[SourceFile] | None = None, since: datetime | None = None) -> RunSummary:
     """`files`: the folder as hashed at the start of the run (hashing 10,000 files again
-    costs a second)."""
+    costs a second). `since`: the run's start (UTC), for what the run superseded."""
     files = discover(reports_dir) if files is None else files
     loaded = {r[0] for r in con.execute("select sha256 from raw.reports").fetchall()}
     raw_rows = {t: con.execute(f"select count(*) from raw.{t}").fetchall()[0][0] for t in RAW_TABLES}
@@ -93,8 +100,12 @@ def summarise(con: duckdb.DuckDBPyConnection, reports_dir: Path,
             "select severity, count(*) from marts.audit_findings group by 1 "
             "order by case severity when 'error' then 0 when 'warning' then 1 "
             "when 'indeterminate' then 2 else 3 end").fetchall())
+    superseded = [] if since is None else [tuple(r) for r in con.execute(
+        "select severity, message from raw.ingest_errors where error_kind in "
+        "('supersedes', 'supersedes_other_file') and recorded_at >= ? "
+        "order by severity desc, message", [since]).fetchall()]
     return RunSummary(len(files), len(files) - len(failed), raw_rows, failed, findings,
-                      _last_build(con), _partial(con, [f.sha256 for f in files]))
+                      _last_build(con), _partial(con, [f.sha256 for f in files]), superseded)
 
 
 def _partial(con: duckdb.DuckDBPyConnection, shas: list[str]) -> list[PartialReport]:

@@ -38,3 +38,17 @@ def cell(facts: ReportFacts, table: str, *, code=None, key=None, column=None, gr
     ]
     assert len(found) == 1, f"{len(found)} cells match in 公开{table}表: {found[:3]}"
     return found[0]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def dagster_home(tmp_path_factory) -> Path:
+    """A Dagster instance of this test process's own, with telemetry off.
+
+    `make test` runs test files on both cores (pytest-xdist): the report partitions and the
+    `duckdb` pool live in the instance, so one instance shared by two test processes would let
+    one test's run see the other's partitions or wait on its pool slot.
+    """
+    home = tmp_path_factory.mktemp("dagster_home")
+    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
+    os.environ["DAGSTER_HOME"] = str(home)
+    return home

@@ -5,6 +5,18 @@ One pipeline run (Dagster job via the CLI, dbt build, GX) over a corpus made fro
   A' a 2023 copy of A whose 总计 is 552.84, as A's text implies (534.74 + 18.10)
   B  the seed under another name, and B' a 2023 copy whose 总计 (560.00) contradicts it
   C  the seed under a third name with one cell changed: 公开03表 2012901 基本支出 343.75 → 343.85
+  D  the seed under a fourth name, its words mutated the way published reports go wrong (issue
+     14), each mutation chosen by reading the seed:
+       L551   公开03表 header 单位：… → 单位：XX单位 (a template placeholder)
+       L1846  heading 第三部分 …2024年度 → another unit's name (武汉市蔡甸区妇女联合会)
+       L274   title 2024年度收入决算表 → 2023年度 (another year)
+       L1851  与2023年度相比 → 与2022年度相比 (a comparison with the wrong year)
+       L1907  the 项 whose 年初预算 is 0.00 now states 完成年初预算的100%
+       公开07表 (L1649) given 12.00 in its 合计 row under its note 本部门2024年度无政府性基金…
+       公开08表 (L1726-1781) removed, and the sentence saying there was no 国有资本经营 (L1927)
+       公开09表 (L1782) printed blank, its note 本部门2024年度无财政拨款三公经费支出 removed
+  E  the seed under a fifth name without its 公开07表 (L1649-1725); the text says there was no
+     政府性基金 (L1924)
 """
 
 from __future__ import annotations
@@ -34,6 +46,42 @@ def _prior_year(lines: list[str], total: str) -> str:
     return "\n".join(out).replace("2023", "2022").replace("2024", "2023")
 
 
+def _renamed(text: str, unit: str) -> str:
+    """The seed under another name, in every form it prints (…本级, 武汉市…, 蔡甸区总工会)."""
+    return (text.replace(SEED_UNIT, unit).replace("武汉市蔡甸区总工会", unit)
+            .replace("蔡甸区总工会", unit))
+
+
+def _blank(lines: list[str], first: int, last: int) -> None:
+    """Lines first..last (1-based) emptied: the text is gone, the line numbers stay."""
+    for i in range(first - 1, last):
+        lines[i] = ""
+
+
+def _words_mutated(lines: list[str]) -> str:
+    """D: the seed with the mutations listed in the module docstring."""
+    out = list(lines)
+
+    def swap(line_no: int, old: str, new: str) -> None:
+        assert old in out[line_no - 1], (line_no, out[line_no - 1])
+        out[line_no - 1] = out[line_no - 1].replace(old, new)
+
+    swap(551, "单位：武汉市蔡甸区总工会本级", "单位：XX单位")
+    swap(1846, "武汉市蔡甸区总工会2024年度", "武汉市蔡甸区妇女联合会2024年度")
+    swap(274, "2024年度收入决算表", "2023年度收入决算表")
+    swap(1851, "与2023年度相比", "与2022年度相比")
+    swap(1907, "支出决算为3.96万元。", "支出决算为3.96万元，完成年初预算的100%。")
+    # 公开07表's 合计 row (L1704) prints six blanks: 年初结转和结余, 本年收入, 本年支出 小计 /
+    # 基本支出 / 项目支出, 年末结转和结余; 本年收入 = 支出 = 基本支出 = 12.00 keeps the row whole.
+    assert out[1703] == "\t合计" and out[1704:1710] == ["\t"] * 6
+    out[1705] = out[1706] = out[1707] = "\t12.00"
+    assert out[1725].startswith("2024年度国有资本经营预算财政拨款支出决算表")
+    _blank(out, 1726, 1781)
+    swap(1927, "本单位当年无国有资本经营预算财政拨款支出。", "")
+    swap(1843, "本部门2024年度无财政拨款三公经费支出。", "")
+    return "\n".join(out)
+
+
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory, seed_path) -> Path:
     root = tmp_path_factory.mktemp("audit")
@@ -43,13 +91,18 @@ def warehouse(tmp_path_factory, seed_path) -> Path:
     text = "\n".join(lines)
     (reports / "a-2024.txt").write_text(text, "utf-8")
     (reports / "a-2023.txt").write_text(_prior_year(lines, "552.84"), "utf-8")
-    (reports / "b-2024.txt").write_text(text.replace(SEED_UNIT, "测试单位乙"), "utf-8")
-    (reports / "b-2023.txt").write_text(_prior_year(lines, "560.00").replace(SEED_UNIT, "测试单位乙"),
+    (reports / "b-2024.txt").write_text(_renamed(text, "测试单位乙"), "utf-8")
+    (reports / "b-2023.txt").write_text(_renamed(_prior_year(lines, "560.00"), "测试单位乙"),
                                         "utf-8")
     changed = list(lines)
     assert changed[633] == "\t343.75"  # 公开03表, row 2012901 行政运行, column 基本支出
     changed[633] = "\t343.85"
-    (reports / "c-2024.txt").write_text("\n".join(changed).replace(SEED_UNIT, "测试单位丙"), "utf-8")
+    (reports / "c-2024.txt").write_text(_renamed("\n".join(changed), "测试单位丙"), "utf-8")
+    (reports / "d-2024.txt").write_text(_renamed(_words_mutated(lines), "测试单位丁"), "utf-8")
+    without_07 = list(lines)
+    assert without_07[1648].startswith("2024年度政府性基金预算财政拨款收入支出决算表")
+    _blank(without_07, 1649, 1725)
+    (reports / "e-2024.txt").write_text(_renamed("\n".join(without_07), "测试单位戊"), "utf-8")
     db = root / "w.duckdb"
     juesuan = Path(sys.executable).with_name("juesuan")
     proc = subprocess.run([str(juesuan), "run", "--reports", str(reports), "--warehouse", str(db)],
@@ -164,8 +217,8 @@ def test_findings_cli_and_html_report(warehouse):
     proc = subprocess.run([str(juesuan), "findings", "--warehouse", str(warehouse), "--unit", "丙",
                            "--severity", "error"], capture_output=True, text=True, check=True)
     assert "[error] 测试单位丙 2024 X03_05.basic @ c-2024.txt:L634" in proc.stdout
-    pages = sorted((warehouse.parent / "audit").glob("*.html"))
-    assert len(pages) == 5
+    pages = sorted(warehouse.with_name(warehouse.stem + ".audit").glob("*.html"))
+    assert len(pages) == 7
     page = next(p for p in pages if p.name.startswith(SEED_UNIT + "-2024")).read_text("utf-8")
     assert "绩效 Performance" in page and "a-2024.txt:L2085" in page
 
@@ -176,3 +229,60 @@ def test_summary_counts_findings(con):
     errors = len(findings(con, SEED_UNIT, severities=("error",)))
     warnings = len(findings(con, SEED_UNIT, severities=("warning",)))
     assert summary == [(errors, warnings)] and errors == 3
+
+
+WORD_RULES = ["D.unit_name", "D.year", "D.empty_undeclared", "D.empty_but_filled", "D.table_missing",
+              "D.table_missing_stated", "N.completion_zero_budget"]
+
+
+def _word_findings(con, unit: str) -> list[tuple]:
+    return con.execute(
+        "select rule_id, severity, source_location, message from marts.audit_findings "
+        "where unit_name = ? and rule_id in ? order by rule_id, source_location",
+        [unit, WORD_RULES]).fetchall()
+
+
+def test_each_mutated_word_is_one_located_warning(con):
+    found = _word_findings(con, "测试单位丁")
+    assert [(r, s, loc) for r, s, loc, _ in found] == [
+        ("D.empty_but_filled", "warning", "d-2024.txt:L1649"),
+        ("D.empty_undeclared", "warning", "d-2024.txt:L1782"),
+        ("D.table_missing", "warning", "d-2024.txt"),
+        ("D.unit_name", "warning", "d-2024.txt:L1846"),
+        ("D.unit_name", "warning", "d-2024.txt:L551"),
+        ("D.year", "warning", "d-2024.txt:L1851"),
+        ("D.year", "warning", "d-2024.txt:L274"),
+        ("N.completion_zero_budget", "warning", "d-2024.txt:L1907"),
+    ]
+    # each explained in Chinese with what it compared
+    message = {loc: m for _, _, loc, m in found}
+    assert "写作“XX单位”（模板占位符），本报告的单位是“测试单位丁”" in message["d-2024.txt:L551"]
+    assert "写作“武汉市蔡甸区妇女联合会”" in message["d-2024.txt:L1846"]
+    assert "写作“2023年度”" in message["d-2024.txt:L274"] and "应为 2024" in message["d-2024.txt:L274"]
+    assert "写作“与2022年度”" in message["d-2024.txt:L1851"] \
+        and "相比的应是上年 2023" in message["d-2024.txt:L1851"]
+    assert "年初预算为 0.00万元，却写“完成年初预算的100%”" in message["d-2024.txt:L1907"]
+    assert "公开07表声明为空" in message["d-2024.txt:L1649"] \
+        and "却列有 3 个金额" in message["d-2024.txt:L1649"]
+    assert "公开09表没有任何金额" in message["d-2024.txt:L1782"]
+    assert "公开08表不在文件中，也没有" in message["d-2024.txt"]
+
+
+def test_a_missing_table_the_text_explains_is_info(con):
+    found = _word_findings(con, "测试单位戊")
+    assert [(r, s, loc) for r, s, loc, _ in found] == [
+        ("D.table_missing_stated", "info", "e-2024.txt")]
+    assert "本单位当年无政府性基金预算财政拨款收入支出" in found[0][3] and "e-2024.txt:L1924" in found[0][3]
+
+
+def test_the_unmutated_words_hold(con):
+    # the seed, its renamed copies and its 2023 copy: every name, year and table statement holds
+    for unit in (SEED_UNIT, "测试单位乙", "测试单位丙"):
+        assert _word_findings(con, unit) == [], unit
+    checked = dict(con.execute(
+        "select e.rule_id, count(*) from intermediate.int_audit__evaluations e "
+        "join marts.dim_reports r using (report_id) where r.unit_name = ? and r.fiscal_year = 2024 "
+        "and e.status = 'pass' group by 1", [SEED_UNIT]).fetchall())
+    # 9 table headers, 3 绩效自评表 headers and 2 part headings name the unit; 18 table titles
+    # and headings, 17 dated statements and 6 comparisons date it
+    assert checked["D.unit_name"] == 14 and checked["D.year"] >= 30

@@ -88,7 +88,7 @@ def test_incremental_build_equals_a_full_rebuild(corpus):
         old_revision = superseded[0][0]
     assert 7 < rebuilt < 25
     # one HTML page per current revision: 8 units × 3 years; the superseded revision's is gone
-    pages = [p.name for p in (corpus / "audit").glob("*.html")]
+    pages = [p.name for p in (corpus / "w.audit").glob("*.html")]
     assert len(pages) == 24
     assert not [p for p in pages if p.endswith(f"-{old_revision}.html")]
 

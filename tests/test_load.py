@@ -102,7 +102,8 @@ def test_bad_reports_are_recorded_and_the_good_one_loads(reports, tmp_path, seed
         "where r.file_name = 'column-mismatch.txt' and c.table_code = '03'").fetchall() == [(0,)]
     kind, loc, message = errors["truncated.txt"]
     assert kind == "truncated" and loc.startswith("truncated.txt:L") and "公开05表" in message
-    assert errors["notes.txt"][0] == "not_a_report"
+    # It names itself no document kind and prints no table of one.
+    assert errors["notes.txt"][0] == "unknown_document_kind"
     assert errors["garbage.txt"][0] == "encoding" and errors["garbage.txt"][1] == "garbage.txt:L2"
     assert errors["budget.xlsx"][0] == "not_a_report"
     # Nothing of a failed report reached the warehouse.

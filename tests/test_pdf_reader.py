@@ -6,11 +6,13 @@ Every expected figure was read by hand from the PDF pages named in the comments
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+from dagster_project.document import Paragraph
 from dagster_project.ingest import SourceFile, read_one
 from dagster_project.interpret.report import interpret
 from dagster_project.readers.pdf import read_pdf
@@ -32,8 +34,13 @@ def national():
 
 
 @pytest.fixture(scope="module")
-def foshan():
-    return interpret(read_pdf(FOSHAN))
+def foshan_doc():
+    return read_pdf(FOSHAN)
+
+
+@pytest.fixture(scope="module")
+def foshan(foshan_doc):
+    return interpret(foshan_doc)
 
 
 def cell(facts, table, *, code=None, key=None, label=None, column=None, group=None):
@@ -252,3 +259,38 @@ def test_partly_scanned_pdf_names_the_pages_without_text(tmp_path):
     assert [(p.kind, p.fatal) for p in result.problems] == [("scanned_pdf", True)]
     assert "1 of 2 pages have no text layer" in result.problems[0].message
     assert result.problems[0].location.page == 2
+
+
+def test_what_the_foshan_pdf_says_about_itself(foshan_doc, foshan):
+    # Issue 14: p.1 prints the cover 2019年佛山市轨道交通局部门决算; every title and heading names
+    # 佛山市轨道交通局 and 2019 (or 2018 where a sentence compares). Its 公开08表 is missing and
+    # nothing says it had no 国有资本经营 funds.
+    said = [f for f in foshan.narrative if f.fact_kind in ("named_unit", "named_year", "no_funds")]
+    units = {f.subject for f in said if f.fact_kind == "named_unit"}
+    assert units == {"佛山市轨道交通局"}
+    cover = [f for f in said if f.metric == "cover"]
+    assert [str(f.location) for f in cover] == ["foshan-rail-transit-bureau-2019.pdf:p.1:L1:@128,201"]
+    assert {int(f.count_value) for f in said if f.fact_kind == "named_year"} == {2019}
+    assert not [f for f in said if f.fact_kind == "no_funds"]
+    assert foshan.tables["08"].status == "missing"
+
+
+def test_the_foshan_pdf_with_its_words_mutated(foshan_doc):
+    # The cover's unit replaced by a placeholder, and a sentence saying there were no
+    # 国有资本经营 funds added before the 三公 heading of its 情况说明 (p.26).
+    blocks = list(foshan_doc.blocks)
+    cover = next(i for i, b in enumerate(blocks)
+                 if isinstance(b, Paragraph) and b.text.startswith("2019年佛山市轨道交通局部门决算"))
+    blocks[cover] = replace(blocks[cover], text="2019年XX单位部门决算")
+    heading = next(i for i, b in enumerate(blocks)
+                   if isinstance(b, Paragraph) and b.text.startswith("三、") and "三公" in b.text)
+    blocks.insert(heading, Paragraph("本部门2019年度无国有资本经营预算财政拨款收入和支出。",
+                                     blocks[heading].location))
+    facts = interpret(replace(foshan_doc, blocks=blocks))
+    assert facts.unit_name == "佛山市轨道交通局"  # from its 第一部分 heading, as before
+    placeholder = [f for f in facts.narrative if f.fact_kind == "named_unit" and f.subject != "佛山市轨道交通局"]
+    assert [(f.subject, f.metric, str(f.location)) for f in placeholder] == [
+        ("XX单位", "cover", "foshan-rail-transit-bureau-2019.pdf:p.1:L1:@128,201")]
+    no_funds = [f for f in facts.narrative if f.fact_kind == "no_funds"]
+    assert [(f.subject, str(f.location)) for f in no_funds] == [
+        ("08", str(blocks[heading + 1].location))]

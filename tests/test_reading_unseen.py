@@ -208,11 +208,14 @@ def test_a_table_printed_twice(seed_path, tmp_path):
 
 
 def test_a_budget_is_not_read_as_final_accounts(seed_path, tmp_path):
-    # The same tables under a budget's name: the document's own words decide, not its tables.
+    # The same tables under a budget's name: the document's own words decide, not the file
+    # name; it is read as a budget, with the budget's table kinds, never as 公开01-09表.
     budget = tmp_path / "决算-named.txt"
     budget.write_text(seed_path.read_text("utf-8").replace("决算", "预算"), "utf-8")
     facts = interpret(read_document(budget))
-    assert [p.kind for p in facts.fatal] == ["not_final_accounts"]
+    assert facts.report_kind == "部门预算" and not facts.fatal
+    assert set(facts.tables) == {f"Y{i:02d}" for i in range(1, 10)}
+    assert not any(code in facts.tables for code in ("01", "03", "09"))
 
 
 def test_project_evaluation_continued_on_a_wider_grid():

@@ -16,7 +16,7 @@ from dagster_project.audit.suites import (
     validate_family,
 )
 from dagster_project.build_plan import rebuilt_by_last_build
-from dagster_project.config import warehouse_path
+from dagster_project.config import audit_dir
 
 RESIDUALS_KEY = dg.AssetKey(["intermediate", RESIDUAL_MODEL])
 FINDINGS_KEY = dg.AssetKey(["marts", "audit_findings"])
@@ -64,8 +64,8 @@ def identity_suites(context: dg.AssetCheckExecutionContext, duckdb: DuckDBResour
 @dg.asset(deps=[FINDINGS_KEY], group_name="audit", kinds={"html"}, pool=DUCKDB_POOL,
           op_tags=DUCKDB_TAGS)
 def audit_reports(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
-    """One HTML audit report per current report revision, next to the warehouse."""
-    folder = warehouse_path().parent / "audit"
+    """One HTML audit report per current report revision, in the warehouse's own folder."""
+    folder = audit_dir()
     with duckdb.get_connection() as con:
         paths = write_html_reports(con, folder, rebuilt_by_last_build(con))
     context.log.info(f"wrote {len(paths)} audit reports to {folder}")

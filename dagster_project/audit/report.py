@@ -101,23 +101,42 @@ def html_name(report: dict) -> str:
     return f"{slug}-{report['fiscal_year']}-{report['report_id']}.html"
 
 
+# The names of the pages this warehouse's runs wrote, one per line. A run deletes only pages
+# named here: the folder may hold anyone's files, and never another warehouse's pages.
+LEDGER = ".pages-written"
+
+
+def _ledger(folder: Path) -> set[str]:
+    path = folder / LEDGER
+    return set(path.read_text(encoding="utf-8").split("\n")) - {""} if path.exists() else set()
+
+
+def _write_aside(path: Path, text: str) -> None:
+    """Written to a temp file and renamed: a run killed mid-write leaves no half page behind."""
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
 def write_html_reports(con: duckdb.DuckDBPyConnection, folder: Path,
                        rebuilt: set[str] | None = None) -> list[Path]:
     """One page per current report revision; returns the pages written.
 
     `rebuilt`: the reports an incremental build recomputed. Only their pages (and those of
-    reports without a page yet) are written then; 10,000 unchanged pages are not. Pages of
-    revisions that are no longer current are removed either way.
+    reports whose page is missing or empty, as a run killed while writing could leave) are
+    written then; 10,000 unchanged pages are not. Pages this warehouse wrote for revisions that
+    are no longer current are removed either way; no other file is.
     """
     folder.mkdir(parents=True, exist_ok=True)
     cols = ["report_id", "unit_name", "fiscal_year", "file_name", "sha256", "revision"]
     reports = [dict(zip(cols, r, strict=True)) for r in con.execute(
         f"select {', '.join(cols)} from raw.reports where not is_superseded").fetchall()]
-    existing = {p.name for p in folder.glob("*.html")}
-    for stale in existing - {html_name(r) for r in reports}:
+    current = {html_name(r) for r in reports}
+    for stale in _ledger(folder) - current:
         (folder / stale).unlink(missing_ok=True)
+    complete = {p.name for p in folder.glob("*.html") if p.stat().st_size > 0}
     if rebuilt is not None:
-        reports = [r for r in reports if r["report_id"] in rebuilt or html_name(r) not in existing]
+        reports = [r for r in reports if r["report_id"] in rebuilt or html_name(r) not in complete]
     # All findings in one query, in the listing's order, then split by report: a query per
     # report scanned every finding each time (75 s on 10,000 reports, growing as N²).
     by_report: dict[str, list[dict]] = {}
@@ -129,10 +148,7 @@ def write_html_reports(con: duckdb.DuckDBPyConnection, folder: Path,
         path = folder / html_name(report)
         if path.resolve().parent != folder.resolve():
             continue  # html_name keeps names in the folder; never write anywhere else
-        # Written aside and renamed: a run killed mid-write leaves no half page behind.
-        tmp = path.with_suffix(".html.tmp")
-        tmp.write_text(render_html(report, by_report.get(report["report_id"], [])),
-                       encoding="utf-8")
-        tmp.replace(path)
+        _write_aside(path, render_html(report, by_report.get(report["report_id"], [])))
         paths.append(path)
+    _write_aside(folder / LEDGER, "\n".join(sorted(current)) + "\n")
     return paths

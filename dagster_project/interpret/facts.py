@@ -99,6 +99,12 @@ class Problem:
     message: str
     location: Location | str | None  # str: a location a reader already rendered
     fatal: bool
+    # error (fatal), warning or info; unset: error when fatal, else warning
+    severity: str | None = None
+
+    @property
+    def level(self) -> str:
+        return self.severity or ("error" if self.fatal else "warning")
 
 
 @dataclass

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from dagster_project.config import PROJECT_ROOT
+from dagster_project.interpret.layout import reads_as
 
 HEADERS_CSV = PROJECT_ROOT / "seeds" / "reference" / "public_table_headers.csv"
 
@@ -49,6 +50,13 @@ def header_rules() -> dict[str, list[HeaderRule]]:
             rules.setdefault(row["table_code"], []).append(
                 HeaderRule(row["table_code"], row["column_key"], re.compile(row["header_pattern"])))
     return rules
+
+
+def rules_of(table_code: str) -> list[HeaderRule]:
+    """A table's header rules: its own lines in the registry, else those of the 决算 table it
+    reads as (a budget's 支出总表 names its columns as a 支出决算表 does)."""
+    rules = header_rules()
+    return rules.get(table_code) or rules.get(reads_as(table_code), [])
 
 
 def header_paths(rows: list[list[str]], width: int) -> list[list[str]]:
@@ -87,12 +95,14 @@ def _spanning_text(grid: list[list[str]], r: int, c: int) -> str:
 
 def column_key(table_code: str, path: list[str]) -> str | None:
     """The canonical key of a value column from its header path, or None when unknown."""
+    three_public = reads_as(table_code) == "09"
+    budget = reads_as(table_code) != table_code
     parts = [p for p in path if not _NOISE_PART.match(p)]
-    if table_code == "09":
+    if three_public:
         parts = [p for p in parts if not (_BUDGET.search(p) or _FINAL.search(p)) or len(p) > 6]
     if not parts:
         return None
-    rules = header_rules().get(table_code, [])
+    rules = rules_of(table_code)
     leaf = parts[-1]
     if leaf.startswith("其中"):
         return None  # "其中：基本建设" breaks down the column before it: not a column of its own
@@ -102,9 +112,11 @@ def column_key(table_code: str, path: list[str]) -> str | None:
         if parent in ("vehicle_purchase", "vehicle_operation", "vehicle_total"):
             return "vehicle_total"
         total = _match(rules, leaf)
-        if parent in (None, total) or table_code != "09":
+        if parent not in (None, total) and budget:
+            return parent  # a budget's 基本支出/小计 is the 基本支出 column
+        if parent in (None, total) or not three_public:
             return total
-    if table_code != "09":
+    if not three_public:
         named = {r.column_key for r in rules if r.pattern.search(leaf)} - {"total"}
         if len(named) > 1:
             # "年初结转和结余本年收入": two headers run together, so two columns were read as
@@ -131,7 +143,8 @@ def stage_of(path: list[str]) -> str | None:
     return None
 
 
-LABEL_WORDS = re.compile(r"项目(?!支出)|科目|编码|代码|名称|功能分类|经济分类|^类$|^款$|^项$|行次|栏次")
+LABEL_WORDS = re.compile(r"项目(?!支出)|科目|编码|代码|名称|功能分类|经济分类|^类$|^款$|^项$|行次|栏次"
+                         r"|^(预算)?单位$|^部门$")
 
 
 def is_label_path(path: list[str]) -> bool:

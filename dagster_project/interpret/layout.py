@@ -4,30 +4,79 @@ from __future__ import annotations
 
 import csv
 import re
+from dataclasses import dataclass
 
 from dagster_project.config import PROJECT_ROOT
 
 
-def _title_patterns() -> list[tuple[str, re.Pattern[str]]]:
-    """Title patterns of the 9 tables from the registry (seeds/reference/public_tables.csv),
-    tried in its `match_order`: the more specific first ("财政拨款收入支出决算总表" contains
-    "收入支出决算总表")."""
+@dataclass(frozen=True)
+class TableKind:
+    """One row of the table registry (seeds/reference/public_tables.csv): a table of a
+    document phase (决算 or 预算), found by its title, read as the 决算 table `reads_as` is
+    laid out (a budget's 支出总表 has the rows and columns of a 支出决算表)."""
+
+    phase: str
+    code: str
+    reads_as: str
+    required: bool
+    standard_title: str
+    pattern: re.Pattern[str]
+    match_order: int
+
+
+def _table_kinds() -> list[TableKind]:
     with (PROJECT_ROOT / "seeds" / "reference" / "public_tables.csv").open(encoding="utf-8") as f:
-        rows = sorted(csv.DictReader(f), key=lambda r: int(r["match_order"]))
-    return [(r["table_code"], re.compile(r["title_pattern"])) for r in rows]
+        rows = list(csv.DictReader(f))
+    return [TableKind(r["document_phase"], r["table_code"], r["reads_as"], r["required"] == "1",
+                      r["standard_title"], re.compile(r["title_pattern"]), int(r["match_order"]))
+            for r in rows]
 
 
-TITLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = _title_patterns()
+TABLE_KINDS: dict[str, TableKind] = {k.code: k for k in _table_kinds()}
+PHASES = ("决算", "预算")
+
+
+def table_codes(phase: str) -> list[str]:
+    """The tables of a document phase, in the registry's order."""
+    return [k.code for k in TABLE_KINDS.values() if k.phase == phase]
+
+
+def reads_as(code: str) -> str:
+    """The 决算 table whose layout (parser, row keys) a table follows."""
+    kind = TABLE_KINDS.get(code)
+    return kind.reads_as if kind else code
+
+
+def table_name(code: str) -> str:
+    """How messages name a table: 公开03表 for a 决算 table, the standard title of a budget's."""
+    kind = TABLE_KINDS.get(code)
+    if kind is None or kind.phase == "决算":
+        return f"公开{code}表"
+    return f"{kind.standard_title}({code})"
+
+
+def _title_patterns(phase: str) -> list[tuple[str, re.Pattern[str]]]:
+    """Title patterns of a phase's tables from the registry, tried in its `match_order`: the
+    more specific first ("财政拨款收入支出决算总表" contains "收入支出决算总表")."""
+    kinds = sorted((k for k in TABLE_KINDS.values() if k.phase == phase),
+                   key=lambda k: k.match_order)
+    return [(k.code, k.pattern) for k in kinds]
+
+
+TITLE_PATTERNS_BY_PHASE = {phase: _title_patterns(phase) for phase in PHASES}
+TITLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = TITLE_PATTERNS_BY_PHASE["决算"]
 # The title of some other table (a university's 财政拨款支出决算表, a 项目支出绩效目标表): it ends
 # the table before it, whose rows must not run on into it.
-OTHER_TABLE_TITLE = re.compile(r"[\u4e00-\u9fff）)”]{3,}(?<!下|本|附|此)表(（续）|\(续\))?$")
+# A qualifier may follow the title: "一般公共预算支出表（按经济分类）".
+OTHER_TABLE_TITLE = re.compile(
+    r"[\u4e00-\u9fff）)”]{3,}(?<!下|本|附|此)表(（续）|\(续\)|[（(][\u4e00-\u9fff]{2,8}[）)])?$")
 CODE_MARKER = re.compile(r"^(?:公开)?(?:表)?\s*(\d{1,2})\s*(?:表)?$|^公开(\d{2})表$|^表(\d{1,2})$")
 UNIT_LINE = re.compile(r"^(?:金额)?单位[:：]\s*(.*)$")
 # "本部门2024年度无…支出", and the forms that name the unit instead ("注：某某局无…支出，故本表
 # 无数据", "说明：某某局没有…收入，…故本表无数据").
 EMPTY_DECLARATION = re.compile(
     r"(本(部门|单位)|我(部门|单位)).{0,20}(无|没有).{0,40}(支出|收入|经费|决算)"
-    r"|(无|没有).{0,40}(支出|收入|经费).{0,30}故本表(无数据|为空)"
+    r"|(无|没有).{0,40}(支出|收入|经费|预算).{0,30}故本表(无数据|为空)"
 )
 
 # The number of value columns and their canonical keys, per table (see
@@ -191,17 +240,21 @@ def expenditure_row_key(label: str) -> tuple[str | None, str | None]:
     return None, None
 
 
-def table_code_of_title(text: str) -> str | None:
+def table_code_of_title(text: str, phase: str = "决算") -> str | None:
     t = text.replace(" ", "").replace("\u3000", "")
     if len(t) > 60 or "说明" in t or "目录" in t:
         return None
-    for code, pattern in TITLE_PATTERNS:
+    for code, pattern in TITLE_PATTERNS_BY_PHASE[phase]:
         if pattern.search(t):
             return code
     return None
 
 
-def table_code_of_marker(text: str) -> str | None:
+def table_code_of_marker(text: str, phase: str = "决算") -> str | None:
+    """公开03表 / 表3 as a 决算 numbers its tables. A budget's numbers never name a table:
+    江苏 numbers its budget tables 公开01-13表, other places their own way."""
+    if phase != "决算":
+        return None
     t = text.replace(" ", "")
     m = re.fullmatch(r"(?:公开)?(\d{1,2})表|表(\d{1,2})|公开表(\d{1,2})", t)
     if not m:

@@ -11,9 +11,9 @@ import re
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 
-from dagster_project.amounts import normalise_text, parse_amount
+from dagster_project.amounts import SuspectAmount, normalise_text, parse_amount
 from dagster_project.document import Location, Paragraph
-from dagster_project.interpret.facts import NarrativeFact
+from dagster_project.interpret.facts import NarrativeFact, Problem
 
 NUM = r"(\d[\d,]*(?:\.\d+)?)"
 AMT = NUM + r"\s*万元"
@@ -34,14 +34,26 @@ def _clean(text: str) -> str:
 class _Emitter:
     """Builds facts for one paragraph, keeping its sentence and location."""
 
-    def __init__(self, section: str | None, sentence: str, location: Location):
+    def __init__(self, section: str | None, sentence: str, location: Location,
+                 problems: list[Problem] | None = None):
         self.section, self.sentence, self.location = section, sentence, location
         self.facts: list[NarrativeFact] = []
+        self.problems = problems if problems is not None else []
+
+    def _parse(self, printed: str):
+        """The printed figure, or None with a located problem when it cannot be taken as
+        printed (non-ASCII digits, more decimals than kept): never rounded or guessed."""
+        try:
+            return parse_amount(printed)
+        except SuspectAmount as exc:
+            self.problems.append(Problem("bad_amount", f"情况说明: {exc}; the figure is not read",
+                                         self.location, fatal=False))
+            return None
 
     def amount(self, kind: str, subject: str, metric: str, printed: str | None, **kw) -> None:
         if printed is None:
             return
-        a = parse_amount(printed)
+        a = self._parse(printed)
         if a is None:
             return
         self.facts.append(NarrativeFact(
@@ -51,7 +63,7 @@ class _Emitter:
     def percent(self, kind: str, subject: str, metric: str, printed: str | None, **kw) -> None:
         if printed is None:
             return
-        a = parse_amount(printed)
+        a = self._parse(printed)
         if a is None:
             return
         self.facts.append(NarrativeFact(
@@ -191,6 +203,20 @@ _ITEM = re.compile(
     + r"(?:" + SEP + r"完成年初预算的\s*" + PCT + r")?")
 
 
+def _item_direction(rest: str) -> str | None:
+    """How the sentence compares 决算 with 年初预算: above, below, equal (等于, 持平) or about
+    (基本持平: within the tolerance the catalogue states for N.item_direction)."""
+    # the first comparison word decides (the explanation that follows may use others)
+    m = re.search(r"大于|超过(?:年初)?预算|超出(?:年初)?预算|超支"
+                  r"|(?P<below>小于|低于(?:年初)?预算|节约)"
+                  r"|(?P<about>基本持平|基本相当)"
+                  r"|(?P<equal>等于|持平|与(?:年初)?预算数?一致)", rest)
+    if m is None:
+        return None
+    return ("below" if m.group("below") else "about" if m.group("about")
+            else "equal" if m.group("equal") else "above")
+
+
 def _items(e: _Emitter, text: str) -> None:
     """'（1）一般公共服务支出（类）群众团体事务（款）行政运行（项）。年初预算为…'."""
     if "项）" not in text and "项)" not in text:
@@ -202,8 +228,7 @@ def _items(e: _Emitter, text: str) -> None:
         function_path = "/".join(names)
         # The explanation runs to the next item: '…支出决算为X万元。决算数小于预算数的主要原因：…'.
         rest = text[m.end(): matches[n + 1].start() if n + 1 < len(matches) else len(text)]
-        direction = ("above" if "大于" in rest else "below" if "小于" in rest
-                     else "equal" if "等于" in rest else None)
+        direction = _item_direction(rest)
         reason = _reason(rest)
         kw = dict(function_path=function_path, direction=direction, reason=reason)
         e.amount("item", function_path, "initial_budget", m.group(2), **kw)
@@ -349,8 +374,10 @@ def _paragraphs(paragraphs: list[Paragraph]) -> Iterator[tuple[str | None, Parag
         yield section, p
 
 
-def extract_narrative(paragraphs: list[Paragraph], fiscal_year: int | None) -> list[NarrativeFact]:
-    """All facts of the 情况说明 paragraphs (paragraphs outside the 9 tables, in order)."""
+def extract_narrative(paragraphs: list[Paragraph], fiscal_year: int | None,
+                      problems: list[Problem] | None = None) -> list[NarrativeFact]:
+    """All facts of the 情况说明 paragraphs (paragraphs outside the 9 tables, in order); a
+    figure that cannot be taken as printed is a problem in `problems`, not a fact."""
     facts: list[NarrativeFact] = []
     started = False
     for section, p in _paragraphs(paragraphs):
@@ -361,7 +388,7 @@ def extract_narrative(paragraphs: list[Paragraph], fiscal_year: int | None) -> l
             started = "情况说明" in text or "收入支出决算总体情况" in text
             if not started:
                 continue
-        e = _Emitter(section, p.text, p.location)
+        e = _Emitter(section, p.text, p.location, problems)
         for rule in RULES:
             rule(e, text)
         facts.extend(e.facts)

@@ -6,18 +6,24 @@ import re
 
 from dagster_project.document import Cell, Document, Location, Paragraph
 from dagster_project.interpret.facts import Problem, ReportFacts, TableFact
+from dagster_project.interpret.layout import TABLE_KINDS, table_codes, table_name
 from dagster_project.interpret.narrative import extract_narrative
 from dagster_project.interpret.performance import extract_evaluations
 from dagster_project.interpret.segment import merge_regions, segment
+from dagster_project.interpret.statements import extract_statements
 from dagster_project.interpret.tables import parse_region
 
-STANDARD_CODES = [f"{i:02d}" for i in range(1, 10)]
+STANDARD_CODES = table_codes("决算")
 _YEAR = re.compile(r"(20\d{2})\s*年度?")
-_UNIT_NAME = re.compile(r"^(?:金额|编制|填报)?(?:单位|部门)(?:名称)?[:：]\s*(.+)$")
+_UNIT_NAME = re.compile(r"^(?:金额|编制|填报|预算)?(?:单位|部门)(?:名称)?[:：]\s*(.+)$")
 # The cover: "西南大学 2023 年度部门决算", "上海市普陀区财政局2024年度部门决算".
 _NEXT_LABEL = re.compile(r"\s{2,}|(?<=.)(?=(?:金额)?单位[:：]|(?:编制|填报)日期|日期[:：]|"
                          r"保密审查情况|审查情况|(?:部门)?(?:主要)?负责人审签|审签情况|联系人|联系电话)")
-_COVER = re.compile(r"^(.{2,40}?)\s*(?:20\d{2})\s*年度?\s*(?:部门|单位)决算")
+_COVER = re.compile(r"^(.{2,40}?)\s*(?:20\d{2})\s*年度?\s*(?:部门|单位)(?:综合)?(?:决算|预算)")
+# A cover printed over two lines: the name, then "2026年度部门预算信息公开".
+_COVER_TITLE = re.compile(r"^(?:20\d{2})\s*年度?\s*(?:部门|单位)(?:综合)?(?:决算|预算)")
+_NAME_LINE = re.compile(r"^[\u4e00-\u9fff（）()]{4,40}$")
+_ATTACHED_TABLES = re.compile(r"^附件\d?[:：].{2,60}(预算|决算)(报表|表)$")
 _SUBORDINATE = re.compile(r"和\s*(\d+)\s*个下属(?:单位|预算单位)")
 _OVERVIEW = re.compile(r"第一部分\s*(.+?)(?:部门|单位)?概况")
 
@@ -44,16 +50,22 @@ def _unit_name(texts: list[tuple[str, Location]]) -> str | None:
         m = _OVERVIEW.search(text)
         if m:
             return m.group(1).strip()
-    for text, _loc in texts[:40]:
+    for i, (text, _loc) in enumerate(texts[:40]):
         m = _COVER.match(text.strip())
         if m:
-            return re.sub(r"\s+", "", m.group(1))
+            # "北京市信访办公室部门2026年度部门预算": the name, not its 部门.
+            return re.sub(r"(?<=.{4})部门$", "", re.sub(r"\s+", "", m.group(1)))
+        if i and _COVER_TITLE.match(text.strip()):
+            name = re.sub(r"\s+", "", texts[i - 1][0])
+            if _NAME_LINE.match(name):
+                return name
     return None
 
 
-def _fiscal_year(texts: list[tuple[str, Location]]) -> int | None:
+def _fiscal_year(texts: list[tuple[str, Location]], phase: str) -> int | None:
+    """The year of the title: the first year on a line that names the phase (决算 / 预算)."""
     for text, _loc in texts:
-        if "决算" in text:
+        if phase in text:
             m = _YEAR.search(text)
             if m:
                 return int(m.group(1))
@@ -61,19 +73,27 @@ def _fiscal_year(texts: list[tuple[str, Location]]) -> int | None:
 
 
 # How a document names itself: 部门决算 / 单位预算 …, or its tables (预算01表, 决算01表).
-_KIND = re.compile(r"(?:部门|单位)(?:综合)?(预算|决算)|^(预算|决算)\s*\d{1,2}\s*表")
-_FINAL_KIND = re.compile(r"(?<!预)(部门|单位)决算")
+_KIND = re.compile(r"(部门|单位)(?:综合)?(预算|决算)|^(预算|决算)\s*\d{1,2}\s*表")
 
 
-def _report_kind(texts: list[tuple[str, Location]]) -> str | None:
-    """部门决算 or 单位决算 as the document calls itself first (its cover and title); None when
-    it first calls itself a budget (部门预算, 部门综合预算). File names lie: the text decides."""
+def document_kind(texts: list[tuple[str, Location]]) -> str | None:
+    """部门预算, 单位预算, 部门决算 or 单位决算, as the document first calls itself (its cover and
+    title, or its tables: 预算01表); None when it never says. File names lie: the text decides.
+    "预算单位：…" (the unit's label) is not a kind."""
     for text, _loc in texts[:60]:
         m = _KIND.search(text)
-        if m and "预算" in (m.group(1), m.group(2)):
-            return None
-        if m:
-            break
+        if not m:
+            continue
+        if m.group(3):
+            phase, scope = m.group(3), None
+        else:
+            scope, phase = m.group(1), m.group(2)
+        if phase == "预算":
+            return f"{scope or '部门'}预算"
+        break
+    else:
+        return None
+    # A 决算 names itself 部门决算 somewhere on its cover or in its contents.
     for text, _loc in texts[:200]:
         if "单位决算" in text and "部门决算" not in text:
             return "单位决算"
@@ -82,9 +102,26 @@ def _report_kind(texts: list[tuple[str, Location]]) -> str | None:
     return "部门决算"
 
 
+def phase_of(kind: str) -> str:
+    """预算 (the budget approved in spring) or 决算 (the final accounts of the year)."""
+    return kind[-2:]
+
+
 def interpret(doc: Document) -> ReportFacts:
     texts = _texts(doc)
     subordinate = next((int(m.group(1)) for t, _ in texts if (m := _SUBORDINATE.search(t))), None)
+    kind = document_kind(texts)
+    where = Location(doc.file_name)
+    segments = None
+    if kind is None:
+        # No title says which document this is: a set of 决算 tables (their titles say 决算)
+        # is a 部门决算, as the reader always took it; a set of budget tables a 部门预算.
+        for phase in ("决算", "预算"):
+            found = segment(doc, phase)
+            if merge_regions(found.regions):
+                kind, segments = f"部门{phase}", found
+                break
+    phase = phase_of(kind) if kind else "决算"
     facts = ReportFacts(
         file_name=doc.file_name,
         sha256=doc.sha256,
@@ -92,13 +129,12 @@ def interpret(doc: Document) -> ReportFacts:
         encoding=doc.encoding,
         pages=doc.pages,
         unit_name=_unit_name(texts),
-        fiscal_year=_fiscal_year(texts),
-        report_kind=_report_kind(texts),
+        fiscal_year=_fiscal_year(texts, phase),
+        report_kind=kind,
         subordinate_units=subordinate,
     )
-    segments = segment(doc)
+    segments = segments or segment(doc, phase)
     regions = merge_regions(segments.regions)
-    where = Location(doc.file_name)
     if not regions and doc.pages_without_text:
         pages = doc.pages_without_text
         facts.problems.append(Problem(
@@ -107,19 +143,27 @@ def interpret(doc: Document) -> ReportFacts:
             f"(first: p.{pages[0]}; scanned images?); OCR is not supported",
             Location(doc.file_name, page=pages[0]), fatal=True))
         return facts
-    if facts.report_kind is None:
+    if kind is None:
         facts.problems.append(Problem(
-            "not_final_accounts",
-            "the document names itself a budget (部门预算, 预算NN表) before any 决算: budgets are "
-            "not read as final accounts", where, fatal=True))
+            "unknown_document_kind",
+            "the document does not say which document it is (部门预算, 单位预算, 部门决算 or "
+            "单位决算 in its title) and prints none of their tables", where, fatal=True))
         return facts
     if not regions:
+        attachment = next(((t, loc) for t, loc in texts if _ATTACHED_TABLES.search(t)), None)
+        if attachment is not None:
+            # 北京 publishes the 情况说明 and the tables as two files (附件1, 附件2).
+            facts.problems.append(Problem(
+                "tables_in_other_file",
+                f"a {kind} whose tables are not in this file: it says they are in another "
+                f"({attachment[0][:60]})", attachment[1], fatal=True))
+            return facts
+        names = "公开01表 … 公开09表" if phase == "决算" else "收支总表, 收入总表, 支出总表 …"
         facts.problems.append(Problem(
             "not_a_report",
-            "no standard 部门决算 table (公开01表 … 公开09表) found: not a final-accounts report",
-            where, fatal=True))
+            f"a {kind} with no standard table ({names}) found in it", where, fatal=True))
         return facts
-    for code in STANDARD_CODES:
+    for code in table_codes(phase):
         region = regions.get(code)
         if region is None or not (region.rows or region.declarations):
             # Never printed, or only named (a contents page, a mention in the text).
@@ -133,13 +177,18 @@ def interpret(doc: Document) -> ReportFacts:
     if facts.unit_name is None:
         facts.problems.append(Problem("not_a_report", "no unit name (单位：…) found", where, True))
     if facts.fiscal_year is None:
-        facts.problems.append(Problem("not_a_report", "no fiscal year (YYYY年度…决算) found",
+        facts.problems.append(Problem("not_a_report", f"no fiscal year (YYYY年度…{phase}) found",
                                       where, True))
-    prose = [i for i in segments.others if isinstance(i, Paragraph)]
-    facts.narrative = extract_narrative(prose, facts.fiscal_year)
-    facts.evaluations, perf_problems = extract_evaluations(segments.others)
-    facts.problems.extend(perf_problems)
-    _check_completeness(facts, doc, _ends_in_table(doc, segments.others))
+    if phase == "决算":
+        # The 情况说明 and 绩效自评表 of a 决算; a budget's prose and 绩效目标 are not read yet.
+        prose = [i for i in segments.others if isinstance(i, Paragraph)]
+        facts.narrative = extract_narrative(prose, facts.fiscal_year, facts.problems)
+        facts.evaluations, perf_problems = extract_evaluations(segments.others)
+        facts.problems.extend(perf_problems)
+    _check_completeness(facts, doc, _ends_in_table(doc, segments.others), phase)
+    if phase == "决算":
+        # after the completeness check: a title's year is no 情况说明 (a truncated file has none)
+        facts.narrative.extend(extract_statements(doc))
     return facts
 
 
@@ -154,7 +203,7 @@ def _compare_copies(table: TableFact, problems: list[Problem], region
     leave no way to tell which is right, so the table is unreadable and its identities
     indeterminate."""
     where = ", ".join(str(r.location) for r in region.repeats)
-    name = f"公开{table.table_code}表"
+    name = table_name(table.table_code)
     if all(_figures(parse_region(r)[0]) == _figures(table) for r in region.repeats):
         return table, [*problems, Problem(
             "repeated_table", f"{name} is printed {len(region.repeats) + 1} times with the same "
@@ -181,25 +230,28 @@ def _last_location(doc: Document) -> Location:
     return row[-1].location
 
 
-def _check_completeness(facts: ReportFacts, doc: Document, ends_in_table: bool) -> None:
-    missing = [c for c, t in facts.tables.items() if t.status == "missing"]
+def _check_completeness(facts: ReportFacts, doc: Document, ends_in_table: bool,
+                        phase: str = "决算") -> None:
+    missing = [c for c, t in facts.tables.items() if t.status == "missing"
+               and TABLE_KINDS[c].required]
+    names = ", ".join(table_name(c) for c in missing)
     if missing and doc.pages_without_text:
         pages = doc.pages_without_text
         span = ", ".join(str(p) for p in pages[:12]) + (" …" if len(pages) > 12 else "")
         facts.problems.append(Problem(
             "scanned_pdf",
-            f"tables {', '.join('公开' + c + '表' for c in missing)} not found and pages {span} "
+            f"tables {names} not found and pages {span} "
             f"have no text layer (scanned images?); OCR is not supported",
             Location(doc.file_name, page=pages[0]), fatal=True))
-    elif missing and ends_in_table and not facts.narrative:
+    elif missing and ends_in_table and not facts.narrative and phase == "决算":
         facts.problems.append(Problem(
             "truncated",
             f"the report ends after {len(STANDARD_CODES) - len(missing)} of the 9 tables and "
-            f"before the 情况说明: tables {', '.join('公开' + c + '表' for c in missing)} missing; "
+            f"before the 情况说明: tables {names} missing; "
             f"the file looks truncated",
             _last_location(doc), fatal=True))
     elif missing:
         facts.problems.append(Problem(
             "missing_table",
-            f"tables not in the document: {', '.join('公开' + c + '表' for c in missing)}",
+            f"tables not in the document: {names}",
             Location(doc.file_name), fatal=False))

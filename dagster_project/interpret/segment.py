@@ -66,7 +66,8 @@ def _is_region_noise(text: str) -> bool:
     )
 
 
-def segment(doc: Document) -> Segments:
+def segment(doc: Document, phase: str = "决算") -> Segments:
+    """The regions of the tables of a document phase (决算 or 预算: see the table registry)."""
     regions: list[Region] = []
     others: list[Paragraph | list[Cell]] = []
     current: Region | None = None
@@ -93,8 +94,8 @@ def segment(doc: Document) -> Segments:
             text = _single_text(item)
             loc = item[0].location
         if text is not None:
-            title_code = table_code_of_title(text)
-            marker_code = table_code_of_marker(text)
+            title_code = table_code_of_title(text, phase)
+            marker_code = table_code_of_marker(text, phase)
             if title_code:
                 if current is not None and not current.rows and current.code_from_number:
                     current.code, current.title = title_code, text.strip()

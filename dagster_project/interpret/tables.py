@@ -5,7 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from dagster_project.amounts import AmountError, is_amount, parse_amount, to_wan_yuan, unit_divisor
+from dagster_project.amounts import (
+    AmountError,
+    SuspectAmount,
+    is_amount,
+    parse_amount,
+    to_wan_yuan,
+    unit_divisor,
+)
 from dagster_project.codes import join_split_code, looks_like_code
 from dagster_project.document import Cell, Location
 from dagster_project.interpret.facts import CellFact, Problem, TableFact
@@ -14,9 +21,9 @@ from dagster_project.interpret.header import (
     MergedColumns,
     column_key,
     header_paths,
-    header_rules,
     is_label_path,
     normalise,
+    rules_of,
     stage_of,
 )
 from dagster_project.interpret.layout import (
@@ -26,10 +33,13 @@ from dagster_project.interpret.layout import (
     FUNDS,
     SUMMARY_EXPENDITURE_COLUMNS,
     SUMMARY_INCOME_COLUMNS,
+    TABLE_KINDS,
     UNIT_LINE,
     expenditure_row_key,
     income_row_key,
+    reads_as,
     strip_numbering,
+    table_name,
 )
 from dagster_project.interpret.segment import Region
 
@@ -107,10 +117,16 @@ class _Builder:
     ) -> None:
         try:
             amount = parse_amount(cell.text)
+            value = to_wan_yuan(amount.value, self.unit) if amount else None
+        except SuspectAmount as exc:
+            raise TableError(
+                "bad_amount",
+                f"公开{self.code}表: column {column_label!r} (row "
+                f"{row_label or row_code or row_index + 1}): {exc}", cell.location) from exc
         except AmountError as exc:
             raise TableError(
                 "column_mismatch",
-                f"公开{self.code}表: column {column_label!r} holds {cell.text!r}, not an amount "
+                f"{table_name(self.code)}: column {column_label!r} holds {cell.text!r}, not an amount "
                 f"(row {row_label or row_code or row_index + 1}); the row does not match the header",
                 cell.location,
             ) from exc
@@ -126,7 +142,7 @@ class _Builder:
                 column_label=column_label,
                 column_key=column_key,
                 column_group=column_group,
-                value_wan_yuan=to_wan_yuan(amount.value, self.unit) if amount else None,
+                value_wan_yuan=value,
                 printed_text=cell.text,
                 decimals=amount.decimals if amount else None,
                 unit_divisor=unit_divisor(self.unit),
@@ -165,16 +181,16 @@ def _is_data_row(texts: list[str], code: str) -> bool:
     first = nonblank[0]
     if looks_like_code(first) or _LEADING_CODE.match(first):
         return True
-    if code != "06" and any(is_amount(t) and not _INT.match(t) for t in texts):
+    if reads_as(code) != "06" and any(is_amount(t) and not _INT.match(t) for t in texts):
         return True
     if first in ("合计", "总计") or first.endswith("合计"):
-        return code != "09" and not _names_columns(texts[texts.index(first) + 1 :], code)
+        return reads_as(code) != "09" and not _names_columns(texts[texts.index(first) + 1 :], code)
     return False
 
 
 def _names_columns(texts: list[str], code: str) -> bool:
     """Some cell names a column (基本支出, 预算数, 科目名称 …): the row is header."""
-    rules = header_rules().get(code, [])
+    rules = rules_of(code)
     for t in texts:
         if not t or is_amount(t):
             continue
@@ -189,9 +205,19 @@ def _value_count(header: list[list[str]], code: str) -> int:
     """Value columns, from the 栏次 row when printed (it numbers them), else the standard."""
     if header and _is_column_number_row(header[-1]):
         nums = [t for t in header[-1] if _INT.match(t)]
-        if (code in FUNCTION_TABLES or code == "09") and nums:
+        if (reads_as(code) in FUNCTION_TABLES or reads_as(code) == "09") and nums:
             return len(nums)
+    if code not in COLUMNS:
+        # A budget table has no standard column list: only its header text can name them.
+        raise TableError("unknown_header", f"{table_name(code)}: the header names none of the "
+                         f"table's columns: {' / '.join(' | '.join(r) for r in header)[:200]}",
+                         None)
     return len(COLUMNS[code])
+
+
+def _figures_label(code: str) -> str:
+    """What an amount column of a 06-like table holds: 决算数, or a budget's 预算数."""
+    return "预算数" if TABLE_KINDS.get(code) and TABLE_KINDS[code].phase == "预算" else "决算数"
 
 
 def _header_labels(header: list[list[str]], n: int) -> list[str]:
@@ -215,14 +241,14 @@ def _mapped_columns(header: list[list[str]], width: int, code: str
     try:
         keys = [None if is_label_path(p) else column_key(code, p) for p in paths]
     except MergedColumns as exc:
-        raise TableError("merged_columns", f"公开{code}表: {exc}", None) from None
+        raise TableError("merged_columns", f"{table_name(code)}: {exc}", None) from None
     mapped = [i for i, k in enumerate(keys) if k]
     if not mapped:
         return None
     named = [k for k in keys if k]
     if len(named) != len(set(named)):
         raise TableError("ambiguous_header",
-                         f"公开{code}表: the header names a column twice: "
+                         f"{table_name(code)}: the header names a column twice: "
                          f"{' | '.join('/'.join(p) for p in paths)}", None)
     first = mapped[0]
     if any(not is_label_path(p) and p and i < first for i, p in enumerate(paths)
@@ -246,7 +272,7 @@ def parse_function_table(region: Region, unit: str) -> _Builder:
         columns = [(label, key) for _i, label, key in mapped]
     else:
         n = _value_count(header, region.code)
-        canonical = COLUMNS[region.code]
+        canonical = COLUMNS.get(region.code, [])
         if n == len(canonical):
             columns = [(label, key) for key, label in canonical]
         else:
@@ -261,7 +287,7 @@ def parse_function_table(region: Region, unit: str) -> _Builder:
         if len(row) < n + 1:
             raise TableError(
                 "column_mismatch",
-                f"公开{region.code}表: a row has {len(row)} cells but the header has {n} value "
+                f"{table_name(region.code)}: a row has {len(row)} cells but the header has {n} value "
                 f"columns plus the item: {' | '.join(texts)}",
                 row[0].location,
             )
@@ -350,6 +376,19 @@ def _summary_layout_by_header(header: list[list[str]], width: int, code: str
     exp_line, exp_positions = side(exp_label, width)
     if len(inc_values) != 1 or not exp_positions:
         return None
+    if code not in SUMMARY_EXPENDITURE_COLUMNS:
+        # A budget's 收支总表: its 支出 columns (合计, 基本支出, 项目支出 …) named by the header.
+        exp_values = []
+        for i in exp_positions:
+            try:
+                key = column_key(code, paths[i]) if paths[i] else None
+            except MergedColumns:
+                return None
+            if key is None or key in {k for _i, k, _l in exp_values}:
+                return None
+            exp_values.append((i, key, "支出/" + "/".join(paths[i])))
+        return _SummaryLayout(width, inc_label, inc_line, inc_values, exp_label, exp_line,
+                              exp_values)
     standard = dict(SUMMARY_EXPENDITURE_COLUMNS[code])
     if code == "01":
         if len(exp_positions) != 1:
@@ -376,6 +415,10 @@ def _summary_layout_by_position(header: list[list[str]], code: str) -> _SummaryL
     """The collapsed text layout: item, (行次), amount | item, (行次), amounts."""
     with_line_no = any("行次" in t for r in header for t in r)
     left = 3 if with_line_no else 2
+    if code not in SUMMARY_EXPENDITURE_COLUMNS:
+        raise TableError("unknown_header", f"{table_name(code)}: the header does not name the "
+                         f"收入 and 支出 columns: {' / '.join(' | '.join(r) for r in header)[:200]}",
+                         None)
     exp_columns = _summary_expenditure_columns(header, code)
     off = 2 if with_line_no else 1
     return _SummaryLayout(
@@ -390,9 +433,12 @@ def parse_summary_table(region: Region, unit: str) -> _Builder:
     identities that need it are indeterminate, as for any input the document does not print."""
     header, data = _split_header(region.rows, region.code)
     width = max((len(r) for r in data), default=0)
-    layout = (_summary_layout_by_header(header, width, region.code)
-              or _summary_layout_by_position(header, region.code))
-    inc_columns = SUMMARY_INCOME_COLUMNS[region.code]
+    try:
+        layout = (_summary_layout_by_header(header, width, region.code)
+                  or _summary_layout_by_position(header, region.code))
+    except TableError as exc:
+        raise TableError(exc.kind, exc.message, region.location) from None
+    inc_columns = SUMMARY_INCOME_COLUMNS.get(region.code, [("amount", "收入/预算数")])
     builder = _Builder(region.code, unit)
     income_context: str | None = None
     expenditure_context: str | None = None
@@ -404,7 +450,7 @@ def parse_summary_table(region: Region, unit: str) -> _Builder:
         if len(row) != layout.width:
             raise TableError(
                 "column_mismatch",
-                f"公开{region.code}表: a row has {len(row)} cells, the header has "
+                f"{table_name(region.code)}: a row has {len(row)} cells, the header has "
                 f"{layout.width}: {' | '.join(texts)}",
                 row[0].location,
             )
@@ -472,8 +518,9 @@ def parse_economic_table(region: Region, unit: str) -> _Builder:
     width = max((len(r) for r in data), default=0)
     amounts = _economic_amount_columns(header, width)
     if amounts is None:
-        return _economic_by_position(header, data, unit)
-    builder = _Builder("06", unit)
+        return _economic_by_position(header, data, unit, region.code)
+    builder = _Builder(region.code, unit)
+    figures = _figures_label(region.code)
     row_index = 0
     last_coded: dict[int, int] = {}
     for row in data:
@@ -486,7 +533,7 @@ def parse_economic_table(region: Region, unit: str) -> _Builder:
             continue
         if len(row) != width:
             raise TableError("column_mismatch",
-                             f"公开06表: a row has {len(row)} cells, the header {width}: "
+                             f"{table_name(builder.code)}: a row has {len(row)} cells, the header {width}: "
                              f"{' | '.join(texts)}", row[0].location)
         emitted, start = False, 0
         for group, at in enumerate(amounts):
@@ -497,7 +544,7 @@ def parse_economic_table(region: Region, unit: str) -> _Builder:
             if code is None and not name:
                 if cell.text.strip() and not _PLACEHOLDER.match(cell.text.strip()):
                     raise TableError("column_mismatch",
-                                     f"公开06表: an amount with no code or name: "
+                                     f"{table_name(builder.code)}: an amount with no code or name: "
                                      f"{' | '.join(texts)}", cell.location)
                 continue
             if code is None and not name.endswith("合计") and not cell.text.strip() \
@@ -511,7 +558,7 @@ def parse_economic_table(region: Region, unit: str) -> _Builder:
             if code is None:
                 key = ("personnel_total" if "人员" in name else
                        "public_total" if "公用" in name else "total")
-            builder.add(row_index, cell, 0, "决算数", "amount", column_group=group,
+            builder.add(row_index, cell, 0, figures, "amount", column_group=group,
                         row_code=code, row_label=name or None, row_key=key)
             if code:
                 last_coded[group] = row_index
@@ -534,7 +581,7 @@ def _economic_code_and_name(parts: list[str]) -> tuple[str | None, str]:
     if len(digits) == 2 and len(digits[0]) == 3 and len(digits[1]) == 2:
         return digits[0] + digits[1], name
     if digits:
-        raise TableError("column_mismatch", f"公开06表: {' | '.join(parts)} is not an economic "
+        raise TableError("column_mismatch", f"{' | '.join(parts)} is not an economic "
                          "code and name", None)
     m = re.match(r"^(\d{3}(?:\d{2})?)\s*(\S.*)$", name)
     if m:
@@ -555,11 +602,12 @@ def _economic_amount_columns(header: list[list[str]], width: int) -> list[int] |
 
 
 def _economic_by_position(header: list[list[str]], data: list[list[Cell]],
-                          unit: str) -> _Builder:
+                          unit: str, table_code: str = "06") -> _Builder:
     """The collapsed text layout: (code, name, amount) groups of three or four cells."""
     split = any("类" in r and "款" in r for r in header)
     width = 4 if split else 3
-    builder = _Builder("06", unit)
+    builder = _Builder(table_code, unit)
+    figures = _figures_label(table_code)
     row_index = 0
     for row in data:
         texts = _texts(row)
@@ -578,10 +626,10 @@ def _economic_by_position(header: list[list[str]], data: list[list[Cell]],
                     kuan = texts[i + 1]
                     if kuan and not (kuan.isdigit() and len(kuan) == 2 and len(t) == 3):
                         raise TableError("column_mismatch",
-                                         f"公开06表: {kuan!r} after {t!r} is not a 款 code: "
+                                         f"{table_name(builder.code)}: {kuan!r} after {t!r} is not a 款 code: "
                                          f"{' | '.join(texts)}", row[i + 1].location)
                     code, name_at = t + kuan, i + 2
-                builder.add(row_index, row[name_at + 1], 0, "决算数", "amount",
+                builder.add(row_index, row[name_at + 1], 0, figures, "amount",
                             column_group=i // width, row_code=code,
                             row_label=texts[name_at] or None)
                 i, emitted = i + width, True
@@ -590,7 +638,7 @@ def _economic_by_position(header: list[list[str]], data: list[list[Cell]],
             else:
                 raise TableError(
                     "column_mismatch",
-                    f"公开06表: expected an economic code, a 合计 label or a blank group at "
+                    f"{table_name(builder.code)}: expected an economic code, a 合计 label or a blank group at "
                     f"cell {i + 1}, found {t!r}: {' | '.join(texts)}",
                     row[i].location,
                 )
@@ -618,8 +666,8 @@ def _economic_totals(builder: _Builder, row_index: int, row: list[Cell], texts: 
         label = texts[start]
         key = "personnel_total" if "人员" in label else "public_total" if "公用" in label \
             else "total"
-        builder.add(row_index, row[at], 0, "决算数", "amount", column_group=group,
-                    row_label=label, row_key=key)
+        builder.add(row_index, row[at], 0, _figures_label(builder.code), "amount",
+                    column_group=group, row_label=label, row_key=key)
 
 
 def parse_three_public_table(region: Region, unit: str) -> _Builder:
@@ -630,14 +678,15 @@ def parse_three_public_table(region: Region, unit: str) -> _Builder:
     # A row of blanks under the header is the figures of a unit with no 三公 spending.
     data = [r for r in rows if any(_texts(r))] or rows[:1]
     width = max((len(r) for r in data), default=0)
-    mapped = _three_public_columns(header, width)
+    mapped = _three_public_columns(header, width, region.code)
     if mapped is None:
-        return _three_public_by_position(header, data, unit)
-    builder = _Builder("09", unit)
+        return _three_public_by_position(header, data, unit, region.code)
+    builder = _Builder(region.code, unit)
     labels = {key: label for key, label in COLUMNS["09"]}
     stages = [_row_stage(r) for r in data]
     # Only the 决算 figures printed, with no stage named anywhere: they are the final ones.
-    default = None if any(stages) or any(s for *_r, s in mapped) else "final"
+    default = None if any(stages) or any(s for *_r, s in mapped) else (
+        "budget" if TABLE_KINDS[region.code].phase == "预算" else "final")
     for row_index, row in enumerate(data):
         row_stage = stages[row_index]
         for position, path_label, item, column_stage in mapped:
@@ -653,7 +702,7 @@ def parse_three_public_table(region: Region, unit: str) -> _Builder:
     keyed = [c.column_key for c in builder.cells if c.column_key]
     if len(set(keyed)) != len(keyed):
         raise TableError("column_mismatch",
-                         "公开09表: more than one row of figures for the same columns",
+                         f"{table_name(region.code)}: more than one row of figures for the same columns",
                          data[1][0].location if len(data) > 1 else region.location)
     return builder
 
@@ -663,7 +712,7 @@ def _row_stage(row: list[Cell]) -> str | None:
     return stage_of([normalise(label)]) if label else None
 
 
-def _three_public_columns(header: list[list[str]], width: int
+def _three_public_columns(header: list[list[str]], width: int, table_code: str = "09"
                           ) -> list[tuple[int, str, str | None, str | None]] | None:
     """(position, label, item key, stage) of each value column, from the header text."""
     full = [r for r in header if len(r) == width]
@@ -674,7 +723,7 @@ def _three_public_columns(header: list[list[str]], width: int
     for i, path in enumerate(paths):
         if not path or is_label_path(path):
             continue
-        item = column_key("09", path)
+        item = column_key(table_code, path)
         if item is None and not any(stage_of([p]) for p in path):
             continue
         columns.append((i, "/".join(path), item, stage_of(path)))
@@ -685,14 +734,14 @@ def _three_public_columns(header: list[list[str]], width: int
 
 
 def _three_public_by_position(header: list[list[str]], data: list[list[Cell]],
-                              unit: str) -> _Builder:
+                              unit: str, table_code: str = "09") -> _Builder:
     """The collapsed text layout: the 12 canonical columns in their standard order."""
-    n = _value_count(header, "09")
+    n = _value_count(header, table_code)
     canonical = COLUMNS["09"]
     columns = ([(label, key) for key, label in canonical] if n == len(canonical)
                else [(label, None) for label in _header_labels(header, n)])
     order = _three_public_order(header, n)
-    builder = _Builder("09", unit)
+    builder = _Builder(table_code, unit)
     rows = [r for r in data if len(r) >= n]
     for row_index, row in enumerate(rows[:1]):
         for i, cell in enumerate(row[-n:]):
@@ -701,7 +750,7 @@ def _three_public_by_position(header: list[list[str]], data: list[list[Cell]],
     for row in data[1:]:
         if any(_texts(row)):
             raise TableError("column_mismatch",
-                             f"公开09表: unexpected extra row: {' | '.join(_texts(row))}",
+                             f"{table_name(table_code)}: unexpected extra row: {' | '.join(_texts(row))}",
                              row[0].location)
     return builder
 
@@ -751,7 +800,7 @@ def parse_region(region: Region) -> tuple[TableFact, list[Problem]]:
     region = drop_repeated_headers(region)
     unit = _amount_unit(region)
     problems: list[Problem] = []
-    parser = PARSERS.get(region.code, parse_function_table)
+    parser = PARSERS.get(reads_as(region.code), parse_function_table)
     reason = None
     try:
         cells = parser(region, unit).cells
@@ -761,7 +810,7 @@ def parse_region(region: Region) -> tuple[TableFact, list[Problem]]:
         if not region.declarations:
             # One ingest-error row per unreadable table (the loader adds none of its own).
             problems.append(Problem("unreadable_table",
-                                    f"公开{region.code}表 unreadable ({exc.kind}): {exc.message}",
+                                    f"{table_name(region.code)} unreadable ({exc.kind}): {exc.message}",
                                     exc.location or region.location, fatal=False))
     # Zeros printed as 0.00 or blanks: either way the table holds no amount.
     has_values = any(c.value_wan_yuan for c in cells)

@@ -10,12 +10,13 @@ from dagster_project.readers.errors import IngestError, NotAReport
 REPORT_SUFFIXES = {".txt": "text", ".pdf": "pdf"}
 
 
-def read_document(path: Path) -> Document:
+def read_document(path: Path, max_pages: int | None = None) -> Document:
+    """`max_pages`: a PDF with more pages is refused before any page is read."""
     suffix = path.suffix.lower()
     if suffix == ".pdf":
         from dagster_project.readers.pdf import read_pdf  # pdfplumber is slow to import
 
-        return read_pdf(path)
+        return read_pdf(path, max_pages)
     if suffix == ".txt":
         from dagster_project.readers.text import read_text
 

@@ -33,3 +33,9 @@ class ColumnMismatch(IngestError):
 
 class ScannedPdf(IngestError):
     kind = "scanned_pdf"
+
+
+class ResourceLimit(IngestError):
+    """Parsing the file went past a configured limit (memory, time, pages): named in the message."""
+
+    kind = "resource_limit"

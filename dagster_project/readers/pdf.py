@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dagster_project.document import Cell, Document, Location, Paragraph, Table
-from dagster_project.readers.errors import IngestError, NotAReport, ScannedPdf
+from dagster_project.readers.errors import IngestError, NotAReport, ResourceLimit, ScannedPdf
 from dagster_project.readers.pdf_unruled import spaced_text, tables_in_lines
 
 _CJK = r"\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
@@ -237,7 +237,17 @@ def _continues(prev: _Open, line: _Line, left: float) -> bool:
     return full and not indented and not _OPENS_PARAGRAPH.match(line.text)
 
 
-def read_pdf(path: Path) -> Document:
+def _out_of_memory(exc: BaseException) -> bool:
+    """pdfplumber wraps every pdfminer error, a MemoryError (a decompression bomb) included."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, MemoryError) or any(isinstance(a, MemoryError) for a in seen.args):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def read_pdf(path: Path, max_pages: int | None = None) -> Document:
     import pdfplumber
     from pdfminer.pdfdocument import PDFException
     from pdfminer.psexceptions import PSException
@@ -255,6 +265,9 @@ def read_pdf(path: Path) -> Document:
             pages = len(pdf.pages)
             if pages == 0:
                 raise NotAReport(file, "the PDF has no pages")
+            if max_pages is not None and pages > max_pages:
+                raise ResourceLimit(file, f"the PDF has {pages} pages, over the page cap of "
+                                          f"{max_pages} (JUESUAN_MAX_PAGES)")
             empty_pages: list[int] = []
             open_par: _Open | None = None
             for page_no, page in enumerate(pdf.pages, start=1):
@@ -292,6 +305,8 @@ def read_pdf(path: Path) -> Document:
             if open_par:
                 blocks.append(Paragraph(open_par.text, open_par.location))
     except broken as exc:
+        if _out_of_memory(exc):
+            raise MemoryError(str(exc)) from None  # the parse limits' to report, not the PDF's
         raise PdfUnreadable(file, f"cannot open the PDF: {type(exc).__name__}: {exc}") from None
     if len(empty_pages) == pages:
         raise ScannedPdf(file, f"no text layer on any of its {pages} pages (a scanned "

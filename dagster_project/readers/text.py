@@ -8,6 +8,7 @@ row simply has fewer cells). Every other non-blank line is a paragraph.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 from pathlib import Path
 
@@ -20,8 +21,17 @@ ENCODINGS = ("utf-8-sig", "gb18030")
 
 def decode(data: bytes, file: str) -> tuple[str, str]:
     """Decode report bytes, returning (text, encoding name)."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Windows' "Unicode" text: UTF-16 with a byte-order mark, which the decoder reads.
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise EncodingProblem(file, f"starts with a UTF-16 byte-order mark but is not valid "
+                                        f"UTF-16 (at byte {exc.start})") from None
+        return text.replace("\r\n", "\n").replace("\r", "\n"), "utf-16"
     if b"\x00" in data[:4096]:
-        raise NotAReport(file, "binary file (NUL bytes), not a text report")
+        raise NotAReport(file, "binary file (NUL bytes), not a text report (or UTF-16 without "
+                               "a byte-order mark: save it as UTF-8)")
     for enc in ENCODINGS:
         try:
             text = data.decode(enc)

@@ -17,6 +17,7 @@ import pandas as pd
 
 from dagster_project.config import duckdb_config
 from dagster_project.interpret.facts import Problem, ReportFacts
+from dagster_project.interpret.layout import table_name
 
 RAW_TABLES = [
     "reports",
@@ -38,7 +39,9 @@ def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnect
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise WarehouseBusy(path, str(exc)) from exc
-        raise
+        raise WarehouseUnusable(path, exc) from exc
+    except duckdb.Error as exc:  # not a DuckDB file, a newer format, a corrupt header
+        raise WarehouseUnusable(path, exc) from exc
 
 
 class WarehouseBusy(RuntimeError):
@@ -49,6 +52,14 @@ class WarehouseBusy(RuntimeError):
             f"the warehouse {path} is in use by another process (a run or a dashboard holding it "
             f"open); DuckDB allows one writer per file. Wait for it to finish and retry. ({detail})"
         )
+
+
+class WarehouseUnusable(RuntimeError):
+    """The warehouse file cannot be opened: unreadable, read-only, corrupt or not DuckDB's."""
+
+    def __init__(self, path: Path, exc: Exception):
+        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        super().__init__(f"cannot open the warehouse {path}: {detail}")
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -83,7 +94,8 @@ COLUMNS = {
     "table_cells": ["report_id", "table_code", "row_index", "row_code", "row_label", "row_key",
                     "row_line_no", "column_index", "column_label", "column_key", "column_group",
                     "value_wan_yuan", "printed_text", "decimals", "unit_divisor",
-                    "source_location", "line_no", "page_no"],
+                    "source_location", "line_no", "page_no", "bbox_x0", "bbox_top", "bbox_x1",
+                    "bbox_bottom"],
     "narrative_facts": ["report_id", "fact_id", "section", "fact_kind", "subject",
                         "function_path", "metric", "amount_wan_yuan", "percent", "count_value",
                         "decimals", "direction", "reason", "printed_text", "sentence",
@@ -101,6 +113,9 @@ COLUMNS = {
 }
 
 
+_NO_BOX = (None, None, None, None)
+
+
 def raw_rows(facts: ReportFacts, report_id: str) -> dict[str, list[tuple]]:
     """A report's rows per raw table, as tuples in COLUMNS order (one frame per chunk later:
     building a DataFrame per report and table cost more than the insert itself)."""
@@ -114,7 +129,7 @@ def raw_rows(facts: ReportFacts, report_id: str) -> dict[str, list[tuple]]:
             (report_id, c.table_code, c.row_index, c.row_code, c.row_label, c.row_key,
              c.row_line_no, c.column_index, c.column_label, c.column_key, c.column_group,
              _s(c.value_wan_yuan), c.printed_text, c.decimals, c.unit_divisor, loc(c.location),
-             c.location.line, c.location.page)
+             c.location.line, c.location.page, *(c.location.bbox or _NO_BOX))
             for c in facts.cells()],
         "narrative_facts": [
             (report_id, i, f.section, f.fact_kind, f.subject, f.function_path, f.metric,
@@ -176,7 +191,7 @@ def error_rows(file_name: str, file_path: str, sha256: str | None,
         rows.append(dict(error_id=hashlib.sha256(key.encode()).hexdigest()[:24],
                          file_name=file_name, file_path=file_path, sha256=sha256,
                          error_kind=p.kind, message=p.message, source_location=where,
-                         is_fatal=p.fatal, recorded_at=now))
+                         is_fatal=p.fatal, recorded_at=now, severity=p.level))
     return pd.DataFrame(rows)
 
 
@@ -191,7 +206,7 @@ def load_problems(facts: ReportFacts, report_tables: list[tuple]) -> list[Proble
     code_at, status_at = cols.index("table_code"), cols.index("status")
     reason_at, where_at = cols.index("status_reason"), cols.index("source_location")
     for row in report_tables:
-        name = f"公开{row[code_at]}表"
+        name = table_name(row[code_at])
         if row[status_at] != "unreadable" or any(
                 p.kind == "unreadable_table" and name in p.message for p in problems):
             continue
@@ -199,6 +214,19 @@ def load_problems(facts: ReportFacts, report_tables: list[tuple]) -> list[Proble
                                 f"{name} unreadable: {row[reason_at] or 'no reason recorded'}",
                                 row[where_at], fatal=False))
     return problems
+
+
+def supersession(facts: ReportFacts, revision: int, old_file: str, old_revision: int) -> Problem:
+    """Which file superseded which, for `raw.ingest_errors` and the run summary: `info` for a
+    new revision under the same file name; a `warning` when a different file name claims a unit
+    and year already loaded (a report replaced by a file that may not be its revision)."""
+    what = (f"{facts.file_name} (revision {revision}) supersedes {old_file} (revision "
+            f"{old_revision}) as the report of {facts.unit_name} {facts.fiscal_year}")
+    if old_file == facts.file_name:
+        return Problem("supersedes", what, facts.file_name, False, "info")
+    return Problem("supersedes_other_file",
+                   what + ": a different file name claims a unit and year already loaded",
+                   facts.file_name, False, "warning")
 
 
 def record_errors(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> None:
@@ -227,12 +255,15 @@ def load_report(con: duckdb.DuckDBPyConnection, facts: ReportFacts, file_path: s
         return LoadOutcome(facts.file_name, "unchanged", report_id)
     con.execute("begin transaction")
     try:
-        previous = one(con, """select report_id, revision from raw.reports
-                               where unit_name = ? and fiscal_year = ? and not is_superseded""",
-                       [facts.unit_name, facts.fiscal_year])
+        # A revision replaces the same document: a unit's budget and its 决算 of one year are
+        # two documents, each with its own revisions.
+        previous = one(con, """select report_id, revision, file_name from raw.reports
+                               where unit_name = ? and fiscal_year = ? and report_kind = ?
+                                 and not is_superseded""",
+                       [facts.unit_name, facts.fiscal_year, facts.report_kind])
         revision = one(con, "select coalesce(max(revision), 0) + 1 from raw.reports "
-                            "where unit_name = ? and fiscal_year = ?",
-                       [facts.unit_name, facts.fiscal_year])[0]
+                            "where unit_name = ? and fiscal_year = ? and report_kind = ?",
+                       [facts.unit_name, facts.fiscal_year, facts.report_kind])[0]
         if previous:
             con.execute("update raw.reports set is_superseded = true, superseded_by = ? "
                         "where report_id = ?", [report_id, previous[0]])
@@ -244,8 +275,10 @@ def load_report(con: duckdb.DuckDBPyConnection, facts: ReportFacts, file_path: s
         rows = rows or raw_rows(facts, report_id)
         for table, frame in _frames(rows).items():
             _insert(con, table, frame)
-        record_errors(con, error_rows(facts.file_name, file_path, facts.sha256,
-                                      load_problems(facts, rows["report_tables"])))
+        problems = load_problems(facts, rows["report_tables"])
+        if previous:
+            problems.append(supersession(facts, revision, previous[2], previous[1]))
+        record_errors(con, error_rows(facts.file_name, file_path, facts.sha256, problems))
         queue_for_build(con, [report_id, *(previous[:1] if previous else [])])
         con.execute("commit")
     except Exception:
@@ -282,21 +315,26 @@ def load_reports(con: duckdb.DuckDBPyConnection,
     units = [f.unit_name for f, _, _ in todo]
     con.execute("begin transaction")
     try:
-        current: dict[tuple[str, int], str] = {}
-        max_revision: dict[tuple[str, int], int] = {}
-        for unit, year, report_id, revision, superseded in con.execute(
-                "select unit_name, fiscal_year, report_id, revision, is_superseded "
+        current: dict[tuple[str, int, str], str] = {}
+        max_revision: dict[tuple[str, int, str], int] = {}
+        # report_id -> (file name, revision) of every current revision, loaded or in the chunk
+        current_file: dict[str, tuple[str, int]] = {}
+        for unit, year, kind, report_id, revision, superseded, file_name in con.execute(
+                "select unit_name, fiscal_year, report_kind, report_id, revision, is_superseded, "
+                "file_name "
                 "from raw.reports where list_contains(?, unit_name)", [units]).fetchall():
-            max_revision[(unit, year)] = max(max_revision.get((unit, year), 0), revision)
+            max_revision[(unit, year, kind)] = max(max_revision.get((unit, year, kind), 0),
+                                                   revision)
             if not superseded:
-                current[(unit, year)] = report_id
+                current[(unit, year, kind)] = report_id
+                current_file[report_id] = (file_name, revision)
         now = datetime.now(UTC).replace(tzinfo=None)
         rows: dict[str, dict] = {}
         superseded_in_db: list[tuple[str, str]] = []
         rows_by_table: dict[str, list[tuple]] = {t: [] for t in COLUMNS}
         errors = []
         for facts, path, prebuilt in todo:
-            key = (facts.unit_name, facts.fiscal_year)
+            key = (facts.unit_name, facts.fiscal_year, facts.report_kind)
             report_id = report_id_of(facts.sha256)
             previous = current.get(key)
             if previous in rows:
@@ -305,6 +343,7 @@ def load_reports(con: duckdb.DuckDBPyConnection,
                 superseded_in_db.append((report_id, previous))
             revision = max_revision.get(key, 0) + 1
             current[key], max_revision[key] = report_id, revision
+            current_file[report_id] = (facts.file_name, revision)
             rows[report_id] = dict(
                 report_id=report_id, sha256=facts.sha256, file_name=facts.file_name,
                 file_path=path, file_format=facts.file_format, encoding=facts.encoding,
@@ -314,8 +353,10 @@ def load_reports(con: duckdb.DuckDBPyConnection,
             report_rows = prebuilt or raw_rows(facts, report_id)
             for table, table_rows in report_rows.items():
                 rows_by_table[table].extend(table_rows)
-            errors.append(error_rows(facts.file_name, path, facts.sha256,
-                                     load_problems(facts, report_rows["report_tables"])))
+            problems = load_problems(facts, report_rows["report_tables"])
+            if previous:
+                problems.append(supersession(facts, revision, *current_file[previous]))
+            errors.append(error_rows(facts.file_name, path, facts.sha256, problems))
             outcomes.append(LoadOutcome(facts.file_name, "loaded", report_id, revision, previous))
         for new_id, old_id in superseded_in_db:
             con.execute("update raw.reports set is_superseded = true, superseded_by = ? "

@@ -57,8 +57,19 @@ create table if not exists raw.table_cells (
     source_location     varchar not null,
     line_no             integer,
     page_no             integer,
+    -- the printed cell's box on its page, PDF points from the top-left (null in a text report):
+    -- the dashboards frame it on the rendered page
+    bbox_x0             double,
+    bbox_top            double,
+    bbox_x1             double,
+    bbox_bottom         double,
     primary key (report_id, table_code, row_index, column_group, column_index)
 );
+-- Warehouses created before the cells carried their box.
+alter table raw.table_cells add column if not exists bbox_x0 double;
+alter table raw.table_cells add column if not exists bbox_top double;
+alter table raw.table_cells add column if not exists bbox_x1 double;
+alter table raw.table_cells add column if not exists bbox_bottom double;
 
 create table if not exists raw.narrative_facts (
     report_id           varchar not null,
@@ -130,8 +141,11 @@ create table if not exists raw.ingest_errors (
     message             varchar not null,
     source_location     varchar,
     is_fatal            boolean not null,      -- true: the report was not loaded
-    recorded_at         timestamp not null
+    recorded_at         timestamp not null,
+    severity            varchar                -- error (fatal) | warning | info (e.g. supersedes)
 );
+-- Warehouses made before the column: added at the end, where the loader's frames put it.
+alter table raw.ingest_errors add column if not exists severity varchar;
 
 -- Reports loaded or superseded since the last complete dbt build, written in the load's own
 -- transaction: the next build recomputes only these (and the reports whose cross-report

@@ -32,6 +32,15 @@
     end
 {%- endmacro %}
 
+{#- Does a difference inside [low, high] hold only thanks to rounding? An end at ±1e9 (or
+    beyond ±1e8) is open: a one-sided bound ("实际 ≥ 目标", "调整率低于5%") that holds on its open
+    side holds by the numbers themselves, with room to spare; only a difference on the side
+    where the end is a rounding interval holds because of rounding. -#}
+{% macro needs_rounding(difference, low, high) -%}
+    (({{ difference }} > 0 and {{ high }} < 100000000)
+     or ({{ difference }} < 0 and {{ low }} > -100000000))
+{%- endmacro %}
+
 {#- A DECIMAL as text without trailing zeros: 512.240000 → 512.24. -#}
 {% macro fmt_num(x) -%}
     regexp_replace(regexp_replace(cast({{ x }} as varchar), '(\.\d*?)0+$', '\1'), '\.$', '')

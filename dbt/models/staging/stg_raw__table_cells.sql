@@ -47,7 +47,11 @@ renamed as (
         end as rounding_half_width_wan_yuan,
         source_location,
         line_no,
-        page_no
+        page_no,
+        bbox_x0,
+        bbox_top,
+        bbox_x1,
+        bbox_bottom
     from source
 
 ),

@@ -255,6 +255,8 @@ item_completions as (
         case when initial_budget - initial_half <= 0 then '年初预算为0，完成率无法计算' end as detail
     from item_joined
     where completion is not null and final is not null and initial_budget is not null
+        -- a rate stated from a 年初预算 of 0 is N.completion_zero_budget's finding
+        and initial_budget <> 0
 
 ),
 
@@ -280,15 +282,33 @@ item_directions as (
     select
         report_id, 'N.item_direction' as rule_id, function_path as instance_key, '万元' as value_unit,
         final as lhs_value, initial_budget as rhs_value,
-        case direction when 'above' then final_half + initial_half else -1e9 end as allowed_low,
-        case direction when 'below' then -(final_half + initial_half) else 1e9 end as allowed_high,
+        -- 大于 / 小于: beyond rounding on that side; 等于 / 持平: within rounding; 基本持平:
+        -- within rounding plus the tolerance the catalogue states (condition flat_tolerance_pct)
+        case direction when 'above' then final_half + initial_half
+                       when 'below' then -1e9
+                       when 'equal' then -(final_half + initial_half)
+                       else -(final_half + initial_half
+                              + abs(initial_budget) * flat.tolerance_pct / 100) end as allowed_low,
+        case direction when 'below' then -(final_half + initial_half)
+                       when 'above' then 1e9
+                       when 'equal' then final_half + initial_half
+                       else final_half + initial_half
+                            + abs(initial_budget) * flat.tolerance_pct / 100 end as allowed_high,
         false as missing_cells,
         '05' as table_code, row_code, function_path as row_label, column_label, source_location,
         [final_id, initial_id] as participants,
-        '表述为“支出决算数' || case direction when 'above' then '大于' else '小于' end
+        '表述为“支出决算数' || case direction when 'above' then '大于' when 'below' then '小于'
+                                  when 'equal' then '等于' else '基本持平于（容差 '
+                                  || {{ fmt_num('flat.tolerance_pct') }} || '%）' end
             || '年初预算数”' as detail
     from item_joined
-    where direction in ('above', 'below') and final is not null and initial_budget is not null
+    cross join (
+        select coalesce(try_cast(regexp_extract(condition, 'flat_tolerance_pct=([0-9.]+)', 1)
+                                 as decimal(10, 4)), 0) as tolerance_pct
+        from rules where rule_id = 'N.item_direction'
+    ) as flat
+    where direction in ('above', 'below', 'equal', 'about') and final is not null
+        and initial_budget is not null
 
 ),
 
@@ -375,6 +395,8 @@ final as (
             when u.lhs_value = u.rhs_value then 'pass'
             when (u.lhs_value - u.rhs_value) between u.allowed_low and u.allowed_high
                 then case when u.rule_id in ('N.item_reason', 'N.item_direction')
+                               or not {{ needs_rounding('u.lhs_value - u.rhs_value', 'u.allowed_low',
+                                                        'u.allowed_high') }}
                           then 'pass' else 'rounding' end
             else 'fail'
         end as status,

@@ -248,8 +248,13 @@ final as (
         case
             when missing_cells then 'indeterminate'
             when lhs_value = rhs_value then 'pass'
+            -- a one-sided comparison (an open end at ±1e9) that holds on its open side holds
+            -- outright: only a difference that needs the rounding slack is a rounding one
             when (lhs_value - rhs_value) between allowed_low and allowed_high
-                then case when value_unit = '%' then 'rounding' else 'pass' end
+                then case when value_unit = '%'
+                               and {{ needs_rounding('lhs_value - rhs_value', 'allowed_low',
+                                                     'allowed_high') }}
+                          then 'rounding' else 'pass' end
             else 'fail'
         end as status,
         cast(null as varchar) as table_code,

@@ -197,13 +197,17 @@ final as (
         f.likely_wrong_cell,
         f.likely_wrong_location,
         case
-            when f.severity = 'info' then
+            when f.rule_id = 'ROUNDING' then
                 coalesce('公开' || f.table_code || '表', '情况说明') || '：' || f.evaluation_count
                 || ' 处等式的差异在舍入范围内，不是错误（' || f.detail || '）'
             when f.severity = 'indeterminate' then
                 coalesce(rules.description_zh, f.rule_id)
                 || coalesce('（' || nullif(f.instance_key, '') || '）', '')
                 || '：无法判断（' || coalesce(f.detail, '输入缺失') || '）'
+            -- a statement in words (a name, a year, an empty table): what was compared, and where
+            when f.value_unit = 'text' then
+                rules.description_zh || '：' || coalesce(f.detail, '') || '。位置：'
+                || coalesce(f.source_location, '—')
             else
                 rules.description_zh || coalesce('（' || nullif(f.instance_key, '') || '）', '')
                 || '：左边 ' || {{ fmt_num('f.lhs_value') }} || f.value_unit

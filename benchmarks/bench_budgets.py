@@ -1,0 +1,164 @@
+"""Reading the real budgets (部门预算): load rate, tables found per place and kind, failures.
+
+    .venv/bin/python benchmarks/bench_budgets.py [FOLDER ...] [--workers N] [--cache DIR]
+                                                 [--json OUT]
+
+Default folders: ../shared/reports/budgets/ (142 budgets from 16 places) and
+../shared/reports/other-templates/ (a university's 预算 and 决算). Each PDF is read and
+interpreted as `juesuan run` would (`readers.read_document` + `interpret.report.interpret`).
+Printed: how many load with no whole-report failure, the failures by cause (ingest-error
+kind), and per place and document kind: files, loaded, loaded with every required table of
+their kind found (registry `seeds/reference/public_tables.csv`, column `required`), and per
+table how often it is found, read (present or declared empty) and unreadable, with the
+unreadable reasons by kind. `--cache DIR` keeps each file's neutral Document (pickled, keyed
+by the file's path) so that the interpretation can be re-measured without reading the PDFs
+again: reading is most of the time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import pickle
+import re
+import time
+from collections import Counter, defaultdict
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from dagster_project.config import PROJECT_ROOT
+
+SHARED = PROJECT_ROOT.parent / "shared" / "reports"
+DEFAULT = [SHARED / "budgets", SHARED / "other-templates"]
+
+
+def _document(path: Path, cache: Path | None):
+    from dagster_project.readers import read_document
+
+    key = hashlib.sha1(str(path).encode()).hexdigest()[:16]
+    cached = cache / f"{key}.pkl" if cache else None
+    if cached and cached.exists():
+        _path, doc, seconds = pickle.loads(cached.read_bytes())
+        return doc, seconds
+    started = time.perf_counter()
+    try:
+        doc = read_document(path)
+    except Exception as exc:  # noqa: BLE001 - recorded as the file's failure
+        doc = exc
+    seconds = time.perf_counter() - started
+    if cached:
+        cached.write_bytes(pickle.dumps((str(path), doc, seconds)))
+    return doc, seconds
+
+
+def read(args: tuple[Path, Path | None]) -> dict:
+    from dagster_project.interpret.layout import TABLE_KINDS
+    from dagster_project.interpret.report import interpret
+
+    path, cache = args
+    doc, seconds = _document(path, cache)
+    row = {"file": str(path), "read_seconds": seconds}
+    if isinstance(doc, Exception):
+        kind = getattr(doc, "kind", type(doc).__name__)
+        return {**row, "status": "failed", "causes": [kind], "message": str(doc)[:200]}
+    row["pages"] = doc.pages
+    try:
+        facts = interpret(doc)
+    except Exception as exc:  # noqa: BLE001 - a crash is a failure cause of its own
+        return {**row, "status": "failed", "causes": ["reader_crash"], "message": repr(exc)[:200]}
+    fatal = facts.fatal
+    if fatal:
+        return {**row, "status": "failed", "kind": facts.report_kind,
+                "causes": sorted({p.kind for p in fatal}), "message": fatal[0].message[:200]}
+    required = [c for c in facts.tables if TABLE_KINDS[c].required]
+    return {**row, "status": "loaded", "kind": facts.report_kind, "unit": facts.unit_name,
+            "year": facts.fiscal_year,
+            "tables": {c: t.status for c, t in facts.tables.items()},
+            "all_required_found": all(facts.tables[c].status != "missing" for c in required),
+            "all_required_read": all(facts.tables[c].status in ("present", "declared_empty")
+                                     for c in required),
+            "unreadable": {c: t.reason for c, t in facts.tables.items()
+                           if t.status == "unreadable"},
+            "cells": sum(1 for c in facts.cells() if c.value_wan_yuan is not None)}
+
+
+def place_of(path: Path) -> str:
+    parts = path.parts
+    for root in ("budgets", "other-templates"):
+        if root in parts:
+            i = parts.index(root)
+            return parts[i + 1] if root == "budgets" and len(parts) > i + 2 else root
+    return path.parent.name
+
+
+def _reason_kind(reason: str) -> str:
+    """The cause of an unreadable table without its figures and places."""
+    if "printed" in reason and "times" in reason:
+        return "printed twice with different figures"
+    m = re.search(r"(names a column twice|names none of the table's columns|does not name the "
+                  r"收入 and 支出 columns|not an amount|a row has \d+ cells|not an economic code|"
+                  r"more than one row of figures)", reason)
+    return m.group(1) if m else reason[:60]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("folders", nargs="*", type=Path)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--cache", type=Path, help="keep each file's Document here")
+    parser.add_argument("--only-cached", action="store_true",
+                        help="measure only the files already in --cache")
+    parser.add_argument("--json", type=Path, help="write every file's result here")
+    args = parser.parse_args()
+    roots = args.folders or DEFAULT
+    paths = sorted(p for r in roots for p in r.rglob("*.pdf"))
+    if args.cache:
+        args.cache.mkdir(parents=True, exist_ok=True)
+        if args.only_cached:
+            paths = [p for p in paths if (args.cache / (
+                hashlib.sha1(str(p).encode()).hexdigest()[:16] + ".pkl")).exists()]
+    started = time.perf_counter()
+    with ProcessPoolExecutor(args.workers) as pool:
+        rows = list(pool.map(read, [(p, args.cache) for p in paths], chunksize=1))
+    wall = time.perf_counter() - started
+    if args.json:
+        args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=1), "utf-8")
+    loaded = [r for r in rows if r["status"] == "loaded"]
+    print(f"files: {len(rows)}; loaded with no whole-report failure: {len(loaded)} "
+          f"({100 * len(loaded) / max(len(rows), 1):.1f} %); every required table found: "
+          f"{sum(r['all_required_found'] for r in loaded)}; every required table read: "
+          f"{sum(r['all_required_read'] for r in loaded)}; wall {wall:.0f} s")
+    print("\nfailures by cause:")
+    for cause, n in Counter(c for r in rows if r["status"] == "failed"
+                            for c in r["causes"]).most_common():
+        print(f"  {cause}: {n}")
+    print("\n| place | kind | files | loaded | all required found | all required read | "
+          "tables found / read / unreadable (per table) |")
+    print("|---|---|---:|---:|---:|---:|---|")
+    groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for path, row in zip(paths, rows, strict=True):
+        groups[(place_of(path), row.get("kind") or "?")].append(row)
+    for (place, kind), group in sorted(groups.items()):
+        ok = [r for r in group if r["status"] == "loaded"]
+        per_table = []
+        for code in sorted({c for r in ok for c in r["tables"]}):
+            statuses = [r["tables"][code] for r in ok]
+            found = sum(s != "missing" for s in statuses)
+            read_ = sum(s in ("present", "declared_empty") for s in statuses)
+            bad = sum(s == "unreadable" for s in statuses)
+            per_table.append(f"{code} {found}/{read_}/{bad}")
+        print(f"| {place} | {kind} | {len(group)} | {len(ok)} | "
+              f"{sum(r['all_required_found'] for r in ok)} | "
+              f"{sum(r['all_required_read'] for r in ok)} | {', '.join(per_table)} |")
+    print("\nunreadable tables by cause:")
+    for (code, cause), n in Counter((c, _reason_kind(reason)) for r in loaded
+                                    for c, reason in r["unreadable"].items()).most_common():
+        print(f"  {code} {cause}: {n}")
+    pages = sum(r.get("pages") or 0 for r in rows)
+    print(f"\nreading: {sum(r['read_seconds'] for r in rows) / max(pages, 1):.3f} s/page over "
+          f"{pages} pages (as recorded when each Document was read)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,35 @@
+"""The published BI file as a Dagster asset: its materialisations show when it was last written.
+
+No `from __future__ import annotations` here: Dagster inspects the context type hints.
+"""
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from dagster_project.assets.audit import audit_reports
+from dagster_project.assets.dbt import juesuan_dbt_models
+from dagster_project.assets.ingest import DUCKDB_POOL, DUCKDB_TAGS
+from dagster_project.config import bi_path, warehouse_path
+from dagster_project.publish import publish
+
+# Every mart: the BI file copies them all. The audit reports come first so that a run which
+# failed to audit does not publish. (The GX checks only judge the residuals: they change no
+# table, so a copy made before or after them is the same.)
+MART_KEYS = [k for k in juesuan_dbt_models.keys if k.path[0] == "marts"]
+
+
+@dg.asset(deps=[*MART_KEYS, audit_reports], group_name="publish", kinds={"duckdb"},
+          pool=DUCKDB_POOL, op_tags=DUCKDB_TAGS)
+def bi_file(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
+    """The marts copied into the read-only BI file ($JUESUAN_BI, default data/bi.duckdb) and
+    renamed over the previous copy: dashboards and BI tools read it, never the warehouse."""
+    target = bi_path()
+    with duckdb.get_connection() as con:
+        result = publish(con, target, source=str(warehouse_path()))
+    context.log.info(f"published {len(result.tables)} marts to {target} in {result.seconds:.2f} s")
+    return dg.MaterializeResult(metadata={
+        "path": str(target),
+        "tables": len(result.tables),
+        "rows": dg.MetadataValue.json(result.tables),
+        "seconds": round(result.seconds, 3),
+    })

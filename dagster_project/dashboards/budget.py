@@ -1,0 +1,32 @@
+"""预算与决算: a unit's 部门预算 against its 决算, per 功能分类 项, once budgets are loaded."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dagster_project.dashboards import charts, queries
+from dagster_project.dashboards.common import chart_and_table, ready
+from dagster_project.dashboards.fmt import table, wan
+
+
+def render() -> None:
+    st.title("预算与决算")
+    if not ready():
+        return
+    if queries.budget_reports() == 0:
+        st.info("尚未加载部门预算报告：预算与决算的对比要等预算报告加载后才能显示。"
+                "现在可在「比较部门」中查看决算报告自身的年初预算与预算完成率。")
+        return
+    year = st.selectbox("年度", queries.years(), key="budget-year")
+    frame = queries.budget_against_final(year)
+    if frame.empty:
+        st.info(f"{year} 年没有同时加载预算和决算的单位。")
+        return
+    long = frame.melt(id_vars=["unit_name", "function_name"],
+                      value_vars=["budget_wan_yuan", "final_wan_yuan"])
+    long["variable"] = long["variable"].map({"budget_wan_yuan": "预算", "final_wan_yuan": "决算"})
+    shown = table(frame, {"budget_wan_yuan": wan, "final_wan_yuan": wan}).rename(columns={
+        "unit_name": "单位", "function_code": "科目编码", "function_name": "功能分类（项）",
+        "budget_wan_yuan": "预算（万元）", "final_wan_yuan": "决算（万元）"})
+    chart_and_table(charts.bars(long, "function_name", "value", "variable", "预算与决算（万元）"),
+                    shown, "budget-final")

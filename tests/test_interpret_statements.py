@@ -1,0 +1,51 @@
+"""What the seed says about itself (interpret/statements.py), read by hand from the text: the
+unit every title and header names, the year of every title and dated statement, the funds it
+says it had none of. The audit judges them (tests/test_audit_statements.py)."""
+
+from __future__ import annotations
+
+from dagster_project.interpret.report import interpret
+from dagster_project.interpret.statements import extract_statements
+from dagster_project.readers.text import read_text
+
+
+def _by_line(facts, kind):
+    return {(f.location.line, f.subject, f.metric) for f in facts if f.fact_kind == kind}
+
+
+def test_units_named_by_headings_and_headers(seed_path):
+    facts = extract_statements(read_text(seed_path))
+    named = _by_line(facts, "named_unit")
+    assert (1, "武汉市蔡甸区总工会本级", "heading") in named  # 第一部分 …概况
+    assert (1846, "武汉市蔡甸区总工会", "heading") in named  # 第三部分 …2024年度
+    assert (37, "武汉市蔡甸区总工会本级", "table_header") in named  # 单位：… (公开01表)
+    # 单位名称：蔡甸区总工会             填报日期：2025.4.9 (绩效自评表): the name ends at the gap
+    assert (2086, "蔡甸区总工会", "table_header") in named
+    # nine tables print 单位：…, three 绩效自评表 单位名称：…, two part headings
+    assert len(named) == 14
+    assert _by_line(facts, "member_unit") == {(30, "武汉市蔡甸区总工会本级", "member")}
+
+
+def test_years_of_titles_and_statements(seed_path):
+    facts = extract_statements(read_text(seed_path))
+    years = {(f.location.line, int(f.count_value), f.metric) for f in facts
+             if f.fact_kind == "named_year"}
+    assert (274, 2024, "fiscal_year") in years  # 2024年度收入决算表
+    assert (1851, 2024, "fiscal_year") in years and (1851, 2023, "prior_year") in years
+    assert (1951, 2024, "fiscal_year") in years  # 截至2024年12月31日
+    # 填报日期：2025.4.9 is a date of filing, not a year the report is about
+    assert all(y in (2023, 2024) for _, y, _ in years)
+    assert {y for _, y, m in years if m == "prior_year"} == {2023}
+
+
+def test_no_funds_sentences(seed_path):
+    facts = extract_statements(read_text(seed_path))
+    assert _by_line(facts, "no_funds") == {(1924, "07", "declared"), (1927, "08", "declared")}
+
+
+def test_statements_come_after_the_narrative_and_leave_it_unchanged(seed_path):
+    facts = interpret(read_text(seed_path))
+    kinds = [f.fact_kind for f in facts.narrative]
+    first = kinds.index("named_unit")
+    assert not {"named_unit", "named_year", "no_funds", "member_unit"} & set(kinds[:first - 1])
+    assert all(k in ("named_unit", "named_year", "no_funds", "member_unit") for k in kinds[first:])

@@ -1,0 +1,81 @@
+"""The published BI file: a copy of the marts, renamed over the old one; readers never block it."""
+
+from __future__ import annotations
+
+import os
+from decimal import Decimal
+
+import duckdb
+
+from dagster_project.publish import publish
+
+
+def _warehouse(path, amount: str):
+    con = duckdb.connect(str(path))
+    con.execute("create schema if not exists marts")
+    con.execute("create or replace table marts.fct_x (unit_name varchar, amount_wan_yuan decimal(20, 6))")
+    con.execute("insert into marts.fct_x values ('某单位', ?)", [amount])
+    con.execute("create or replace table marts.\"it's\" (n integer)")
+    con.execute("create or replace view marts.v_not_copied as select 1 as n")
+    con.execute("create schema if not exists intermediate")
+    con.execute("create or replace table intermediate.int_not_copied (n integer)")
+    return con
+
+
+def test_publish_copies_the_marts_with_their_types(tmp_path):
+    con = _warehouse(tmp_path / "w.duckdb", "1234.56")
+    target = tmp_path / "it's a dir" / "bi.duckdb"
+    result = publish(con, target, source="w.duckdb")
+    con.close()
+    assert result.tables == {"fct_x": 1, "it's": 0}
+    bi = duckdb.connect(str(target), read_only=True)
+    # DECIMAL stays DECIMAL: no amount passes through float on the way to the dashboards
+    assert bi.execute("select amount_wan_yuan from marts.fct_x").fetchall() == [(Decimal("1234.56"),)]
+    assert bi.execute("select data_type from information_schema.columns "
+                      "where table_name = 'fct_x' and column_name = 'amount_wan_yuan'"
+                      ).fetchall() == [("DECIMAL(20,6)",)]
+    tables = {r[0] for r in bi.execute("select table_schema || '.' || table_name "
+                                       "from information_schema.tables").fetchall()}
+    assert tables == {"marts.fct_x", "marts.it's", "main.publication"}
+    assert bi.execute("select source_warehouse, table_name, row_count from publication "
+                      "order by table_name").fetchall() == [("w.duckdb", "fct_x", 1),
+                                                             ("w.duckdb", "it's", 0)]
+    bi.close()
+    # only the file itself: no temp file or WAL left beside it
+    assert sorted(p.name for p in target.parent.iterdir()) == ["bi.duckdb"]
+
+
+def test_a_reader_never_blocks_a_publish_and_keeps_its_snapshot(tmp_path):
+    target = tmp_path / "bi.duckdb"
+    con = _warehouse(tmp_path / "w.duckdb", "1.00")
+    publish(con, target)
+    reader = duckdb.connect(str(target), read_only=True)
+    assert reader.execute("select amount_wan_yuan from marts.fct_x").fetchall()[0][0] == Decimal("1.00")
+    # the warehouse changes and is published again while the reader still holds the old file
+    con.execute("update marts.fct_x set amount_wan_yuan = 2.00")
+    publish(con, target)
+    assert reader.execute("select amount_wan_yuan from marts.fct_x").fetchall()[0][0] == Decimal("1.00")
+    reader.close()
+    fresh = duckdb.connect(str(target), read_only=True)
+    assert fresh.execute("select amount_wan_yuan from marts.fct_x").fetchall()[0][0] == Decimal("2.00")
+    fresh.close()
+    con.close()
+
+
+def test_a_crashed_publish_leaves_the_previous_file(tmp_path):
+    target = tmp_path / "bi.duckdb"
+    con = _warehouse(tmp_path / "w.duckdb", "1.00")
+    publish(con, target)
+    # the half-written temp file of a publish that died (its name carries the pid)
+    stale = tmp_path / f"bi.duckdb.tmp-{os.getpid()}"
+    stale.write_bytes(b"not a database")
+    reader = duckdb.connect(str(target), read_only=True)
+    assert reader.execute("select count(*) from marts.fct_x").fetchall() == [(1,)]
+    reader.close()
+    con.execute("insert into marts.fct_x values ('另一单位', 3.00)")
+    publish(con, target)
+    con.close()
+    assert not stale.exists()
+    bi = duckdb.connect(str(target), read_only=True)
+    assert bi.execute("select count(*) from marts.fct_x").fetchall() == [(2,)]
+    bi.close()
