@@ -22,6 +22,9 @@ from tests.test_staging import raw_snapshot, single_process_load
 
 pytestmark = [
     pytest.mark.e2e,
+    # One broker and two workers for the module: keep its tests on one xdist worker (with
+    # `--dist loadgroup`; `--dist loadfile` does it too).
+    pytest.mark.xdist_group("celery"),
     pytest.mark.skipif(shutil.which("redis-server") is None,
                        reason="redis-server is not installed (.ci/run installs it)"),
 ]
@@ -140,20 +143,19 @@ def test_a_worker_killed_mid_parse_reruns_its_chunk(broker, workers, instance, t
 def test_the_broker_restarted_between_runs(broker, workers, instance, tmp_path):
     reports = _corpus(tmp_path / "corpus", 3, seed=13)
     warehouse = tmp_path / "w.duckdb"
-    first = sorted(reports.iterdir())[:3]
-    batch1 = tmp_path / "batch"
-    batch1.mkdir()
-    for p in first:
-        shutil.copy(p, batch1)
-    ok, _ = run_staged(instance, broker, batch1, warehouse, tmp_path / "staging", chunks=2)
+    files = sorted(reports.iterdir())
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    shutil.copy(files[0], folder)
+    ok, _ = run_staged(instance, broker, folder, warehouse, tmp_path / "staging", chunks=1)
     assert ok
     broker.stop()
     broker.start()  # same port, empty: no queue, no result survived
-    for p in sorted(reports.iterdir())[3:]:
-        shutil.copy(p, batch1)
-    ok, run_id = run_staged(instance, broker, batch1, warehouse, tmp_path / "staging", chunks=2)
+    for p in files[1:]:
+        shutil.copy(p, folder)
+    ok, run_id = run_staged(instance, broker, folder, warehouse, tmp_path / "staging", chunks=2)
     assert ok
     assert len(celery_hosts(instance, run_id)) == 2
-    reference = single_process_load(batch1, tmp_path / "reference.duckdb")
-    assert len(reference["reports"]) == len(list(reports.iterdir()))
+    reference = single_process_load(folder, tmp_path / "reference.duckdb")
+    assert len(reference["reports"]) == len(files)
     assert raw_snapshot(warehouse) == reference

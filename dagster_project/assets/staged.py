@@ -19,10 +19,11 @@ from dagster_project.config import (
     chunk_count,
     chunk_size,
     reports_dir,
+    retry_failed,
     staging_url,
     warehouse_path,
 )
-from dagster_project.ingest import discover, loaded_shas
+from dagster_project.ingest import discover, failed_shas, loaded_shas
 from dagster_project.staging import StagedChunk, load_staged, plan_chunks, stage_chunk
 from dagster_project.warehouse.load import connect, ensure_schema
 
@@ -50,10 +51,12 @@ def plan_report_chunks(context: dg.OpExecutionContext, config: StagedLoadConfig)
     con = connect(_warehouse(config))
     try:
         ensure_schema(con)
-        known = loaded_shas(con)
+        # As the single-step load: loaded bytes are skipped, and so are bytes that failed
+        # before unless $JUESUAN_RETRY_FAILED.
+        skip = loaded_shas(con) | (set() if retry_failed() else failed_shas(con))
     finally:
         con.close()
-    todo = [s for s in sources if s.sha256 not in known]
+    todo = [s for s in sources if s.sha256 not in skip]
     chunks = plan_chunks(todo, config.chunk_size or chunk_size(), config.chunks or chunk_count())
     run_staging = f"{(config.staging or staging_url()).rstrip('/')}/{context.run_id}"
     context.log.info(f"{len(sources)} files, {len(todo)} new, in {len(chunks)} chunks "
