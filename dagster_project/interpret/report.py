@@ -22,8 +22,9 @@ _COVER = re.compile(r"^(.{2,40}?)\s*(?:20\d{2})\s*年度?\s*(?:部门|单位)(?:
 # A cover printed over two lines: the name, then "2026年度部门预算信息公开".
 _COVER_TITLE = re.compile(r"^(?:20\d{2})\s*年度?\s*(?:部门|单位)(?:综合)?(?:决算|预算)")
 _COVER_KIND = re.compile(r"^(?:部门|单位)(?:综合)?(?:决算|预算)$")
+_NOT_A_NAME = re.compile(r"收入|支出|合计|总计|预算|科目|项目|金额|编码|代码")
 _NAME_LINE = re.compile(r"^[\u4e00-\u9fff（）()]{4,40}$")
-_ATTACHED_TABLES = re.compile(r"^附件\d?[:：].{2,60}(预算|决算)(报表|表)$")
+_ATTACHED_TABLES = re.compile(r"^附件\d?[:：].{2,60}(预算|决算)(报表|表)$|^具体公开表样附后$")
 _SUBORDINATE = re.compile(r"和\s*(\d+)\s*个下属(?:单位|预算单位)")
 _OVERVIEW = re.compile(r"第一部分\s*(.+?)(?:部门|单位)?概况")
 
@@ -70,6 +71,12 @@ def _unit_name(texts: list[tuple[str, Location]]) -> str | None:
                         return name
                     break
                 parts.append(re.sub(r"\s+", "", previous))
+    # Last: a 部门名称 | name pair in a table (北京's 部门整体支出绩效目标表 in a file of tables only).
+    for (label, _loc), (value, _vloc) in zip(texts, texts[1:], strict=False):
+        name = re.sub(r"\s+", "", value)
+        if re.fullmatch(r"(?:部门|单位)名称[:：]?|预算单位[:：]?", label.strip()) \
+                and _NAME_LINE.match(name) and not _NOT_A_NAME.search(name):
+            return name
     return None
 
 
@@ -80,6 +87,11 @@ def _fiscal_year(texts: list[tuple[str, Location]], phase: str) -> int | None:
             m = _YEAR.search(text)
             if m:
                 return int(m.group(1))
+    for text, _loc in texts:
+        # A title's year on a line of its own: "（2026年度）" under 北京's 绩效目标表 title.
+        m = re.fullmatch(r"\s*[（(]\s*(20\d{2})\s*年度?\s*[)）]\s*", text)
+        if m:
+            return int(m.group(1))
     return None
 
 
@@ -125,13 +137,14 @@ def interpret(doc: Document) -> ReportFacts:
     where = Location(doc.file_name)
     segments = None
     if kind is None:
-        # No title says which document this is: a set of 决算 tables (their titles say 决算)
-        # is a 部门决算, as the reader always took it; a set of budget tables a 部门预算.
+        # No title says which document this is: the tables' own titles do (支出决算表 or
+        # 支出预算总表): the phase whose titles name more tables, 决算 on a tie as before.
+        best = 0
         for phase in ("决算", "预算"):
             found = segment(doc, phase)
-            if merge_regions(found.regions):
-                kind, segments = f"部门{phase}", found
-                break
+            titled = sum(1 for r in merge_regions(found.regions).values() if r.title)
+            if titled > best:
+                kind, segments, best = f"部门{phase}", found, titled
     phase = phase_of(kind) if kind else "决算"
     facts = ReportFacts(
         file_name=doc.file_name,
