@@ -22,7 +22,7 @@ _COVER = re.compile(r"^(.{2,40}?)\s*(?:20\d{2})\s*年度?\s*(?:部门|单位)(?:
 # A cover printed over two lines: the name, then "2026年度部门预算信息公开".
 _COVER_TITLE = re.compile(r"^(?:20\d{2})\s*年度?\s*(?:部门|单位)(?:综合)?(?:决算|预算)")
 _COVER_KIND = re.compile(r"^(?:部门|单位)(?:综合)?(?:决算|预算)$")
-_NOT_A_NAME = re.compile(r"收入|支出|合计|总计|预算|科目|项目|金额|编码|代码")
+_NOT_A_NAME = re.compile(r"收入|支出|合计|总计|预算|科目|项目|金额|编码|代码|^第.{1,3}部分|目录|说明")
 _NAME_LINE = re.compile(r"^[\u4e00-\u9fff（）()]{4,40}$")
 _ATTACHED_TABLES = re.compile(r"^附件\d?[:：].{2,60}(预算|决算)(报表|表)$|^具体公开表样附后$")
 _SUBORDINATE = re.compile(r"和\s*(\d+)\s*个下属(?:单位|预算单位)")
@@ -53,21 +53,26 @@ def _unit_name(texts: list[tuple[str, Location]]) -> str | None:
             return m.group(1).strip()
     for i, (text, _loc) in enumerate(texts[:40]):
         m = _COVER.match(text.strip())
-        if m:
+        if m and not _NOT_A_NAME.search(m.group(1)):
             # "北京市信访办公室部门2026年度部门预算": the name, not its 部门.
             return re.sub(r"(?<=.{4})部门$", "", re.sub(r"\s+", "", m.group(1)))
         if i and _COVER_TITLE.match(text.strip()):
             name = re.sub(r"\s+", "", texts[i - 1][0])
-            if _NAME_LINE.match(name):
+            if _NAME_LINE.match(name) and not _NOT_A_NAME.search(name):
                 return name
         if i and _COVER_KIND.match(text.strip()):
             # "2026年度 / 福州经济技术开发区生态 / 环境局 / 单位预算": the name wraps between
             # the year and the kind.
+            # "2026年度福州市民政局(本级) / 单位预算": the year and the name on one line.
+            m = re.fullmatch(r"\s*20\d{2}\s*年度?\s*(\S.{3,40})", texts[i - 1][0])
+            name = re.sub(r"\s+", "", m.group(1)) if m else ""
+            if m and _NAME_LINE.match(name) and not _NOT_A_NAME.search(name):
+                return name
             parts = []
             for previous, _ in reversed(texts[max(0, i - 4):i]):
                 if re.fullmatch(r"\s*20\d{2}\s*年度?\s*", previous):
                     name = "".join(reversed(parts))
-                    if _NAME_LINE.match(name):
+                    if _NAME_LINE.match(name) and not _NOT_A_NAME.search(name):
                         return name
                     break
                 parts.append(re.sub(r"\s+", "", previous))

@@ -678,6 +678,8 @@ def parse_three_public_table(region: Region, unit: str) -> _Builder:
     data = [r for r in rows if any(_texts(r))] or rows[:1]
     width = _width(data)
     mapped = _three_public_columns(header, width, region.code)
+    if mapped is None and width == 2:
+        return _three_public_by_rows(header, data, unit, region.code)
     if mapped is None:
         return _three_public_by_position(header, data, unit, region.code)
     builder = _Builder(region.code, unit)
@@ -703,6 +705,28 @@ def parse_three_public_table(region: Region, unit: str) -> _Builder:
         raise TableError("column_mismatch",
                          f"{table_name(region.code)}: more than one row of figures for the same columns",
                          data[1][0].location if len(data) > 1 else region.location)
+    return builder
+
+
+def _three_public_by_rows(header: list[list[str]], data: list[list[Cell]], unit: str,
+                          code: str) -> _Builder:
+    """项目 | 预算数, one row per item (因公出国（境）费, 公务接待费 …): the item named by the row's
+    label through the same header registry, the stage by the amount column's header."""
+    stage = stage_of([normalise(t) for r in header for t in r[1:] if t]) or (
+        "budget" if TABLE_KINDS[code].phase == "预算" else "final")
+    labels = {key: label for key, label in COLUMNS["09"]}
+    builder = _Builder(code, unit)
+    for row_index, row in enumerate(r for r in data if any(_texts(r))):
+        label = re.sub(r"^其中[:：]?", "", strip_numbering(row[0].text))
+        item = column_key(code, [normalise(label)]) if label else None
+        key = f"{stage}_{item}" if item else None
+        builder.add(row_index, row[1], list(labels).index(key) if key in labels else row_index,
+                    labels.get(key, label or f"第{row_index + 1}行"), key, row_label=label,
+                    row_key="total")
+    keyed = [c.column_key for c in builder.cells if c.column_key]
+    if len(set(keyed)) != len(keyed):
+        raise TableError("column_mismatch", f"{table_name(code)}: two rows name the same item",
+                         data[0][0].location if data else None)
     return builder
 
 
