@@ -20,7 +20,10 @@ _NEXT_LABEL = re.compile(r"\s{2,}|(?<=.)(?=(?:金额)?单位[:：]|(?:编制|填
                          r"保密审查情况|审查情况|(?:部门)?(?:主要)?负责人审签|审签情况|联系人|联系电话)")
 _COVER = re.compile(r"^(.{2,40}?)\s*(?:20\d{2})\s*年度?\s*(?:部门|单位)(?:综合)?(?:决算|预算)")
 # A cover printed over two lines: the name, then "2026年度部门预算信息公开".
-_COVER_TITLE = re.compile(r"^(?:20\d{2})\s*年度?\s*(?:部门|单位)(?:综合)?(?:决算|预算)")
+_COVER_TITLE = re.compile(r"^(?:20\d{2}\s*)?年度?\s*(?:部门|单位)(?:综合)?(?:决算|预算)")
+# The year first: "2026年烟台市商务局部门预算", "2018年度江苏省高级人民法院预算公开".
+_COVER_YEAR_FIRST = re.compile(
+    r"^20\d{2}\s*年度?\s*(.{4,40}?)(?:部门|单位)?(?:综合)?(?:决算|预算)(?:信息)?(?:公开)?$")
 _COVER_KIND = re.compile(r"^(?:部门|单位)(?:综合)?(?:决算|预算)$")
 _NOT_A_NAME = re.compile(r"收入|支出|合计|总计|预算|科目|项目|金额|编码|代码|^第.{1,3}部分|目录|说明")
 _NAME_LINE = re.compile(r"^[\u4e00-\u9fff（）()]{4,40}$")
@@ -56,6 +59,10 @@ def _unit_name(texts: list[tuple[str, Location]]) -> str | None:
         if m and not _NOT_A_NAME.search(m.group(1)):
             # "北京市信访办公室部门2026年度部门预算": the name, not its 部门.
             return re.sub(r"(?<=.{4})部门$", "", re.sub(r"\s+", "", m.group(1)))
+        m = _COVER_YEAR_FIRST.match(text.strip())
+        name = re.sub(r"\s+", "", m.group(1)) if m else ""
+        if m and _NAME_LINE.match(name) and not _NOT_A_NAME.search(name):
+            return name
         if i and _COVER_TITLE.match(text.strip()):
             name = re.sub(r"\s+", "", texts[i - 1][0])
             if _NAME_LINE.match(name) and not _NOT_A_NAME.search(name):
@@ -92,6 +99,11 @@ def _fiscal_year(texts: list[tuple[str, Location]], phase: str) -> int | None:
             m = _YEAR.search(text)
             if m:
                 return int(m.group(1))
+    for i, (text, _loc) in enumerate(texts[:10]):
+        # A cover title set apart: "年部门预算情况说明" with its "2026" on the next line.
+        if re.fullmatch(r"\s*20\d{2}\s*", text) and any(
+                t.strip().startswith("年") and phase in t for t, _ in texts[max(0, i - 1):i + 2]):
+            return int(text)
     for text, _loc in texts:
         # A title's year on a line of its own: "（2026年度）" under 北京's 绩效目标表 title.
         m = re.fullmatch(r"\s*[（(]\s*(20\d{2})\s*年度?\s*[)）]\s*", text)
