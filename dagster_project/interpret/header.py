@@ -98,7 +98,9 @@ def column_key(table_code: str, path: list[str]) -> str | None:
     three_public = reads_as(table_code) == "09"
     budget = reads_as(table_code) != table_code
     # A budget table with one amount column heads it 金额: that is its column, not noise.
-    parts = [p for p in path if not _NOISE_PART.match(p) or (budget and p == "金额")]
+    # So is 单位资金 (a unit's own funds), which the noise rule for 单位：万元 would drop.
+    parts = [p for p in path
+             if not _NOISE_PART.match(p) or (budget and (p == "金额" or p.endswith("资金")))]
     if three_public:
         parts = [p for p in parts if not (_BUDGET.search(p) or _FINAL.search(p)) or len(p) > 6]
     if not parts:
