@@ -97,7 +97,10 @@ def column_key(table_code: str, path: list[str]) -> str | None:
     """The canonical key of a value column from its header path, or None when unknown."""
     three_public = reads_as(table_code) == "09"
     budget = reads_as(table_code) != table_code
-    parts = [p for p in path if not _NOISE_PART.match(p)]
+    # A budget table with one amount column heads it 金额: that is its column, not noise.
+    # So is 单位资金 (a unit's own funds), which the noise rule for 单位：万元 would drop.
+    parts = [p for p in path
+             if not _NOISE_PART.match(p) or (budget and (p == "金额" or p.endswith("资金")))]
     if three_public:
         parts = [p for p in parts if not (_BUDGET.search(p) or _FINAL.search(p)) or len(p) > 6]
     if not parts:
@@ -122,7 +125,14 @@ def column_key(table_code: str, path: list[str]) -> str | None:
             # "年初结转和结余本年收入": two headers run together, so two columns were read as
             # one; guessing which figure is which would misread the table.
             raise MergedColumns(f"the header {leaf!r} names {len(named)} columns at once")
-    return _match(rules, leaf)
+    key = _match(rules, leaf)
+    if key and budget and any(_CARRIED.search(p) for p in parts[:-1]):
+        # A budget's 收入总表 prints the same funds under 本年收入 and under 上年结转结余.
+        return f"carryover_{key}"
+    return key
+
+
+_CARRIED = re.compile(r"上年结转|结转结余|上年结余")
 
 
 class MergedColumns(ValueError):

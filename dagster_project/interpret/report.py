@@ -21,10 +21,14 @@ _NEXT_LABEL = re.compile(r"\s{2,}|(?<=.)(?=(?:金额)?单位[:：]|(?:编制|填
                          r"保密审查情况|审查情况|(?:部门)?(?:主要)?负责人审签|审签情况|联系人|联系电话)")
 _COVER = re.compile(r"^(.{2,40}?)\s*(?:20\d{2})\s*年度?\s*(?:部门|单位)(?:综合)?(?:决算|预算)")
 # A cover printed over two lines: the name, then "2026年度部门预算信息公开".
-_COVER_TITLE = re.compile(r"^(?:20\d{2})\s*年度?\s*(?:部门|单位)(?:综合)?(?:决算|预算)")
+_COVER_TITLE = re.compile(r"^(?:20\d{2}\s*)?年度?\s*(?:部门|单位)(?:综合)?(?:决算|预算)")
+# The year first: "2026年烟台市商务局部门预算", "2018年度江苏省高级人民法院预算公开".
+_COVER_YEAR_FIRST = re.compile(
+    r"^20\d{2}\s*年度?\s*(.{4,40}?)(?:部门|单位)?(?:综合)?(?:决算|预算)(?:信息)?(?:公开)?$")
 _COVER_KIND = re.compile(r"^(?:部门|单位)(?:综合)?(?:决算|预算)$")
+_NOT_A_NAME = re.compile(r"收入|支出|合计|总计|预算|科目|项目|金额|编码|代码|^第.{1,3}部分|目录|说明")
 _NAME_LINE = re.compile(r"^[\u4e00-\u9fff（）()]{4,40}$")
-_ATTACHED_TABLES = re.compile(r"^附件\d?[:：].{2,60}(预算|决算)(报表|表)$")
+_ATTACHED_TABLES = re.compile(r"^附件\d?[:：].{2,60}(预算|决算)(报表|表)$|^具体公开表样附后$")
 _SUBORDINATE = re.compile(r"和\s*(\d+)\s*个下属(?:单位|预算单位)")
 _OVERVIEW = re.compile(r"第一部分\s*(.+?)(?:部门|单位)?概况")
 
@@ -53,24 +57,39 @@ def _unit_name(texts: list[tuple[str, Location]]) -> str | None:
             return m.group(1).strip()
     for i, (text, _loc) in enumerate(texts[:40]):
         m = _COVER.match(text.strip())
-        if m:
+        if m and not _NOT_A_NAME.search(m.group(1)):
             # "北京市信访办公室部门2026年度部门预算": the name, not its 部门.
             return re.sub(r"(?<=.{4})部门$", "", re.sub(r"\s+", "", m.group(1)))
+        m = _COVER_YEAR_FIRST.match(text.strip())
+        name = re.sub(r"\s+", "", m.group(1)) if m else ""
+        if m and _NAME_LINE.match(name) and not _NOT_A_NAME.search(name):
+            return name
         if i and _COVER_TITLE.match(text.strip()):
             name = re.sub(r"\s+", "", texts[i - 1][0])
-            if _NAME_LINE.match(name):
+            if _NAME_LINE.match(name) and not _NOT_A_NAME.search(name):
                 return name
         if i and _COVER_KIND.match(text.strip()):
             # "2026年度 / 福州经济技术开发区生态 / 环境局 / 单位预算": the name wraps between
             # the year and the kind.
+            # "2026年度福州市民政局(本级) / 单位预算": the year and the name on one line.
+            m = re.fullmatch(r"\s*20\d{2}\s*年度?\s*(\S.{3,40})", texts[i - 1][0])
+            name = re.sub(r"\s+", "", m.group(1)) if m else ""
+            if m and _NAME_LINE.match(name) and not _NOT_A_NAME.search(name):
+                return name
             parts = []
             for previous, _ in reversed(texts[max(0, i - 4):i]):
                 if re.fullmatch(r"\s*20\d{2}\s*年度?\s*", previous):
                     name = "".join(reversed(parts))
-                    if _NAME_LINE.match(name):
+                    if _NAME_LINE.match(name) and not _NOT_A_NAME.search(name):
                         return name
                     break
                 parts.append(re.sub(r"\s+", "", previous))
+    # Last: a 部门名称 | name pair in a table (北京's 部门整体支出绩效目标表 in a file of tables only).
+    for (label, _loc), (value, _vloc) in zip(texts, texts[1:], strict=False):
+        name = re.sub(r"\s+", "", value)
+        if re.fullmatch(r"(?:部门|单位)名称[:：]?|预算单位[:：]?", label.strip()) \
+                and _NAME_LINE.match(name) and not _NOT_A_NAME.search(name):
+            return name
     return None
 
 
@@ -81,6 +100,16 @@ def _fiscal_year(texts: list[tuple[str, Location]], phase: str) -> int | None:
             m = _YEAR.search(text)
             if m:
                 return int(m.group(1))
+    for i, (text, _loc) in enumerate(texts[:10]):
+        # A cover title set apart: "年部门预算情况说明" with its "2026" on the next line.
+        if re.fullmatch(r"\s*20\d{2}\s*", text) and any(
+                t.strip().startswith("年") and phase in t for t, _ in texts[max(0, i - 1):i + 2]):
+            return int(text)
+    for text, _loc in texts:
+        # A title's year on a line of its own: "（2026年度）" under 北京's 绩效目标表 title.
+        m = re.fullmatch(r"\s*[（(]\s*(20\d{2})\s*年度?\s*[)）]\s*", text)
+        if m:
+            return int(m.group(1))
     return None
 
 
@@ -126,13 +155,14 @@ def interpret(doc: Document) -> ReportFacts:
     where = Location(doc.file_name)
     segments = None
     if kind is None:
-        # No title says which document this is: a set of 决算 tables (their titles say 决算)
-        # is a 部门决算, as the reader always took it; a set of budget tables a 部门预算.
+        # No title says which document this is: the tables' own titles do (支出决算表 or
+        # 支出预算总表): the phase whose titles name more tables, 决算 on a tie as before.
+        best = 0
         for phase in ("决算", "预算"):
             found = segment(doc, phase)
-            if merge_regions(found.regions):
-                kind, segments = f"部门{phase}", found
-                break
+            titled = sum(1 for r in merge_regions(found.regions).values() if r.title)
+            if titled > best:
+                kind, segments, best = f"部门{phase}", found, titled
     phase = phase_of(kind) if kind else "决算"
     facts = ReportFacts(
         file_name=doc.file_name,

@@ -51,6 +51,7 @@ def _single_text(row: list[Cell]) -> str | None:
     return texts[0] if len(texts) == 1 else None
 
 
+_BUDGET_MARKER = re.compile(r"(?:公开|预算)?(?:表)?\d{1,2}表|表\d{1,2}|公开表\d{1,2}|表[一二三四五六七八九十]{1,3}")
 _PROSE_END = re.compile(r"[。；]$")
 
 
@@ -103,6 +104,11 @@ def segment(doc: Document, phase: str = "决算") -> Segments:
                     continue
                 current, closed = Region(title_code, text.strip(), loc), None
                 regions.append(current)
+                continue
+            if marker_code is None and phase != "决算" and _BUDGET_MARKER.fullmatch(
+                    text.replace(" ", "")):
+                # 公开02表 / 预算02表 / 表2 in a budget: never data, and never a table's name.
+                others.append(item)
                 continue
             if marker_code:
                 official = "公开" in text

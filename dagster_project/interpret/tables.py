@@ -217,6 +217,13 @@ def _value_count(header: list[list[str]], code: str) -> int:
     return len(COLUMNS[code])
 
 
+def _width(data: list[list[Cell]]) -> int:
+    """The grid's width from its rows with text: a blank row is often the next page's top
+    rule (a grid of another width), not a row of this table."""
+    rows = [r for r in data if any(c.text.strip() for c in r)] or data
+    return max((len(r) for r in rows), default=0)
+
+
 def _figures_label(code: str) -> str:
     """What an amount column of a 06-like table holds: 决算数, or a budget's 预算数."""
     return "预算数" if TABLE_KINDS.get(code) and TABLE_KINDS[code].phase == "预算" else "决算数"
@@ -264,7 +271,7 @@ def parse_function_table(region: Region, unit: str) -> _Builder:
     """公开02/03/05/07/08表: rows of 功能分类 codes (whole, split over 类/款/项, or before the
     name in one cell) with value columns named by the header."""
     header, data = _split_header(region.rows, region.code)
-    width = max((len(r) for r in data), default=0)
+    width = _width(data)
     try:
         mapped = _mapped_columns(header, width, region.code)
     except TableError as exc:
@@ -434,7 +441,7 @@ def parse_summary_table(region: Region, unit: str) -> _Builder:
     the layout leaves out (no 国有资本经营 in older local reports) is not invented: the
     identities that need it are indeterminate, as for any input the document does not print."""
     header, data = _split_header(region.rows, region.code)
-    width = max((len(r) for r in data), default=0)
+    width = _width(data)
     try:
         layout = (_summary_layout_by_header(header, width, region.code)
                   or _summary_layout_by_position(header, region.code))
@@ -517,7 +524,7 @@ def parse_economic_table(region: Region, unit: str) -> _Builder:
     and name: one, two or three groups, codes whole, split over 类|款 or run into the name.
     """
     header, data = _split_header(region.rows, region.code)
-    width = max((len(r) for r in data), default=0)
+    width = _width(data)
     amounts = _economic_amount_columns(header, width)
     if amounts is None:
         return _economic_by_position(header, data, unit, region.code)
@@ -682,8 +689,10 @@ def parse_three_public_table(region: Region, unit: str) -> _Builder:
         header, rows = header[:-1], [r for r in region.rows if not any(_texts(r))][-1:]
     # A row of blanks under the header is the figures of a unit with no 三公 spending.
     data = [r for r in rows if any(_texts(r))] or rows[:1]
-    width = max((len(r) for r in data), default=0)
+    width = _width(data)
     mapped = _three_public_columns(header, width, region.code)
+    if mapped is None and width == 2:
+        return _three_public_by_rows(header, data, unit, region.code)
     if mapped is None:
         return _three_public_by_position(header, data, unit, region.code)
     builder = _Builder(region.code, unit)
@@ -709,6 +718,28 @@ def parse_three_public_table(region: Region, unit: str) -> _Builder:
         raise TableError("column_mismatch",
                          f"{table_name(region.code)}: more than one row of figures for the same columns",
                          data[1][0].location if len(data) > 1 else region.location)
+    return builder
+
+
+def _three_public_by_rows(header: list[list[str]], data: list[list[Cell]], unit: str,
+                          code: str) -> _Builder:
+    """项目 | 预算数, one row per item (因公出国（境）费, 公务接待费 …): the item named by the row's
+    label through the same header registry, the stage by the amount column's header."""
+    stage = stage_of([normalise(t) for r in header for t in r[1:] if t]) or (
+        "budget" if TABLE_KINDS[code].phase == "预算" else "final")
+    labels = {key: label for key, label in COLUMNS["09"]}
+    builder = _Builder(code, unit)
+    for row_index, row in enumerate(r for r in data if any(_texts(r))):
+        label = re.sub(r"^其中[:：]?", "", strip_numbering(row[0].text))
+        item = column_key(code, [normalise(label)]) if label else None
+        key = f"{stage}_{item}" if item else None
+        builder.add(row_index, row[1], list(labels).index(key) if key in labels else row_index,
+                    labels.get(key, label or f"第{row_index + 1}行"), key, row_label=label,
+                    row_key="total")
+    keyed = [c.column_key for c in builder.cells if c.column_key]
+    if len(set(keyed)) != len(keyed):
+        raise TableError("column_mismatch", f"{table_name(code)}: two rows name the same item",
+                         data[0][0].location if data else None)
     return builder
 
 

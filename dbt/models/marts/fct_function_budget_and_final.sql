@@ -4,9 +4,10 @@
 -- phase this is comes from the table registry (seeds/reference/public_tables.csv: Y05 reads as 05).
 with registry as (
 
+    -- 公开05表 and the budget's 一般公共预算支出表: the 功能分类 table of general-budget spending
     select table_code, document_phase
     from {{ ref('public_tables') }}
-    where reads_as = '05'
+    where table_code in ('05', 'Y05')
 
 ),
 
