@@ -163,9 +163,10 @@ def write_section(block: str, label: str) -> None:
         for part in re.split(r"^(?=### )", found.group(0), flags=re.M)[1:]:
             blocks[part.splitlines()[0][4:]] = part.strip()
     blocks[label] = block.replace("\n\n", f"\n\n{machine}\n\n", 1)
-    section = (f"{HEADING}\n\n`python benchmarks/bench_dashboards.py`: publish the BI file, then "
-               "Streamlit + Chromium (Playwright) on 127.0.0.1; times until the view's script "
-               "run is over.\n\n" + "\n\n".join(blocks.values()) + "\n")
+    section = (f"{HEADING}\n\n`python benchmarks/bench_dashboards.py`: publish the BI file, then\n"
+               "Streamlit + Chromium (Playwright) on 127.0.0.1; times until the view's script run\n"
+               "is over (Streamlit's status widget gone).\n\n" + "\n\n".join(blocks.values())
+               + "\n")
     text = pattern.sub(lambda _m: section + "\n", text, count=1) if found \
         else text.rstrip() + "\n\n" + section
     RESULTS.write_text(text.rstrip() + "\n", "utf-8")

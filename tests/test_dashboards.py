@@ -188,6 +188,10 @@ def test_overview_counts_reports_and_findings(page, served):
     rows = table.locator("tbody tr")
     assert [r.inner_text().split() for r in rows.all()] == [["2019", "部门决算", "1"],
                                                             ["2024", "部门决算", "3"]]
+    # the 佛山市轨道交通局 2019 report prints no 公开08表 (国有资本经营预算): loaded without it
+    problems = page.locator('[data-testid="stTable"]').nth(1)
+    expect(problems).to_contain_text("foshan-rail-transit-bureau-2019.pdf")
+    expect(problems).to_contain_text("公开08表")
     expect(page.get_by_text("审核发现（按严重性与规则族）")).to_be_visible()
     # a chart with its numbers on hover sits beside the table
     expect(page.locator('[data-testid="stPlotlyChart"]')).to_have_count(2, timeout=WAIT_MS)
@@ -313,7 +317,7 @@ def test_publishing_again_under_open_readers(page, served, loaded):
     base = loaded["base"]
     con = duckdb.connect(str(base / "warehouse.duckdb"))
     try:
-        for amount in ("15,000.00", "16,000.00"):
+        for amount in ("16,000.00",):
             # the only change: the published copy of 国家信访局's total
             con.execute("update marts.fct_unit_year_summary set expenditure_total_wan_yuan = ? "
                         "where unit_name = '国家信访局'", [amount.replace(",", "")])

@@ -23,7 +23,7 @@ def render() -> None:
     st.subheader("加载问题")
     problems = queries.load_problems()
     if problems.empty:
-        st.success("所有现行报告的 9 张公开表均已读取。")
+        st.success("所有文件均已加载，9 张公开表均已读取。")
     else:
         st.table(problems)
     st.subheader("审核发现（按严重性与规则族）")

@@ -31,11 +31,11 @@ def reports_by_year_and_kind() -> pd.DataFrame:
 
 
 def load_problems() -> pd.DataFrame:
-    return query("select unit_name as 单位, fiscal_year as 年度, file_name as 文件, "
-                 "tables_missing as 缺失表数, tables_unreadable as 不可读表数, "
-                 "coalesce(unreadable_tables, '') as 原因 "
-                 "from marts.dim_reports where is_current "
-                 "and (tables_unreadable > 0 or tables_missing > 0) order by 2, 1")
+    """Files that failed to load, and reports loaded without some of their tables."""
+    return query("select file_name as 文件, "
+                 "case when is_fatal then '未加载' else '已加载（缺表）' end as 结果, "
+                 "error_kind as 类型, message as 说明, coalesce(source_location, '') as 位置 "
+                 "from marts.fct_load_problems order by is_fatal desc, file_name, error_kind")
 
 
 def findings_by_severity_and_family() -> pd.DataFrame:
