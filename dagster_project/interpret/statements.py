@@ -23,7 +23,8 @@ from dagster_project.amounts import normalise_text
 from dagster_project.document import Document, Location, Paragraph
 from dagster_project.interpret.facts import NarrativeFact
 
-_NAME = r"[\u4e00-\u9fa5A-Za-zＸｘ×*＊（）()]{2,40}?"
+# A unit's name: it may hold digits (测试单位001), never start with one (that is a year).
+_NAME = r"[\u4e00-\u9fa5A-Za-zＸｘ×*＊（）()][\u4e00-\u9fa5A-Za-z0-9Ｘｘ×*＊（）()]{1,39}?"
 _YEAR = r"(20\d\d)\s*年"
 _ORDINAL = re.compile(r"^[（(]?[一二三四五六七八九十\d]+[)）、.．]")
 # The cover and part headings: "国家信访局2024年度部门决算", "2019年佛山市轨道交通局部门决算",
@@ -143,7 +144,7 @@ def extract_statements(doc: Document) -> list[NarrativeFact]:
         elif in_members and _is_heading(text) and (
                 re.match(r"^(?:第.部分|[一二三四五六七八九十]+、)", text) or "决算" in text):
             in_members = False  # the list ends at the next heading or table title
-        elif in_members and re.fullmatch(r"[\u4e00-\u9fa5（）()]{2,40}", text):
+        elif in_members and re.fullmatch(r"[\u4e00-\u9fa5（）()][\u4e00-\u9fa50-9（）()]{1,39}", text):
             facts.append(_fact("member_unit", text, "member", text, text, loc))
         for code, pattern in _NO_FUNDS:
             if pattern.search(text):
