@@ -23,7 +23,8 @@ from dagster_project.amounts import normalise_text
 from dagster_project.document import Document, Location, Paragraph
 from dagster_project.interpret.facts import NarrativeFact
 
-_NAME = r"[\u4e00-\u9fa5A-Za-zＸｘ×*＊（）()]{2,40}?"
+# A unit's name: it may hold digits (测试单位001), never start with one (that is a year).
+_NAME = r"[\u4e00-\u9fa5A-Za-zＸｘ×*＊（）()][\u4e00-\u9fa5A-Za-z0-9Ｘｘ×*＊（）()]{1,39}?"
 _YEAR = r"(20\d\d)\s*年"
 _ORDINAL = re.compile(r"^[（(]?[一二三四五六七八九十\d]+[)）、.．]")
 # The cover and part headings: "国家信访局2024年度部门决算", "2019年佛山市轨道交通局部门决算",
@@ -45,6 +46,10 @@ _AS_OF = re.compile(r"截[至止]\s*" + _YEAR + r"\s*12\s*月\s*31\s*日")
 # A dated statement opens with its year: "2024年度收入合计…", "国家信访局2024年度本年收入合计…".
 _OPENING_YEAR = re.compile(r"^[^\d。；;]{0,30}?" + _YEAR + r"度")
 _ANY_YEAR = re.compile(_YEAR + r"(?!\s*\d{1,2}\s*月)度?")
+# A heading dated by the report's year: a title, a table's or a part's; a plan for next year
+# (2025年工作计划) is dated otherwise, and a heading of neither kind is not checked.
+_DATED_HEADING = re.compile(r"决算|预算|表|说明|情况|自评|绩效|部分")
+_PLAN = re.compile(r"计划|打算|安排|展望|规划|思路")
 # The funds a table reports, and how a sentence says there were none (the MoF template's words).
 _NO_FUNDS = [
     ("07", re.compile(r"(?:无|没有|未发生)[^。；;]{0,12}政府性基金")),
@@ -83,8 +88,8 @@ def _names(text: str, loc: Location, first_title: bool) -> list[NarrativeFact]:
         if name and not re.match(r"^(?:万元|元|金额|单位)", name):
             return [_fact("named_unit", name, "table_header", name, text, loc)]
         return []
-    if not _is_heading(text):
-        return []
+    if not _is_heading(text) or text.endswith(("：", ":")):
+        return []  # "纳入…部门决算编制范围的单位包括：" introduces a list: not a title
     for pattern in _TITLES:
         m = pattern.match(text)
         if m and not _ORDINAL.match(m.group("name")):
@@ -106,7 +111,7 @@ def _years(text: str, loc: Location) -> list[NarrativeFact]:
         add(m.group(1), "prior_year", m.group(0))
     for m in _AS_OF.finditer(text):
         add(m.group(1), "fiscal_year", m.group(0))
-    if _is_heading(text):
+    if _is_heading(text) and _DATED_HEADING.search(text) and not _PLAN.search(text):
         for m in _ANY_YEAR.finditer(text):
             if m.start(1) not in compared:
                 add(m.group(1), "fiscal_year", m.group(0))
@@ -136,10 +141,10 @@ def extract_statements(doc: Document) -> list[NarrativeFact]:
         facts.extend(_years(text, loc))
         if _MEMBERS_START.search(text) and len(text) <= 40:
             in_members = True
-        elif in_members and (_is_heading(text) and re.match(r"^(?:第.部分|[一二三四五六七八九十]+、)",
-                                                           text)):
-            in_members = False
-        elif in_members and re.fullmatch(r"[\u4e00-\u9fa5（）()]{2,40}", text):
+        elif in_members and _is_heading(text) and (
+                re.match(r"^(?:第.部分|[一二三四五六七八九十]+、)", text) or "决算" in text):
+            in_members = False  # the list ends at the next heading or table title
+        elif in_members and re.fullmatch(r"[\u4e00-\u9fa5（）()][\u4e00-\u9fa50-9（）()]{1,39}", text):
             facts.append(_fact("member_unit", text, "member", text, text, loc))
         for code, pattern in _NO_FUNDS:
             if pattern.search(text):
