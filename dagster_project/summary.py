@@ -11,6 +11,7 @@ import duckdb
 from dagster_project.build_plan import rebuilt_by_last_build
 from dagster_project.config import audit_dir
 from dagster_project.ingest import SourceFile, discover
+from dagster_project.interpret.layout import table_name
 from dagster_project.warehouse.load import RAW_TABLES, table_exists
 
 
@@ -120,7 +121,7 @@ def _partial(con: duckdb.DuckDBPyConnection, shas: list[str]) -> list[PartialRep
     for file_name, unit, year, code, reason in rows:
         report = partial.setdefault((file_name, unit, year),
                                     PartialReport(file_name, unit, year, []))
-        report.tables.append((f"公开{code}表", reason))
+        report.tables.append((table_name(code), reason))
     return list(partial.values())
 
 

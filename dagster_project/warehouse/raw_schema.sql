@@ -14,7 +14,7 @@ create table if not exists raw.reports (
     pages               integer,
     unit_name           varchar not null,
     fiscal_year         integer not null,
-    report_kind         varchar not null,      -- 部门决算 | 单位决算
+    report_kind         varchar not null,      -- 部门决算 | 单位决算 | 部门预算 | 单位预算 (from the title)
     subordinate_units   integer,               -- 下属单位 count stated in 机构设置
     revision            integer not null,      -- 1, 2, ... per unit_name × fiscal_year
     is_superseded       boolean not null default false,
@@ -24,7 +24,7 @@ create table if not exists raw.reports (
 
 create table if not exists raw.report_tables (
     report_id           varchar not null,
-    table_code          varchar not null,      -- '01' … '09'
+    table_code          varchar not null,      -- registry code: '01' … '09' (决算), 'Y01' … (预算)
     table_title         varchar,
     status              varchar not null,      -- present | declared_empty | missing | unreadable
     declaration         varchar,               -- the sentence declaring it empty
