@@ -210,6 +210,16 @@ def test_compare_departments_prints_the_documents_figures(page, served):
     expect(main).to_contain_text("534.74")
     # 国家信访局 p.9: 一般公共服务支出 10,685.56 (功能分类 201), by class
     expect(main).to_contain_text("10,685.56")
+    # the chart gives each bar's figure on hover (国家信访局 一般公共服务支出, p.9)
+    chart = main.locator('[data-testid="stPlotlyChart"]').first
+    bars = chart.locator("g.point path")
+    expect(bars.first).to_be_attached(timeout=WAIT_MS)
+    hovered = []
+    for i in range(bars.count()):
+        bars.nth(i).hover(force=True)
+        page.wait_for_timeout(100)
+        hovered += chart.locator("g.hoverlayer text").all_text_contents()
+    assert "一般公共服务支出10,685.56 万元" in hovered, hovered
     first_rows = main.locator('[data-testid="stTable"]').first.locator("tbody tr")
     # sorted by the first indicator (支出合计), largest first
     assert [r.locator("td").first.inner_text() for r in first_rows.all()][:3] == [

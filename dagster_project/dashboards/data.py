@@ -2,10 +2,16 @@
 
 A connection held open would pin one copy of the file; opening one per query means the next
 query after a publish reads the new copy, and a load never waits for the dashboards.
+
+Answers are kept per copy of the file (its inode, size and modification time): a publish
+renames a new file over the old one, so the next query misses the cache and reads the new
+copy, while an interaction that repeats a question about the same copy costs no connection.
 """
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from pathlib import Path
 
 import duckdb
@@ -18,13 +24,30 @@ def bi_file() -> Path:
     return bi_path()
 
 
+_CACHE: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+_CACHE_SIZE = 256
+_LOCK = threading.Lock()
+
+
 def query(sql: str, params: list | None = None) -> pd.DataFrame:
     """Rows as a DataFrame with DECIMAL amounts kept as Decimal (object columns), never float.
     Every value from a user's choice travels as a bind parameter."""
-    with duckdb.connect(str(bi_file()), read_only=True) as con:
+    path = bi_file()
+    stat = path.stat()
+    key = (str(path), stat.st_ino, stat.st_size, stat.st_mtime_ns, sql, tuple(params or []))
+    with _LOCK:
+        if key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key].copy()
+    with duckdb.connect(str(path), read_only=True) as con:
         cur = con.execute(sql, params or [])
         columns = [d[0] for d in cur.description]
-        return pd.DataFrame(cur.fetchall(), columns=columns, dtype=object)
+        frame = pd.DataFrame(cur.fetchall(), columns=columns, dtype=object)
+    with _LOCK:
+        _CACHE[key] = frame
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return frame.copy()
 
 
 def scalar(sql: str, params: list | None = None):
