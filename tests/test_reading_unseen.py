@@ -195,7 +195,8 @@ def test_a_table_printed_twice(seed_path, tmp_path):
     same.write_text("\n".join(lines + copy), "utf-8")
     facts = interpret(read_document(same))
     assert facts.tables["01"].status == "present" and not facts.fatal
-    assert any(p.kind == "repeated_table" and not p.fatal for p in facts.problems)
+    # identical copies: an info (issue 11 #4), not a warning that the report needs attention
+    assert [p.level for p in facts.problems if p.kind == "repeated_table"] == ["info"]
     # identical copies are read once: 本年收入合计 is not doubled (534.74 on the seed)
     [total] = [c for c in facts.tables["01"].cells if c.row_key == "income_total"]
     assert total.value_wan_yuan == D("534.74")
@@ -205,6 +206,7 @@ def test_a_table_printed_twice(seed_path, tmp_path):
     facts = interpret(read_document(other))
     assert facts.tables["01"].status == "unreadable" and not facts.fatal
     assert "different figures" in facts.tables["01"].reason
+    assert [p.level for p in facts.problems if p.kind == "repeated_table"] == ["warning"]
 
 
 def test_a_budget_is_not_read_as_final_accounts(seed_path, tmp_path):

@@ -249,7 +249,8 @@ def _compare_copies(table: TableFact, problems: list[Problem], region
     if all(_figures(parse_region(r)[0]) == _figures(table) for r in region.repeats):
         return table, [*problems, Problem(
             "repeated_table", f"{name} is printed {len(region.repeats) + 1} times with the same "
-            f"figures (again at {where}); read once", region.location, fatal=False)]
+            f"figures (again at {where}); read once", region.location, fatal=False,
+            severity="info")]
     reason = (f"{name} is printed {len(region.repeats) + 1} times with different figures "
               f"(first at {region.location}, again at {where}); which copy is right is unknown")
     return (TableFact(table.table_code, table.title, "unreadable", table.declaration,
