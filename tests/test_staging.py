@@ -3,6 +3,7 @@ against the single-step load of the same folder (`ingest.load_files`), table for
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -11,6 +12,7 @@ import pytest
 from dagster_project.generate.corpus import generate
 from dagster_project.ingest import discover, load_files, report_key, report_paths
 from dagster_project.staging import (
+    StagedChunk,
     StagedChunkInvalid,
     load_staged,
     plan_chunks,
@@ -117,7 +119,10 @@ def test_a_staged_chunk_loads_once(corpus, reference, tmp_path):
     and loaded twice duplicates nothing."""
     [chunk] = plan_chunks(discover(corpus), chunk_size=100)
     first = stage_chunk(chunk, str(tmp_path / "a"))
-    again = stage_chunk(chunk, str(tmp_path / "b"))
+    (tmp_path / "b").mkdir()
+    copy = tmp_path / "b" / Path(first.url).name
+    shutil.copy(first.url, copy)
+    again = StagedChunk(chunk, str(copy), first.rows, first.parsed_by)
     con = connect(tmp_path / "w.duckdb")
     try:
         load_staged(con, [first])
