@@ -52,3 +52,16 @@ def dagster_home(tmp_path_factory) -> Path:
     (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
     os.environ["DAGSTER_HOME"] = str(home)
     return home
+
+
+def run_pipeline(reports: Path, warehouse: Path) -> None:
+    """`juesuan run` on a folder, as an operator runs it; fails the test with its output."""
+    import subprocess
+    import sys
+
+    juesuan = Path(sys.executable).with_name("juesuan")
+    proc = subprocess.run(
+        [str(juesuan), "run", "--reports", str(reports), "--warehouse", str(warehouse)],
+        capture_output=True, text=True, check=False, timeout=900,
+    )
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]

@@ -6,13 +6,13 @@ tests/fixtures/budgets/shanghai-putuo-office-unit-2025.pdf (see its README)."""
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from decimal import Decimal as D
 from pathlib import Path
 
 import duckdb
 import pytest
+
+from tests.conftest import run_pipeline
 
 pytestmark = pytest.mark.e2e
 
@@ -27,12 +27,7 @@ def warehouse(tmp_path_factory):
     reports.mkdir()
     shutil.copy(FIXTURE, reports)
     db = tmp / "w.duckdb"
-    juesuan = Path(sys.executable).with_name("juesuan")
-    proc = subprocess.run(
-        [str(juesuan), "run", "--reports", str(reports), "--warehouse", str(db)],
-        capture_output=True, text=True, check=False, timeout=900,
-    )
-    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
+    run_pipeline(reports, db)
     con = duckdb.connect(str(db), read_only=True)
     yield con
     con.close()
@@ -75,3 +70,18 @@ def test_the_final_accounts_audit_leaves_the_budget_alone(warehouse):
     # The 决算 audit's tables and identities are a 决算's: no finding says 公开01表 is missing
     # from a budget.
     assert warehouse.execute("select count(*) from marts.audit_findings").fetchone() == (0,)
+
+
+def test_the_dashboards_budget_view_reads_the_comparison(warehouse, monkeypatch):
+    # The run published the marts beside the warehouse; the 预算与决算 view's query shows the
+    # budget's 行政运行 (p.14: 12,029,501.84 元) with the 决算 unknown, never as 0.
+    from dagster_project.dashboards import queries
+
+    [(path,)] = warehouse.execute("select path from duckdb_databases() "
+                                  "where database_name = current_database()").fetchall()
+    monkeypatch.setenv("JUESUAN_BI", str(Path(path).with_name("bi.duckdb")))
+    frame = queries.budget_against_final(2025)
+    row = frame[frame["function_code"] == "2010301"].iloc[0]
+    assert (row["unit_name"], row["budget_wan_yuan"], row["status"]) == (
+        UNIT, D("1202.950184"), "indeterminate")
+    assert row["final_wan_yuan"] is None

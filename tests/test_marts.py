@@ -8,13 +8,13 @@ seeds/reports/caidian-trade-union-2024.txt, with its line number.
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 import pytest
+
+from tests.conftest import run_pipeline
 
 pytestmark = pytest.mark.e2e
 
@@ -49,12 +49,7 @@ def warehouse(tmp_path_factory):
     # The figures below are the seed's; the PDFs have their own tests (test_audit_pdf.py).
     shutil.copy(REPORTS / "caidian-trade-union-2024.txt", reports)
     db = tmp / "w.duckdb"
-    juesuan = Path(sys.executable).with_name("juesuan")
-    proc = subprocess.run(
-        [str(juesuan), "run", "--reports", str(reports), "--warehouse", str(db)],
-        capture_output=True, text=True, check=False, timeout=900,
-    )
-    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
+    run_pipeline(reports, db)
     con = duckdb.connect(str(db), read_only=True)
     yield con
     con.close()

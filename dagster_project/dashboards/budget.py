@@ -20,13 +20,14 @@ def render() -> None:
     year = st.selectbox("年度", queries.years(), key="budget-year")
     frame = queries.budget_against_final(year)
     if frame.empty:
-        st.info(f"{year} 年没有同时加载预算和决算的单位。")
+        st.info(f"{year} 年没有加载预算报告的单位。")
         return
     long = frame.melt(id_vars=["unit_name", "function_name"],
                       value_vars=["budget_wan_yuan", "final_wan_yuan"])
     long["variable"] = long["variable"].map({"budget_wan_yuan": "预算", "final_wan_yuan": "决算"})
     shown = table(frame, {"budget_wan_yuan": wan, "final_wan_yuan": wan}).rename(columns={
         "unit_name": "单位", "function_code": "科目编码", "function_name": "功能分类（项）",
-        "budget_wan_yuan": "预算（万元）", "final_wan_yuan": "决算（万元）"})
+        "budget_wan_yuan": "预算（万元）", "final_wan_yuan": "决算（万元）",
+        "status": "比较结果"})
     chart_and_table(charts.bars(long, "function_name", "value", "variable", "预算与决算（万元）"),
                     shown, "budget-final")

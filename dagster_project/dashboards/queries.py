@@ -141,21 +141,12 @@ def budget_reports() -> int:
 
 
 def budget_against_final(year: int) -> pd.DataFrame:
-    """Per unit and 功能分类 项: the budget report's amount against the final accounts'."""
+    """Per unit and 功能分类 项: the budget's appropriation beside the 决算's total, as the mart
+    compares them (within rounding: pass; a difference: warning; the 决算 not loaded:
+    indeterminate, its amount unknown rather than 0). Units with a budget loaded only."""
     return query("""
-        with kinds as (
-            select report_id, report_kind like '%预算' as is_budget
-            from marts.dim_reports where is_current
-        ),
-        items as (
-            select e.unit_name, e.function_code, e.function_name, k.is_budget, e.total_wan_yuan
-            from marts.fct_expenditure_by_function as e
-            join kinds as k using (report_id)
-            where e.source_table = '03' and e.function_level = 3 and e.fiscal_year = ?
-        )
-        select unit_name, function_code, function_name,
-               max(total_wan_yuan) filter (where is_budget) as budget_wan_yuan,
-               max(total_wan_yuan) filter (where not is_budget) as final_wan_yuan
-        from items group by all
-        having count(*) filter (where is_budget) > 0
+        select unit_name, function_code, function_name, budget_wan_yuan, final_wan_yuan,
+               status
+        from marts.fct_budget_vs_final_by_function
+        where fiscal_year = ? and budget_loaded
         order by 1, 2""", [year])
