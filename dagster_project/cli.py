@@ -33,6 +33,17 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 MAX_YEARS = 50
 
 
+# Exit codes an operator scripts against (README): another run holds the warehouse; the run
+# cannot start (a bad folder, warehouse or setting).
+BUSY, CANNOT_START = 3, 2
+
+
+def _one_line(exc: Exception, code: int) -> int:
+    """Say what stops the command in one line, no traceback, and give its exit code."""
+    print(f"juesuan: {exc}", file=sys.stderr)
+    return code
+
+
 def printable(text: str) -> str:
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
@@ -74,12 +85,8 @@ def run(args: argparse.Namespace) -> int:
         # One run per warehouse from here to the summary (DuckDB's lock is per step).
         with run_lock(warehouse):
             return _run_locked(args, folder, warehouse)
-    except RunLocked as exc:
-        print(f"juesuan: {exc}", file=sys.stderr)
-        return 3
-    except RunLockUnavailable as exc:
-        print(f"juesuan: {exc}", file=sys.stderr)
-        return 2
+    except (RunLocked, RunLockUnavailable) as exc:
+        return _one_line(exc, BUSY if isinstance(exc, RunLocked) else CANNOT_START)
 
 
 def _run_locked(args: argparse.Namespace, folder: Path, warehouse: Path) -> int:
@@ -99,12 +106,8 @@ def _run_locked(args: argparse.Namespace, folder: Path, warehouse: Path) -> int:
             # The same bytes fail the same way: not read again unless --retry-failed.
             if not retry_failed():
                 known |= failed_shas(con)
-    except WarehouseBusy as exc:
-        print(f"juesuan: {exc}", file=sys.stderr)
-        return 3
-    except WarehouseUnusable as exc:
-        print(f"juesuan: {exc}", file=sys.stderr)
-        return 2
+    except (WarehouseBusy, WarehouseUnusable) as exc:
+        return _one_line(exc, BUSY if isinstance(exc, WarehouseBusy) else CANNOT_START)
     # The whole folder, idempotently: only files whose bytes are not loaded yet (new or changed)
     # become the run's partitions; the marts are rebuilt and audited regardless.
     todo = [k for k, sha in files.items() if sha not in known]
@@ -187,12 +190,8 @@ def findings(args: argparse.Namespace) -> int:
     try:
         with connect(warehouse, read_only=True) as con:
             rows = query_findings(con, unit=args.unit, year=args.year, severity=args.severity)
-    except WarehouseBusy as exc:  # a run holds it: the same exit as a second run's
-        print(f"juesuan: {exc}", file=sys.stderr)
-        return 3
-    except WarehouseUnusable as exc:
-        print(f"juesuan: {exc}", file=sys.stderr)
-        return 2
+    except (WarehouseBusy, WarehouseUnusable) as exc:  # busy: the same exit as a second run's
+        return _one_line(exc, BUSY if isinstance(exc, WarehouseBusy) else CANNOT_START)
     print(printable(render_text(rows)) if rows else "no findings")
     return 0
 
