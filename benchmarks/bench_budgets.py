@@ -71,6 +71,10 @@ def read(args: tuple[Path, Path | None]) -> dict:
     if fatal:
         return {**row, "status": "failed", "kind": facts.report_kind,
                 "causes": sorted({p.kind for p in fatal}), "message": fatal[0].message[:200]}
+    if facts.tables_elsewhere:
+        # One part of a multi-file report: grouped with its partner in `group_parts`.
+        return {**row, "status": "part", "kind": facts.report_kind, "unit": facts.unit_name,
+                "year": facts.fiscal_year, "tables_elsewhere": facts.tables_elsewhere}
     required = [c for c in facts.tables if TABLE_KINDS[c].required]
     return {**row, "status": "loaded", "kind": facts.report_kind, "unit": facts.unit_name,
             "year": facts.fiscal_year,
@@ -81,6 +85,23 @@ def read(args: tuple[Path, Path | None]) -> dict:
             "unreadable": {c: t.reason for c, t in facts.tables.items()
                            if t.status == "unreadable"},
             "cells": sum(1 for c in facts.cells() if c.value_wan_yuan is not None)}
+
+
+def group_parts(rows: list[dict]) -> None:
+    """A part of a multi-file report (its tables in another file) loads with the loaded report
+    of the same unit, year and kind, as `ingest.load_results` attaches it; without one it is a
+    failure of its own cause (`partner_file_missing`: the other file is not in the corpus)."""
+    reports = {(r["unit"], r["year"], r["kind"]): r["file"] for r in rows
+               if r["status"] == "loaded"}
+    for r in rows:
+        if r["status"] != "part":
+            continue
+        partner = reports.get((r["unit"], r["year"], r["kind"]))
+        if partner:
+            r.update(status="part_loaded", partner=partner)
+        else:
+            r.update(status="failed", causes=["partner_file_missing"],
+                     message=f"{r['unit']} {r['year']} {r['kind']}: {r['tables_elsewhere']}")
 
 
 def place_of(path: Path) -> str:
@@ -122,13 +143,21 @@ def main() -> None:
     with ProcessPoolExecutor(args.workers) as pool:
         rows = list(pool.map(read, [(p, args.cache) for p in paths], chunksize=1))
     wall = time.perf_counter() - started
+    group_parts(rows)
     if args.json:
         args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=1), "utf-8")
     loaded = [r for r in rows if r["status"] == "loaded"]
-    print(f"files: {len(rows)}; loaded with no whole-report failure: {len(loaded)} "
-          f"({100 * len(loaded) / max(len(rows), 1):.1f} %); every required table found: "
-          f"{sum(r['all_required_found'] for r in loaded)}; every required table read: "
-          f"{sum(r['all_required_read'] for r in loaded)}; wall {wall:.0f} s")
+    parts = [r for r in rows if r["status"] == "part_loaded"]
+    ok = len(loaded) + len(parts)
+    print(f"files: {len(rows)}; loaded with no whole-report failure: {ok} "
+          f"({100 * ok / max(len(rows), 1):.1f} %: {len(loaded)} reports, {len(parts)} files "
+          f"loaded as a part of one of them); reports with every required table found: "
+          f"{sum(r['all_required_found'] for r in loaded)} "
+          f"({100 * sum(r['all_required_found'] for r in loaded) / max(len(loaded), 1):.1f} %); "
+          f"every required table read: {sum(r['all_required_read'] for r in loaded)}; "
+          f"wall {wall:.0f} s")
+    for r in parts:
+        print(f"  part: {Path(r['file']).name} -> {Path(r['partner']).name}")
     print("\nfailures by cause:")
     for cause, n in Counter(c for r in rows if r["status"] == "failed"
                             for c in r["causes"]).most_common():
@@ -141,6 +170,7 @@ def main() -> None:
         groups[(place_of(path), row.get("kind") or "?")].append(row)
     for (place, kind), group in sorted(groups.items()):
         ok = [r for r in group if r["status"] == "loaded"]
+        n_parts = sum(r["status"] == "part_loaded" for r in group)
         per_table = []
         for code in sorted({c for r in ok for c in r["tables"]}):
             statuses = [r["tables"][code] for r in ok]
@@ -148,7 +178,8 @@ def main() -> None:
             read_ = sum(s in ("present", "declared_empty") for s in statuses)
             bad = sum(s == "unreadable" for s in statuses)
             per_table.append(f"{code} {found}/{read_}/{bad}")
-        print(f"| {place} | {kind} | {len(group)} | {len(ok)} | "
+        print(f"| {place} | {kind} | {len(group)} | {len(ok)}"
+              f"{f' + {n_parts} parts' if n_parts else ''} | "
               f"{sum(r['all_required_found'] for r in ok)} | "
               f"{sum(r['all_required_read'] for r in ok)} | {', '.join(per_table)} |")
     print("\nunreadable tables by cause:")

@@ -16,7 +16,9 @@ from dagster_project.interpret.report import interpret
 from dagster_project.parse_limits import ParseLimits, parse_files
 from dagster_project.readers import REPORT_SUFFIXES, IngestError, read_document
 from dagster_project.warehouse.load import (
+    PARTNER_MISSING,
     LoadOutcome,
+    attach_part,
     ensure_schema,
     error_rows,
     load_report,
@@ -92,7 +94,10 @@ def loaded_shas(con: duckdb.DuckDBPyConnection) -> set[str]:
     """SHA-256 of every file revision in the warehouse (empty before the first load)."""
     if not table_exists(con, "raw", "reports"):
         return set()
-    return {r[0] for r in con.execute("select sha256 from raw.reports").fetchall()}
+    # A part of a multi-file report (raw.report_parts) is loaded too.
+    parts = "union all select sha256 from raw.report_parts" if table_exists(
+        con, "raw", "report_parts") else ""
+    return {r[0] for r in con.execute(f"select sha256 from raw.reports {parts}").fetchall()}
 
 
 @dataclass
@@ -156,12 +161,14 @@ def read_all(sources: list[SourceFile], workers: int | None = None,
 def failed_shas(con: duckdb.DuckDBPyConnection) -> set[str]:
     """SHA-256 of files that failed to parse: the same bytes fail the same way, so they are not
     read again unless asked (`juesuan run --retry-failed`). An I/O error or a failed insert is
-    not the bytes' doing and is retried."""
+    not the bytes' doing and is retried; nor is a part of a multi-file report waiting for the
+    file with its tables (`partner_file_missing`): it loads once that file arrives."""
     if not table_exists(con, "raw", "ingest_errors"):
         return set()
     return {r[0] for r in con.execute(
         "select distinct sha256 from raw.ingest_errors where is_fatal and sha256 is not null "
-        "and error_kind not in ('unreadable_file', 'load_failed')").fetchall()}
+        "and error_kind not in ('unreadable_file', 'load_failed', ?)", [PARTNER_MISSING]
+    ).fetchall()}
 
 
 @dataclass
@@ -178,11 +185,19 @@ class BatchSummary:
 
 def load_results(con: duckdb.DuckDBPyConnection, results: Iterable[ReadResult],
                  chunk: int = 200) -> BatchSummary:
-    """Load read results, `chunk` reports per transaction (bulk inserts), each report atomic."""
+    """Load read results, `chunk` reports per transaction (bulk inserts), each report atomic.
+
+    A file that is one part of a multi-file report (its tables in another file) is attached
+    after every report of the batch is loaded, so its partner may come anywhere in the batch
+    (or in an earlier run)."""
     summary = BatchSummary()
     buffer: list[ReadResult] = []
+    parts: list[ReadResult] = []
     for r in results:
         fatal = [p for p in r.problems if p.fatal]
+        if r.facts is not None and r.facts.tables_elsewhere and not fatal:
+            parts.append(r)
+            continue
         if r.facts is None or fatal:
             path = str(r.source.path)
             record_errors(con, error_rows(r.source.path.name, path, r.source.sha256, r.problems))
@@ -194,6 +209,14 @@ def load_results(con: duckdb.DuckDBPyConnection, results: Iterable[ReadResult],
             _flush(con, buffer, summary)
             buffer = []
     _flush(con, buffer, summary)
+    for r in parts:
+        path = str(r.source.path)
+        try:
+            summary.outcomes.append(attach_part(con, r.facts, path, r.rows))
+        except Exception as exc:  # noqa: BLE001 - recorded, and the rest of the batch loads
+            problem = Problem("load_failed", f"{type(exc).__name__}: {exc}", None, True)
+            record_errors(con, error_rows(r.source.path.name, path, r.source.sha256, [problem]))
+            summary.outcomes.append(LoadOutcome(r.source.path.name, "failed", message=str(exc)))
     return summary
 
 

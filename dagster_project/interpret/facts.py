@@ -118,6 +118,10 @@ class ReportFacts:
     fiscal_year: int | None
     report_kind: str | None
     subordinate_units: int | None
+    # One part of a report published as several files: where this file says its tables are
+    # ("附件2：北京市某某局2026年度部门预算报表"). The loader attaches such a file to the report
+    # of the same unit, year and kind (`ingest.attach_parts`); None for a whole report.
+    tables_elsewhere: str | None = None
     tables: dict[str, TableFact] = field(default_factory=dict)
     narrative: list[NarrativeFact] = field(default_factory=list)
     evaluations: list[EvaluationFact] = field(default_factory=list)

@@ -194,11 +194,15 @@ def interpret(doc: Document) -> ReportFacts:
     if not regions:
         attachment = next(((t, loc) for t, loc in texts if _ATTACHED_TABLES.search(t)), None)
         if attachment is not None:
-            # 北京 publishes the 情况说明 and the tables as two files (附件1, 附件2).
+            # 北京 publishes the 情况说明 and the tables as two files (附件1, 附件2): this file is
+            # one part of a report, loaded with the file that holds its tables (grouped by unit,
+            # year and kind: ingest.attach_parts), or named as waiting for it.
+            facts.tables_elsewhere = attachment[0][:120]
             facts.problems.append(Problem(
                 "tables_in_other_file",
                 f"a {kind} whose tables are not in this file: it says they are in another "
-                f"({attachment[0][:60]})", attachment[1], fatal=True))
+                f"({attachment[0][:60]})", attachment[1], fatal=False, severity="info"))
+            _require_identity(facts, where, phase)
             return facts
         names = "公开01表 … 公开09表" if phase == "决算" else "收支总表, 收入总表, 支出总表 …"
         facts.problems.append(Problem(
@@ -216,11 +220,7 @@ def interpret(doc: Document) -> ReportFacts:
             table, problems = _compare_copies(table, problems, region)
         facts.tables[code] = table
         facts.problems.extend(problems)
-    if facts.unit_name is None:
-        facts.problems.append(Problem("not_a_report", "no unit name (单位：…) found", where, True))
-    if facts.fiscal_year is None:
-        facts.problems.append(Problem("not_a_report", f"no fiscal year (YYYY年度…{phase}) found",
-                                      where, True))
+    _require_identity(facts, where, phase)
     if phase == "决算":
         # The 情况说明 and 绩效自评表 of a 决算; a budget's prose and 绩效目标 are not read yet.
         prose = [i for i in segments.others if isinstance(i, Paragraph)]
@@ -232,6 +232,16 @@ def interpret(doc: Document) -> ReportFacts:
         # after the completeness check: a title's year is no 情况说明 (a truncated file has none)
         facts.narrative.extend(extract_statements(doc))
     return facts
+
+
+def _require_identity(facts: ReportFacts, where: Location, phase: str) -> None:
+    """A report is known by its unit and year (and kind): without them it cannot be loaded,
+    nor a part of it grouped with the others."""
+    if facts.unit_name is None:
+        facts.problems.append(Problem("not_a_report", "no unit name (单位：…) found", where, True))
+    if facts.fiscal_year is None:
+        facts.problems.append(Problem("not_a_report", f"no fiscal year (YYYY年度…{phase}) found",
+                                      where, True))
 
 
 def _figures(table: TableFact) -> list[tuple]:

@@ -27,6 +27,7 @@ RAW_TABLES = [
     "performance_evaluations",
     "performance_indicators",
     "ingest_errors",
+    "report_parts",
 ]
 
 
@@ -375,3 +376,67 @@ def load_reports(con: duckdb.DuckDBPyConnection,
             con.unregister(name)
         raise
     return outcomes
+
+
+PARTNER_MISSING = "partner_file_missing"
+
+
+def attach_part(con: duckdb.DuckDBPyConnection, facts: ReportFacts, file_path: str,
+                rows: dict[str, list] | None = None) -> LoadOutcome:
+    """Load one part of a multi-file report (a file whose tables are in another:
+    `facts.tables_elsewhere`) into the current report of its unit, year and kind, atomically.
+
+    No such report loaded yet: the part is recorded in raw.ingest_errors as waiting for its
+    partner (`partner_file_missing`, fatal, located at the sentence naming the other file) and
+    read again on the next run (`ingest.failed_shas` leaves it out), so it loads once the file
+    with the tables arrives. Its narrative facts join the report's, each keeping its own file
+    and page."""
+    known = one(con, "select report_id from raw.report_parts where sha256 = ?", [facts.sha256])
+    if known:
+        return LoadOutcome(facts.file_name, "unchanged", known[0])
+    target = one(con, """select report_id, file_name from raw.reports
+                         where unit_name = ? and fiscal_year = ? and report_kind = ?
+                           and not is_superseded""",
+                 [facts.unit_name, facts.fiscal_year, facts.report_kind])
+    where = next((p.location for p in facts.problems if p.kind == "tables_in_other_file"),
+                 facts.file_name)
+    if target is None:
+        problem = Problem(
+            PARTNER_MISSING,
+            f"one part of the {facts.report_kind} of {facts.unit_name} {facts.fiscal_year}: "
+            f"its tables are in another file ({facts.tables_elsewhere}), and no loaded report of "
+            f"that unit, year and kind holds them; this file loads with that report once the "
+            f"file arrives", where, fatal=True)
+        record_errors(con, error_rows(facts.file_name, file_path, facts.sha256,
+                                      [*facts.problems, problem]))
+        return LoadOutcome(facts.file_name, "failed", message=problem.message)
+    report_id, report_file = target
+    con.execute("begin transaction")
+    try:
+        con.execute("insert into raw.report_parts values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [report_id, facts.sha256, facts.file_name, file_path, facts.pages,
+                     facts.unit_name, facts.fiscal_year, facts.report_kind,
+                     facts.tables_elsewhere, datetime.now(UTC).replace(tzinfo=None)])
+        narrative = (rows or raw_rows(facts, report_id))["narrative_facts"]
+        if narrative:
+            start = one(con, "select coalesce(max(fact_id) + 1, 0) from raw.narrative_facts "
+                             "where report_id = ?", [report_id])[0]
+            narrative = [(report_id, start + i, *r[2:]) for i, r in enumerate(narrative)]
+            _insert(con, "narrative_facts", _frames({"narrative_facts": narrative})
+                    ["narrative_facts"])
+        # It waited for its partner on an earlier run: no longer a failure.
+        con.execute("delete from raw.ingest_errors where sha256 = ? and error_kind = ?",
+                    [facts.sha256, PARTNER_MISSING])
+        attached = Problem("part_of_report", f"{facts.file_name} is loaded as a part of the "
+                           f"report in {report_file} ({facts.report_kind} of {facts.unit_name} "
+                           f"{facts.fiscal_year})", where, fatal=False, severity="info")
+        record_errors(con, error_rows(facts.file_name, file_path, facts.sha256,
+                                      [*facts.problems, attached]))
+        queue_for_build(con, [report_id])
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        for name in ("_frame", "_errors"):
+            con.unregister(name)
+        raise
+    return LoadOutcome(facts.file_name, "loaded", report_id)

@@ -147,6 +147,24 @@ create table if not exists raw.ingest_errors (
 -- Warehouses made before the column: added at the end, where the loader's frames put it.
 alter table raw.ingest_errors add column if not exists severity varchar;
 
+-- The other files of a report published as several (北京's 附件1 情况说明 beside its 附件2
+-- 报表): one row per file attached to the report that holds the tables, grouped by the unit,
+-- year and kind each file's own text names (never its file name). The report's own file is
+-- raw.reports.file_name; every fact keeps its own file and page in its source_location.
+create table if not exists raw.report_parts (
+    report_id           varchar not null,      -- the report it is a part of
+    sha256              varchar not null,      -- the part file's
+    file_name           varchar not null,
+    file_path           varchar not null,
+    pages               integer,
+    unit_name           varchar not null,
+    fiscal_year         integer not null,
+    report_kind         varchar not null,
+    tables_elsewhere    varchar,               -- where the part says its tables are (附件2：…)
+    attached_at         timestamp not null,
+    primary key (report_id, sha256)
+);
+
 -- Reports loaded or superseded since the last complete dbt build, written in the load's own
 -- transaction: the next build recomputes only these (and the reports whose cross-report
 -- identities read them). The dbt asset empties it after a build of every model succeeds, so
