@@ -25,10 +25,14 @@ _COVER_TITLE = re.compile(r"^(?:20\d{2}\s*)?年度?\s*(?:部门|单位)(?:综合
 # The year first: "2026年烟台市商务局部门预算", "2018年度江苏省高级人民法院预算公开".
 _COVER_YEAR_FIRST = re.compile(
     r"^20\d{2}\s*年度?\s*(.{4,40}?)(?:部门|单位)?(?:综合)?(?:决算|预算)(?:信息)?(?:公开)?$")
+_COVER_NAME_YEAR = re.compile(r"^(\S.{3,40}?)\s*20\d{2}\s*年度?$")
 _COVER_KIND = re.compile(r"^(?:部门|单位)(?:综合)?(?:决算|预算)$")
-_NOT_A_NAME = re.compile(r"收入|支出|合计|总计|预算|科目|项目|金额|编码|代码|^第.{1,3}部分|目录|说明")
+# 项目 only as a label ("项目", "项目支出"), never inside a name (北京市重大项目建设指挥部办公室).
+_NOT_A_NAME = re.compile(r"收入|支出|合计|总计|预算|科目|^项目|项目$|金额|编码|代码|^第.{1,3}部分|目录|"
+                         r"说明")
 _NAME_LINE = re.compile(r"^[\u4e00-\u9fff（）()]{4,40}$")
-_ATTACHED_TABLES = re.compile(r"^附件\d?[:：].{2,60}(预算|决算)(报表|表)$|^具体公开表样附后$")
+_ATTACHED_TABLES = re.compile(
+    r"^(?:详)?见?附件\d?[:：].{2,60}(预算|决算)(报表|表)$|^具体公开表样附后$")
 _SUBORDINATE = re.compile(r"和\s*(\d+)\s*个下属(?:单位|预算单位)")
 _OVERVIEW = re.compile(r"第一部分\s*(.+?)(?:部门|单位)?概况")
 
@@ -64,6 +68,13 @@ def _unit_name(texts: list[tuple[str, Location]]) -> str | None:
         name = re.sub(r"\s+", "", m.group(1)) if m else ""
         if m and _NAME_LINE.match(name) and not _NOT_A_NAME.search(name):
             return name
+        m = _COVER_NAME_YEAR.match(text.strip())
+        if m and i + 1 < len(texts) and re.match(r"(?:部门|单位)(?:综合)?(?:决算|预算)",
+                                                 texts[i + 1][0].strip()):
+            # "北京市文化和旅游局2026年度" over "部门预算信息公开".
+            name = re.sub(r"\s+", "", m.group(1))
+            if _NAME_LINE.match(name) and not _NOT_A_NAME.search(name):
+                return name
         if i and _COVER_TITLE.match(text.strip()):
             name = re.sub(r"\s+", "", texts[i - 1][0])
             if _NAME_LINE.match(name) and not _NOT_A_NAME.search(name):
@@ -192,12 +203,19 @@ def interpret(doc: Document) -> ReportFacts:
             "单位决算 in its title) and prints none of their tables", where, fatal=True))
         return facts
     if not regions:
-        attachment = next(((t, loc) for t, loc in texts if _ATTACHED_TABLES.search(t)), None)
+        attachment = _attachment(texts)
         if attachment is not None:
             # 北京 publishes the 情况说明 and the tables as two files (附件1, 附件2): this file is
             # one part of a report, loaded with the file that holds its tables (grouped by unit,
             # year and kind: ingest.attach_parts), or named as waiting for it.
             facts.tables_elsewhere = attachment[0][:120]
+            if facts.unit_name is None:
+                # No cover: the sentence names the unit ("附件：北京市人民政府办公厅2026年度部门
+                # 预算报表").
+                m = re.search(r"[:：](.{4,40}?)(?:部门)?20\d{2}\s*年", attachment[0])
+                name = re.sub(r"\s+", "", m.group(1)) if m else ""
+                if m and _NAME_LINE.match(name) and not _NOT_A_NAME.search(name):
+                    facts.unit_name = name
             facts.problems.append(Problem(
                 "tables_in_other_file",
                 f"a {kind} whose tables are not in this file: it says they are in another "
@@ -232,6 +250,20 @@ def interpret(doc: Document) -> ReportFacts:
         # after the completeness check: a title's year is no 情况说明 (a truncated file has none)
         facts.narrative.extend(extract_statements(doc))
     return facts
+
+
+def _attachment(texts: list[tuple[str, Location]]) -> tuple[str, Location] | None:
+    """The sentence saying the tables are in another file ("附件：某某局2026年度部门预算报表"),
+    also when it wraps onto a second line ("…2026年度部" / "门预算报表")."""
+    for i, (text, loc) in enumerate(texts):
+        t = text.strip()
+        if _ATTACHED_TABLES.search(t):
+            return t, loc
+        if re.match(r"^(?:详)?见?附件\d?[:：]", t) and i + 1 < len(texts):
+            joined = t + texts[i + 1][0].strip()
+            if _ATTACHED_TABLES.search(joined):
+                return joined, loc
+    return None
 
 
 def _require_identity(facts: ReportFacts, where: Location, phase: str) -> None:
