@@ -46,7 +46,9 @@ from dagster_project.interpret.segment import Region
 _INT = re.compile(r"^\d{1,2}$")
 # Header words a PDF table can merge into the first data row ('类 | 款 | 项 | 合计 | 2,946.25').
 _HEADER_WORDS = {"类", "款", "项", "栏次"}
-_LEADING_CODE = re.compile(r"^(\d{3}(?:\d{2}){0,2})\s*(\S.*)$")
+# The code before the name in one cell: "2010301 行政运行", "[30101]基本工资" (广州 brackets it).
+# Never a year ("2024年“三公”经费预算数"): the code is not followed by another digit.
+_LEADING_CODE = re.compile(r"^[\[【]?(\d{3}(?:\d{2}){0,2})(?!\d)[\]】]?\s*(\S.*)$")
 
 
 class TableError(Exception):
@@ -271,6 +273,13 @@ def parse_function_table(region: Region, unit: str) -> _Builder:
     """公开02/03/05/07/08表: rows of 功能分类 codes (whole, split over 类/款/项, or before the
     name in one cell) with value columns named by the header."""
     header, data = _split_header(region.rows, region.code)
+    labels = {normalise(t) for r in header for t in r}
+    if any("功能分类" in t for t in labels) and any("经济分类" in t for t in labels):
+        # 北京's 支出总表 prints a row per 功能分类 项 × 经济分类 款: a grain of its own, whose
+        # rows repeat each 项; summed as one row per 项 they would misstate it.
+        raise TableError("unknown_header", f"{table_name(region.code)}: a row per 功能分类 × "
+                         f"经济分类 pair, not one per 功能分类 code: not read yet",
+                         region.location)
     width = _width(data)
     try:
         mapped = _mapped_columns(header, width, region.code)
@@ -292,6 +301,13 @@ def parse_function_table(region: Region, unit: str) -> _Builder:
     for row in data:
         texts = _texts(row)
         if not any(texts):
+            continue
+        if len(row) == n and n == width and mapped is not None:
+            # No item column at all (北京's 收入总表: 合计 | 本年收入 … over one row of
+            # figures): the row is the table's total.
+            for i, cell in enumerate(row):
+                builder.add(row_index, cell, i, columns[i][0], columns[i][1], row_key="total")
+            row_index += 1
             continue
         if len(row) < n + 1:
             raise TableError(
@@ -688,9 +704,11 @@ def parse_three_public_table(region: Region, unit: str) -> _Builder:
         # Only blanks under the header: they were taken for header, but are its figures.
         header, rows = header[:-1], [r for r in region.rows if not any(_texts(r))][-1:]
     # A row of blanks under the header is the figures of a unit with no 三公 spending.
-    data = [r for r in rows if any(_texts(r))] or rows[:1]
+    data = _the_tables_row([r for r in rows if any(_texts(r))]) or rows[:1]
     width = _width(data)
     mapped = _three_public_columns(header, width, region.code)
+    if mapped is not None:
+        mapped = _general_budget_only(mapped, data, region)
     if mapped is None and width == 2:
         return _three_public_by_rows(header, data, unit, region.code)
     if mapped is None:
@@ -719,6 +737,59 @@ def parse_three_public_table(region: Region, unit: str) -> _Builder:
                          f"{table_name(region.code)}: more than one row of figures for the same columns",
                          data[1][0].location if len(data) > 1 else region.location)
     return builder
+
+
+_YEAR_ROW = re.compile(r"^(20\d{2})\s*年度?(预算数?)?$")
+
+
+def _the_tables_row(data: list[list[Cell]]) -> list[list[Cell]]:
+    """The row of the document's own figures among several. 深圳 prints a row per year (2025年, 2026年) and one of their difference (增减变化金额):
+    the figures of the document's year are on the row of the latest year the table names;
+    the earlier year's and the difference are not this table's figures."""
+    # Rows narrower than the grid are another table's run on under it (江苏's 政府采购预算表
+    # under its 三公 table, its title inside the grid).
+    widest = max((len(r) for r in data), default=0)
+    data = [r for r in data if len(r) == widest]
+    years = {}
+    for i, row in enumerate(data):
+        for t in _texts(row):
+            m = _YEAR_ROW.match(normalise(t))
+            if m:
+                years[i] = int(m.group(1))
+    if len(years) >= 2:
+        return [data[max(years, key=years.get)]]
+    # 杭州 prints the department's 合计 over a row per unit: the department's figures are the
+    # 合计 row's.
+    totals = [r for r in data if any(normalise(t) in ("合计", "总计") for t in _texts(r)[:2])]
+    if len(data) > 1 and len(totals) == 1:
+        return totals
+    return data
+
+
+_FUND_PART = re.compile(r"^(一般公共预算|政府性基金预算|国有资本经营预算)(财政拨款|拨款)?$")
+
+
+def _general_budget_only(mapped: list[tuple[int, str, str | None, str | None]],
+                         data: list[list[Cell]], region: Region
+                         ) -> list[tuple[int, str, str | None, str | None]]:
+    """深圳 splits each 三公 item by fund (一般公共预算 | 政府性基金预算 | 国有资本经营预算): the
+    一般公共预算 column is the item's; the other funds' columns must be blank or zero (三公 is
+    paid from the general budget), else which figure is the item's is unknown."""
+    kept = []
+    for position, label, item, stage in mapped:
+        leaf = normalise(label.split("/")[-1])
+        fund = _FUND_PART.match(leaf)
+        if fund is None or fund.group(1) == "一般公共预算":
+            kept.append((position, label, item, stage))
+            continue
+        for row in data:
+            text = row[position].text.strip() if position < len(row) else ""
+            amount = parse_amount(text) if text and is_amount(text) else None
+            if amount is not None and amount.value != 0:
+                raise TableError("unknown_header", f"{table_name(region.code)}: {label} holds "
+                                 f"{text}: 三公 outside the general budget is not read yet",
+                                 row[position].location)
+    return kept
 
 
 def _three_public_by_rows(header: list[list[str]], data: list[list[Cell]], unit: str,
@@ -759,10 +830,29 @@ def _three_public_columns(header: list[list[str]], width: int, table_code: str =
     for i, path in enumerate(paths):
         if not path or is_label_path(path):
             continue
-        item = column_key(table_code, path)
+        # A fund under the item (深圳: 总计/一般公共预算): the item is the path above it; the
+        # other funds' columns are left to `_general_budget_only`.
+        fund = _FUND_PART.match(path[-1]) if len(path) > 1 else None
+        if fund and fund.group(1) != "一般公共预算":
+            columns.append((i, "/".join(path), None, None))
+            continue
+        item = column_key(table_code, path[:-1] if fund else path)
         if item is None and not any(stage_of([p]) for p in path):
             continue
         columns.append((i, "/".join(path), item, stage_of(path)))
+    years = {i: int(m.group(1)) for i, _l, _it, _s in columns for p in paths[i]
+             if (m := re.match(r"^(20\d{2})年", p))}
+    if len(set(years.values())) > 1:
+        # 烟台: a block of columns per year (2025年预算数 | 2026年预算数): the document's own
+        # figures are the latest year's; the earlier block is last year's budget.
+        latest = max(years.values())
+        columns = [c for c in columns if years.get(c[0]) == latest]
+    totals = [c for c in columns if c[2] == "total"]
+    if len(totals) == 2 and sum(any("三公" in p for p in paths[c[0]]) for c in totals) == 1:
+        # 江苏: 合计 | “三公”经费/小计 … | 会议费 | 培训费: the 三公 total is the one under 三公;
+        # the other also counts 会议费 and 培训费.
+        columns = [(i, label, None if (item == "total" and not any(
+            "三公" in p for p in paths[i])) else item, stage) for i, label, item, stage in columns]
     keys = [(item, stage) for _i, _l, item, stage in columns if item]
     if not keys or len(keys) != len(set(keys)):
         return None
