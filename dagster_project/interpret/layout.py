@@ -199,10 +199,16 @@ def income_row_key(label: str) -> str | None:
         ("年初财政拨款结转和结余", "carryover_begin"),
         ("年初结转和结余", "carryover_begin"),
         ("上年结转和结余", "carryover_begin"),
+        ("上年结转结余", "carryover_begin"),  # 北京's budget 收支总表
+        ("上年结转", "carryover_begin"),
         ("总计", "grand_total"),
         ("一般公共预算财政拨款", "general_budget_appropriation"),
         ("政府性基金预算财政拨款", "gov_fund_appropriation"),
         ("国有资本经营预算财政拨款", "soe_capital_appropriation"),
+        # A budget's 收支总表: "一、一般公共预算拨款收入".
+        ("一般公共预算拨款", "general_budget_appropriation"),
+        ("政府性基金预算拨款", "gov_fund_appropriation"),
+        ("国有资本经营预算拨款", "soe_capital_appropriation"),
         ("上级补助收入", "upper_subsidy"),
         ("事业收入", "business_income"),
         ("经营收入", "operating_income"),
@@ -231,6 +237,8 @@ def expenditure_row_key(label: str) -> tuple[str | None, str | None]:
         ("结余分配", "surplus_distribution"),
         ("年末财政拨款结转和结余", "carryover_end"),
         ("年末结转和结余", "carryover_end"),
+        ("年终结转结余", "carryover_end"),  # 北京's budget 收支总表
+        ("结转下年", "carryover_end"),  # 江苏's 结转下年资金
         ("总计", "grand_total"),
     ]:
         if needle in name:

@@ -717,8 +717,10 @@ def parse_three_public_table(region: Region, unit: str) -> _Builder:
     labels = {key: label for key, label in COLUMNS["09"]}
     stages = [_row_stage(r) for r in data]
     # Only the 决算 figures printed, with no stage named anywhere: they are the final ones.
-    default = None if any(stages) or any(s for *_r, s in mapped) else (
-        "budget" if TABLE_KINDS[region.code].phase == "预算" else "final")
+    # A budget's table holds budget figures only, whether a column says so (北京's
+    # “三公”经费财政拨款预算总额 beside 因公出国（境）费用) or not.
+    default = "budget" if TABLE_KINDS[region.code].phase == "预算" else (
+        None if any(stages) or any(s for *_r, s in mapped) else "final")
     for row_index, row in enumerate(data):
         row_stage = stages[row_index]
         for position, path_label, item, column_stage in mapped:
