@@ -111,7 +111,8 @@ def column_key(table_code: str, path: list[str]) -> str | None:
     leaf = parts[-1]
     if leaf.startswith("其中"):
         return None  # "其中：基本建设" breaks down the column before it: not a column of its own
-    if _GENERIC_LEAF.match(leaf) and len(parts) > 1:
+    if (_GENERIC_LEAF.match(leaf) or (budget and leaf == "金额")) and len(parts) > 1:
+        # (a budget's 事业收入/金额 beside 事业收入/其中：教育收费 is the 事业收入 column)
         # 小计 / 合计 under a group: the group's total (本年支出/小计, 公务用车…/小计).
         parent = _match(rules, parts[-2])
         if parent in ("vehicle_purchase", "vehicle_operation", "vehicle_total"):

@@ -67,9 +67,9 @@ TITLE_PATTERNS_BY_PHASE = {phase: _title_patterns(phase) for phase in PHASES}
 TITLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = TITLE_PATTERNS_BY_PHASE["决算"]
 # The title of some other table (a university's 财政拨款支出决算表, a 项目支出绩效目标表): it ends
 # the table before it, whose rows must not run on into it.
-# A qualifier may follow the title: "一般公共预算支出表（按经济分类）".
+# A qualifier may follow the title: "一般公共预算支出表（按经济分类）", "…明细表（按支出经济分类科目）".
 OTHER_TABLE_TITLE = re.compile(
-    r"[\u4e00-\u9fff）)”]{3,}(?<!下|本|附|此)表(（续）|\(续\)|[（(][\u4e00-\u9fff]{2,8}[）)])?$")
+    r"[\u4e00-\u9fff）)”]{3,}(?<!下|本|附|此)表(（续）|\(续\)|[（(][\u4e00-\u9fff]{2,12}[）)])?$")
 CODE_MARKER = re.compile(r"^(?:公开)?(?:表)?\s*(\d{1,2})\s*(?:表)?$|^公开(\d{2})表$|^表(\d{1,2})$")
 UNIT_LINE = re.compile(r"^(?:金额)?单位[:：]\s*(.*)$")
 # "本部门2024年度无…支出", and the forms that name the unit instead ("注：某某局无…支出，故本表
@@ -207,6 +207,7 @@ def income_row_key(label: str) -> str | None:
         ("国有资本经营预算财政拨款", "soe_capital_appropriation"),
         # A budget's 收支总表: "一、一般公共预算拨款收入".
         ("一般公共预算拨款", "general_budget_appropriation"),
+        ("一般公共预算资金", "general_budget_appropriation"),  # 上海's 财政拨款收支预算总表
         ("政府性基金预算拨款", "gov_fund_appropriation"),
         ("国有资本经营预算拨款", "soe_capital_appropriation"),
         ("上级补助收入", "upper_subsidy"),
@@ -217,6 +218,8 @@ def income_row_key(label: str) -> str | None:
         # Older and university templates print one 财政拨款收入 line for every fund.
         ("财政拨款收入", "fiscal_appropriation"),
     ]
+    if name == "财政拨款":
+        return "fiscal_appropriation"  # "一、财政拨款" (江苏, universities)
     if name in ("合计", "收入合计"):
         return "grand_total"  # the last line, where others print 总计
     for needle, key in rules:

@@ -54,8 +54,10 @@ def _unit_name(texts: list[tuple[str, Location]]) -> str | None:
         m = _UNIT_NAME.match(text.strip())
         name = m.group(1).strip() if m else ""
         if name and name not in ("万元", "元") and not re.match(r"^(金额)?单位", name):
-            # The name ends at a wide gap or where the next label of the line begins.
-            return _NEXT_LABEL.split(name)[0].strip()
+            # The name ends at a wide gap or where the next label of the line begins; 西安
+            # marks the department's consolidated figures "西安市审计局（汇总）": the
+            # department is 西安市审计局.
+            return re.sub(r"[（(]汇总[)）]$", "", _NEXT_LABEL.split(name)[0].strip())
     for text, _loc in texts:
         m = _OVERVIEW.search(text)
         if m and m.group(1).strip() not in ("单位", "部门", "本单位", "本部门"):

@@ -707,10 +707,16 @@ def parse_three_public_table(region: Region, unit: str) -> _Builder:
     data = _the_tables_row([r for r in rows if any(_texts(r))]) or rows[:1]
     width = _width(data)
     mapped = _three_public_columns(header, width, region.code)
-    if mapped is not None:
-        mapped = _general_budget_only(mapped, data, region)
     if mapped is None and width == 2:
         return _three_public_by_rows(header, data, unit, region.code)
+    if len(_item_rows(data, region.code)) >= 2 and all(
+            item in (None, "total") for _p, _l, item, _s in mapped or []):
+        # 广州: 项目 | 合计 | 一般公共预算 | 政府性基金预算 …, a row per item: the 合计 column
+        # holds each item's figure.
+        at = next((p for p, _l, item, _s in mapped or [] if item == "total"), 1)
+        return _three_public_by_rows(header, data, unit, region.code, at)
+    if mapped is not None:
+        mapped = _general_budget_only(mapped, data, region)
     if mapped is None:
         return _three_public_by_position(header, data, unit, region.code)
     builder = _Builder(region.code, unit)
@@ -762,7 +768,7 @@ def _the_tables_row(data: list[list[Cell]]) -> list[list[Cell]]:
         return [data[max(years, key=years.get)]]
     # 杭州 prints the department's 合计 over a row per unit: the department's figures are the
     # 合计 row's.
-    totals = [r for r in data if any(normalise(t) in ("合计", "总计") for t in _texts(r)[:2])]
+    totals = [r for r in data if any(normalise(t) in ("合计", "总计") for t in _texts(r))]
     if len(data) > 1 and len(totals) == 1:
         return totals
     return data
@@ -794,8 +800,22 @@ def _general_budget_only(mapped: list[tuple[int, str, str | None, str | None]],
     return kept
 
 
+def _item_of_label(text: str, code: str) -> str | None:
+    """The 三公 item a row's label names: "其中：（一）因公出国（境）支出" -> outbound, "“三公”经费"
+    -> total."""
+    label = strip_numbering(re.sub(r"^其中[:：]?", "", strip_numbering(text)))
+    if re.fullmatch(r"[“\"]?三公[”\"]?经费(合计|小计|支出)?", label):
+        return "total"
+    return column_key(code, [normalise(label)]) if label else None
+
+
+def _item_rows(data: list[list[Cell]], code: str) -> list[str]:
+    return [item for r in data if r and (item := _item_of_label(r[0].text, code))
+            and item != "total"]
+
+
 def _three_public_by_rows(header: list[list[str]], data: list[list[Cell]], unit: str,
-                          code: str) -> _Builder:
+                          code: str, amount_at: int = 1) -> _Builder:
     """项目 | 预算数, one row per item (因公出国（境）费, 公务接待费 …): the item named by the row's
     label through the same header registry, the stage by the amount column's header."""
     stage = stage_of([normalise(t) for r in header for t in r[1:] if t]) or (
@@ -803,10 +823,10 @@ def _three_public_by_rows(header: list[list[str]], data: list[list[Cell]], unit:
     labels = {key: label for key, label in COLUMNS["09"]}
     builder = _Builder(code, unit)
     for row_index, row in enumerate(r for r in data if any(_texts(r))):
-        label = re.sub(r"^其中[:：]?", "", strip_numbering(row[0].text))
-        item = column_key(code, [normalise(label)]) if label else None
+        label = strip_numbering(re.sub(r"^其中[:：]?", "", strip_numbering(row[0].text)))
+        item = _item_of_label(row[0].text, code)
         key = f"{stage}_{item}" if item else None
-        builder.add(row_index, row[1], list(labels).index(key) if key in labels else row_index,
+        builder.add(row_index, row[amount_at], list(labels).index(key) if key in labels else row_index,
                     labels.get(key, label or f"第{row_index + 1}行"), key, row_label=label,
                     row_key="total")
     keyed = [c.column_key for c in builder.cells if c.column_key]
@@ -849,6 +869,10 @@ def _three_public_columns(header: list[list[str]], width: int, table_code: str =
         # figures are the latest year's; the earlier block is last year's budget.
         latest = max(years.values())
         columns = [c for c in columns if years.get(c[0]) == latest]
+    blocks = {i: p for i, _l, _it, _s in columns for p in paths[i] if p in ("上年", "当年")}
+    if set(blocks.values()) == {"上年", "当年"}:
+        # 西安: 上年 | 当年 | 增减变化情况 blocks: the document's figures are 当年's.
+        columns = [c for c in columns if blocks.get(c[0]) == "当年"]
     totals = [c for c in columns if c[2] == "total"]
     if len(totals) == 2 and sum(any("三公" in p for p in paths[c[0]]) for c in totals) == 1:
         # 江苏: 合计 | “三公”经费/小计 … | 会议费 | 培训费: the 三公 total is the one under 三公;
