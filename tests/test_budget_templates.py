@@ -1,0 +1,217 @@
+"""One real budget of each template family, read whole: kind, unit and year from the document's
+own text, and figures read by hand from the page (pdfplumber's page text, checked against the
+page; tests/fixtures/budgets/README.md gives each file's provenance). Also 北京's two-file
+publication loaded as one report, and 万里街道's 2025 budget restating its 2024 budget."""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+from pathlib import Path
+
+import pytest
+
+from dagster_project.ingest import load_results, read_one, source_file
+from dagster_project.interpret.report import interpret
+from dagster_project.readers import read_document
+from dagster_project.warehouse.load import connect, ensure_schema
+
+FIXTURES = Path(__file__).parent / "fixtures" / "budgets"
+
+
+def _read(name: str):
+    return interpret(read_document(FIXTURES / name))
+
+
+@pytest.fixture(scope="module")
+def beijing(tmp_path_factory):
+    """北京's 附件1 (情况说明) and 附件2 (报表) of one department, read and loaded together."""
+    note, tables = (read_one(source_file(FIXTURES / f"beijing-major-projects-2026-{part}.pdf"))
+                    for part in ("note", "tables"))
+    con = connect(tmp_path_factory.mktemp("beijing") / "w.duckdb")
+    ensure_schema(con)
+    outcomes = {o.file_name: o for o in load_results(con, [note, tables]).outcomes}
+    yield note.facts, tables.facts, outcomes, con
+    con.close()
+
+
+@pytest.fixture(scope="module")
+def jiangsu():
+    return _read("jiangsu-party-office-2018-tables.pdf")
+
+
+@pytest.fixture(scope="module")
+def guangzhou():
+    return _read("guangzhou-government-office-2026.pdf")
+
+
+@pytest.fixture(scope="module")
+def xian():
+    return _read("xian-audit-2026.pdf")
+
+
+@pytest.fixture(scope="module")
+def university():
+    return _read("swu-university-2023.pdf")
+
+
+@pytest.fixture(scope="module")
+def wanli():
+    return {year: _read(f"shanghai-putuo-wanli-{year}.pdf") for year in (2024, 2025)}
+
+
+def _one(facts, table, **match):
+    [cell] = [c for c in facts.tables[table].cells
+              if all(getattr(c, k) == v for k, v in match.items())]
+    return cell.value_wan_yuan
+
+
+def test_beijing_two_files_are_one_report(beijing):
+    note, tables, outcomes, con = beijing
+    # 附件1 p.1 "北京市重大项目建设指挥部办公室 / 2026 年度部门预算信息公开"; its last page names
+    # the other file. 附件2 prints no cover: its unit is the 部门名称 of 预算13表 (p.18).
+    assert (note.report_kind, note.unit_name, note.fiscal_year) == (
+        "部门预算", "北京市重大项目建设指挥部办公室", 2026)
+    assert note.tables_elsewhere == "附件：北京市重大项目建设指挥部办公室2026年度部门预算报表"
+    assert (tables.report_kind, tables.unit_name, tables.fiscal_year) == (
+        "部门预算", "北京市重大项目建设指挥部办公室", 2026)
+    report_id = outcomes["beijing-major-projects-2026-tables.pdf"].report_id
+    assert outcomes["beijing-major-projects-2026-note.pdf"].status == "loaded"
+    assert outcomes["beijing-major-projects-2026-note.pdf"].report_id == report_id
+    assert con.execute("select report_id, file_name from raw.report_parts").fetchall() == [
+        (report_id, "beijing-major-projects-2026-note.pdf")]
+    assert con.execute("select count(*) from raw.reports").fetchall() == [(1,)]
+    # Every cell keeps its own file and page: 预算01表 is p.1 of 附件2.
+    assert con.execute(
+        "select distinct page_no from raw.table_cells where report_id = ? and table_code = 'Y01'",
+        [report_id]).fetchall() == [(1,)]
+    assert con.execute("select count(*) from raw.ingest_errors where is_fatal").fetchall() == [
+        (0,)]
+
+
+def test_beijing_figures(beijing):
+    _note, facts, _outcomes, _con = beijing
+    # p.1 预算01表 收支总表 (万元, six decimals): 一般公共预算拨款收入 4,695.064898, 上年结转结余
+    # 9.175014, 收入总计 4,704.239912.
+    assert _one(facts, "Y01", row_key="general_budget_appropriation") == D("4695.064898")
+    assert _one(facts, "Y01", row_key="carryover_begin") == D("9.175014")
+    assert _one(facts, "Y01", row_key="grand_total", column_group=0) == D("4704.239912")
+    # p.2 预算02表 收入总表: one row of figures and no item column: 合计 4,704.239912, 本年收入
+    # 4,695.064898, 上年结转结余 9.175014.
+    assert _one(facts, "Y02", column_key="total") == D("4704.239912")
+    assert _one(facts, "Y02", column_key="income_this_year") == D("4695.064898")
+    assert _one(facts, "Y02", column_key="carryover_begin") == D("9.175014")
+    # p.6 预算05表: 2120101 行政运行 2,706.489856 = 人员经费 2,534.389844 + 公用经费 172.100012.
+    assert _one(facts, "Y05", row_code="2120101", column_key="total") == D("2706.489856")
+    assert _one(facts, "Y05", row_code="2120101", column_key="personnel") == D("2534.389844")
+    assert _one(facts, "Y05", row_code="2120101", column_key="public_use") == D("172.100012")
+    # p.10 预算09表: “三公”经费财政拨款预算总额 44.172000, 因公出国（境）费用 29.172000,
+    # 公务用车购置及运行维护费 15.000000 (all of it 运行维护费).
+    assert _one(facts, "Y09", column_key="budget_total") == D("44.172000")
+    assert _one(facts, "Y09", column_key="budget_outbound") == D("29.172000")
+    assert _one(facts, "Y09", column_key="budget_vehicle_operation") == D("15.000000")
+    # p.9 预算08表: "注：本部门无相关内容。"
+    assert facts.tables["Y08"].status == "declared_empty"
+    # 预算03表 prints a row per 功能分类 项 × 经济分类 款: found, named, not read as 项 rows.
+    assert facts.tables["Y03"].status == "unreadable"
+    assert "功能分类 × 经济分类" in facts.tables["Y03"].reason
+
+
+def test_jiangsu_budget(jiangsu):
+    # p.1 "江苏省2018年度 / 省级部门预算公开报表 / 部 门:中共江苏省委办公厅". 江苏 numbers these
+    # tables 公开01-13表 like a 决算's: they are read by title.
+    assert (jiangsu.report_kind, jiangsu.unit_name, jiangsu.fiscal_year) == (
+        "部门预算", "中共江苏省委办公厅", 2018)
+    # p.9 一般公共预算支出预算表, one 金额 column: 合计 24,458.43; 2013101 行政运行 8,072.29.
+    assert _one(jiangsu, "Y05", row_key="total", column_key="total") == D("24458.43")
+    assert _one(jiangsu, "Y05", row_code="2013101", column_key="total") == D("8072.29")
+    # p.10 一般公共预算基本支出预算表: 合计 10,403.11; 30231 公务用车运行维护费 411.20.
+    assert _one(jiangsu, "Y06", row_key="total", column_key="total") == D("10403.11")
+    assert _one(jiangsu, "Y06", row_code="30231", column_key="total") == D("411.20")
+    # p.11 “三公”经费、会议费、培训费支出预算表: 合计 1,471.70 counts 会议费 933.50 and 培训费
+    # 30.00 too; the 三公 total is its 小计 508.20 = 70.00 + 411.20 + 27.00.
+    assert _one(jiangsu, "Y09", column_key="budget_total") == D("508.20")
+    assert _one(jiangsu, "Y09", column_key="budget_outbound") == D("70.00")
+    assert _one(jiangsu, "Y09", column_key="budget_vehicle_total") == D("411.20")
+    assert _one(jiangsu, "Y09", column_key="budget_reception") == D("27.00")
+    assert _one(jiangsu, "Y09", column_key="budget_meeting") == D("933.50")
+    assert _one(jiangsu, "Y09", column_key="budget_training") == D("30.00")
+    # p.3 收支预算总表 prints two 支出 blocks side by side (功能分类 | 支出用途): not read, and
+    # said where, while the rest of the budget loads.
+    assert jiangsu.tables["Y01"].status == "unreadable" and not jiangsu.fatal
+    assert "jiangsu-party-office-2018-tables.pdf:p.3" in jiangsu.tables["Y01"].reason
+
+
+def test_guangzhou_budget(guangzhou):
+    # p.1 "2026年 / 广州市人民政府办公厅部门预算".
+    assert (guangzhou.report_kind, guangzhou.unit_name, guangzhou.fiscal_year) == (
+        "部门预算", "广州市人民政府办公厅", 2026)
+    # p.14 表6 一般公共预算基本支出情况表（按经济分类科目）, codes printed as [30101]: 合计
+    # 14,913.65; [30101]基本工资 1,525.99.
+    assert _one(guangzhou, "Y06", row_key="total", column_key="total") == D("14913.65")
+    assert _one(guangzhou, "Y06", row_code="30101", column_key="total") == D("1525.99")
+    # p.17 表8, a row per item under 项目 | 合计 | 一般公共预算 …: “三公”经费 226.86, 因公出国
+    # （境）支出 215.60, 公务接待费支出 11.26, 公务用车 0.00; 行政经费 1,443.41 is no 三公 item.
+    assert _one(guangzhou, "Y09", column_key="budget_total") == D("226.86")
+    assert _one(guangzhou, "Y09", column_key="budget_outbound") == D("215.60")
+    assert _one(guangzhou, "Y09", column_key="budget_reception") == D("11.26")
+    assert _one(guangzhou, "Y09", column_key="budget_vehicle_total") == D("0.00")
+    assert _one(guangzhou, "Y09", row_label="行政经费") == D("1443.41")
+
+
+def test_xian_budget(xian):
+    # p.1 "西安市审计局（汇总） / 2026年部门预算公开说明": （汇总） marks the department's own
+    # consolidated figures; p.20 部门名称：西安市审计局（汇总）.
+    assert (xian.report_kind, xian.unit_name, xian.fiscal_year) == (
+        "部门预算", "西安市审计局", 2026)
+    # p.26 表5 部门综合预算一般公共预算支出明细表（按支出功能分类科目）, 单位：元:
+    # 2010801 行政运行 23,382,409.50 = 人员经费支出 21,523,949.82 + 公用经费支出 1,858,459.68;
+    # 2010804 审计业务 专项业务经费支出 6,358,680.00 (西安's 项目支出).
+    assert xian.tables["Y05"].amount_unit == "元"
+    assert _one(xian, "Y05", row_code="2010801", column_key="total") == D("2338.24095")
+    assert _one(xian, "Y05", row_code="2010801", column_key="personnel") == D("2152.394982")
+    assert _one(xian, "Y05", row_code="2010801", column_key="public_use") == D("185.845968")
+    assert _one(xian, "Y05", row_code="2010804", column_key="project") == D("635.868")
+    # p.35 表13, blocks 上年 | 当年 | 增减变化情况 and a row per unit under 合计: 当年's 合计 row:
+    # 三公 102,000.00 元 (公务接待费 20,000.00, 公务用车运行维护费 82,000.00), 会议费 20,000.00,
+    # 培训费 210,000.00; 上年's 三公 120,000.00 is not this budget's.
+    assert _one(xian, "Y09", column_key="budget_total") == D("10.2")
+    assert _one(xian, "Y09", column_key="budget_reception") == D("2")
+    assert _one(xian, "Y09", column_key="budget_vehicle_operation") == D("8.2")
+    assert _one(xian, "Y09", column_key="budget_training") == D("21")
+
+
+def test_university_budget(university):
+    # p.1 "西南大学 / 2023 年度部门预算"; its 4 tables of the central template (the 2023 决算 of
+    # the same university is in ../shared/reports/other-templates).
+    assert (university.report_kind, university.unit_name, university.fiscal_year) == (
+        "部门预算", "西南大学", 2023)
+    # p.7 西南大学收支预算总表: 一、财政拨款 230,876.38; 收入总计 557,259.13; 一、教育支出
+    # 434,334.99.
+    assert _one(university, "Y01", row_key="fiscal_appropriation") == D("230876.38")
+    assert _one(university, "Y01", row_key="grand_total", column_group=0) == D("557259.13")
+    assert _one(university, "Y01", row_code="205") == D("434334.99")
+    # p.9 西南大学支出预算表: 合计 468,779.07 = 基本支出 376,019.88 + 项目支出 92,759.19.
+    assert _one(university, "Y03", row_label="合计", column_key="total") == D("468779.07")
+    assert _one(university, "Y03", row_label="合计", column_key="basic") == D("376019.88")
+    assert _one(university, "Y03", row_label="合计", column_key="project") == D("92759.19")
+
+
+def test_wanli_2025_restates_its_2024_budget(wanli):
+    # Each budget's 财政拨款收支预算总表 (单位：元): 2024 p.21 一般公共预算资金 156,211,123;
+    # 2025 p.19 189,767,551.
+    y2024, y2025 = wanli[2024], wanli[2025]
+    assert [(f.unit_name, f.fiscal_year) for f in (y2024, y2025)] == [
+        ("上海市普陀区人民政府万里街道办事处", 2024), ("上海市普陀区人民政府万里街道办事处", 2025)]
+    appropriation = {y: _one(f, "Y04", row_key="grand_total", column_key="total")
+                     for y, f in wanli.items()}
+    assert appropriation == {2024: D("15621.1123"), 2025: D("18976.7551")}
+    # 2025 p.6: "财政拨款支出预算18,976.76万元，比2024年预算增加3,355.65万元": the change as
+    # printed is the difference of the two budgets' figures rounded to the 万元 cent.
+    assert round(appropriation[2025], 2) - round(appropriation[2024], 2) == D("3355.65")
+    # 2025 p.30: "“三公”经费预算数为37.91万元，比2024年预算减少10万元 … 公务用车购置费15万元，
+    # 比2024年预算减少10万元 … 公务用车运行费21.56万元，比2024年预算持平"; the 2024 budget's
+    # 三公 table (p.31) printed 47.91, 25 and 21.56.
+    for key, change in [("budget_total", D("-10")), ("budget_vehicle_purchase", D("-10")),
+                        ("budget_vehicle_operation", D("0"))]:
+        assert _one(y2025, "Y09", column_key=key) - _one(y2024, "Y09", column_key=key) == change
+    assert _one(y2024, "Y09", column_key="budget_total") == D("47.91")
