@@ -135,10 +135,13 @@ def test_jiangsu_budget(jiangsu):
     assert _one(jiangsu, "Y09", column_key="budget_reception") == D("27.00")
     assert _one(jiangsu, "Y09", column_key="budget_meeting") == D("933.50")
     assert _one(jiangsu, "Y09", column_key="budget_training") == D("30.00")
-    # p.3 收支预算总表 prints two 支出 blocks side by side (功能分类 | 支出用途): not read, and
-    # said where, while the rest of the budget loads.
-    assert jiangsu.tables["Y01"].status == "unreadable" and not jiangsu.fatal
-    assert "jiangsu-party-office-2018-tables.pdf:p.3" in jiangsu.tables["Y01"].reason
+    # p.3 收支预算总表 prints two 支出 blocks side by side, 功能分类 (column group 1) and 支出用途
+    # (group 2): 一、一般公共服务支出 20,153.75; 一、基本支出 10,403.11; 收入合计 24,458.43;
+    # "当年支出小计 … 24,458.43", its figure printed under the 支出用途 block, spans both.
+    assert _one(jiangsu, "Y01", row_code="201", column_group=1) == D("20153.75")
+    assert _one(jiangsu, "Y01", row_label="一、基本支出", column_group=2) == D("10403.11")
+    assert _one(jiangsu, "Y01", row_key="grand_total", column_group=0) == D("24458.43")
+    assert _one(jiangsu, "Y01", row_key="expenditure_total", column_group=1) == D("24458.43")
 
 
 def test_guangzhou_budget(guangzhou):

@@ -195,6 +195,7 @@ def income_row_key(label: str) -> str | None:
         return None  # "其中：…" breaks down the line above: it is not a line of its own
     rules = [
         ("本年收入合计", "income_total"),
+        ("当年收入小计", "income_total"),  # 江苏's budget 收支预算总表
         ("使用非财政拨款结余", "non_fiscal_surplus_used"),
         ("年初财政拨款结转和结余", "carryover_begin"),
         ("年初结转和结余", "carryover_begin"),
@@ -237,6 +238,7 @@ def expenditure_row_key(label: str) -> tuple[str | None, str | None]:
         return "function_class", FUNCTION_CLASSES[name]
     for needle, key in [
         ("本年支出合计", "expenditure_total"),
+        ("当年支出小计", "expenditure_total"),
         ("结余分配", "surplus_distribution"),
         ("年末财政拨款结转和结余", "carryover_end"),
         ("年末结转和结余", "carryover_end"),

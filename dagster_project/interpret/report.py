@@ -15,7 +15,9 @@ from dagster_project.interpret.tables import parse_region
 
 STANDARD_CODES = table_codes("决算")
 _YEAR = re.compile(r"(20\d{2})\s*年度?")
-_UNIT_NAME = re.compile(r"^(?:金额|编制|填报|预算)?(?:单位|部门)(?:名称)?[:：]\s*(.+)$")
+# "单位：…", "部门名称：…", 烟台's "部门（单位）：…".
+_UNIT_NAME = re.compile(
+    r"^(?:金额|编制|填报|预算)?(?:单位|部门)(?:[（(](?:单位|部门)[)）])?(?:名称)?[:：]\s*(.+)$")
 # The cover: "西南大学 2023 年度部门决算", "上海市普陀区财政局2024年度部门决算".
 _NEXT_LABEL = re.compile(r"\s{2,}|(?<=.)(?=(?:金额)?单位[:：]|(?:编制|填报)日期|日期[:：]|"
                          r"保密审查情况|审查情况|(?:部门)?(?:主要)?负责人审签|审签情况|联系人|联系电话)")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from dagster_project.amounts import (
     AmountError,
@@ -377,6 +377,9 @@ class _SummaryLayout:
     expenditure_label: int
     expenditure_line: int | None
     expenditure_values: list[tuple[int, str, str]]  # position, key, label
+    # Further 支出 blocks side by side (江苏: 功能分类 | 支出用途; 西安: 功能分类 | 部门经济分类 |
+    # 政府经济分类): (label position, its value columns), read as column groups 2, 3 …
+    more_blocks: list[tuple[int, list[tuple[int, str, str]]]] = field(default_factory=list)
 
 
 def _summary_layout_by_header(header: list[list[str]], width: int, code: str
@@ -389,6 +392,14 @@ def _summary_layout_by_header(header: list[list[str]], width: int, code: str
     paths = header_paths(full, width)
     items = [i for i, p in enumerate(paths) if any(_ITEM.search(x) for x in p)
              and not any("行次" in x or "栏次" in x for x in p[-1:])]
+    if code not in SUMMARY_EXPENDITURE_COLUMNS:
+        # A budget's: every column headed by a label (项目名称, 功能科目名称, …经济分类科目) starts
+        # a block; the first is 收入, the others 支出 (江苏 and 西安 print two or three 支出
+        # blocks side by side).
+        items = [i for i, p in enumerate(paths) if p and LABEL_WORDS.search(p[-1])
+                 and not re.search(r"行次|栏次|编码|代码", p[-1])]
+        if len(items) > 2:
+            return _budget_summary_blocks(paths, items, width, code)
     if len(items) != 2:
         return None
     inc_label, exp_label = items
@@ -430,6 +441,32 @@ def _summary_layout_by_header(header: list[list[str]], width: int, code: str
             exp_values.append((i, key, standard[key]))
     return _SummaryLayout(width, inc_label, inc_line, inc_values, exp_label, exp_line,
                           exp_values)
+
+
+def _budget_summary_blocks(paths: list[list[str]], items: list[int], width: int, code: str
+                           ) -> _SummaryLayout | None:
+    """A budget's 收支总表 with several 支出 blocks: each block is its label column and the
+    amount columns up to the next label; every amount column is named by the header."""
+    bounds = [*items, width]
+    blocks = []
+    for lo, hi in zip(bounds, bounds[1:], strict=False):
+        values = []
+        for i in range(lo + 1, hi):
+            try:
+                key = column_key(code, paths[i]) if paths[i] else None
+            except MergedColumns:
+                return None
+            if key is None:
+                return None
+            values.append((i, key, "/".join(paths[i])))
+        if len(values) != 1:
+            return None
+        blocks.append((lo, values))
+    (inc_label, inc_values), (exp_label, exp_values), *more = blocks
+    return _SummaryLayout(width, inc_label, None, [inc_values[0][0]], exp_label, None,
+                          [(i, key, "支出/" + label) for i, key, label in exp_values],
+                          [(at, [(i, key, "支出/" + label) for i, key, label in values])
+                           for at, values in more])
 
 
 _ITEM = re.compile(r"项目(?!支出)|^收入项目$|^支出项目$")
@@ -500,10 +537,26 @@ def parse_summary_table(region: Region, unit: str) -> _Builder:
         for i, (key, label) in enumerate([] if inc_blank else inc_columns):
             builder.add(row_index, row[layout.income_values[i]], i, label, key, column_group=0,
                         row_label=inc_label or None, row_key=inc_key, row_line_no=inc_line)
-        for i, (position, key, label) in enumerate(layout.expenditure_values):
-            builder.add(row_index, row[position], i, label, key, column_group=1,
+        cells = [row[position] for position, _k, _l in layout.expenditure_values]
+        spanning = [row[values[0][0]] for at, values in layout.more_blocks
+                    if not texts[at] and texts[values[0][0]]]
+        if exp_label and not any(c.text.strip() for c in cells) and len(spanning) == 1 \
+                and len(cells) == 1:
+            # "当年支出小计 | | | 9,146.79": a total line spans the blocks, its figure printed
+            # under the last one.
+            cells = spanning
+        for i, ((_position, key, label), cell) in enumerate(
+                zip(layout.expenditure_values, cells, strict=True)):
+            builder.add(row_index, cell, i, label, key, column_group=1,
                         row_code=exp_code, row_label=exp_label or None, row_key=exp_key,
                         row_line_no=exp_line)
+        for group, (at, values) in enumerate(layout.more_blocks, start=2):
+            label = texts[at]
+            if not label or (cells and cells[0] in [row[p] for p, _k, _l in values]):
+                continue
+            for i, (position, key, column_label) in enumerate(values):
+                builder.add(row_index, row[position], i, column_label, key, column_group=group,
+                            row_label=label)
         row_index += 1
     return builder
 
