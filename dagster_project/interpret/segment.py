@@ -60,6 +60,9 @@ def _is_region_noise(text: str) -> bool:
     t = text.strip()
     return bool(
         UNIT_LINE.match(t)
+        # "编制单位：上海市财务会计综合管理事务中心（上海市财政科学研究所）": a long name is
+        # still the line naming the unit above the grid, not prose.
+        or re.match(r"^(编制|预算|填报)?(单位|部门)(名称)?[:：]", t)
         or t.startswith("注")
         or EMPTY_DECLARATION.search(t)
         or re.fullmatch(r"[-—\s\d第页/共]+", t)
@@ -88,7 +91,10 @@ def segment(doc: Document, phase: str = "决算") -> Segments:
         else:
             items.extend(block.rows)
 
-    for item in items:
+    wrapped: set[int] = set()
+    for at, item in enumerate(items):
+        if at in wrapped:
+            continue
         if isinstance(item, Paragraph):
             text, loc = item.text, item.location
         else:
@@ -96,6 +102,16 @@ def segment(doc: Document, phase: str = "决算") -> Segments:
             loc = item[0].location
         if text is not None:
             title_code = table_code_of_title(text, phase)
+            following = items[at + 1] if at + 1 < len(items) else None
+            if title_code is None and isinstance(item, Paragraph) \
+                    and isinstance(following, Paragraph) and len(text.strip()) <= 40 \
+                    and not _PROSE_END.search(text.strip()) \
+                    and table_code_of_title(text.strip() + following.text.strip(), phase):
+                # A title wrapped over two lines ("…“三公”经费、" / "会议费、培训费表（不含上年
+                # 结转）"): read as one.
+                text = text.strip() + following.text.strip()
+                title_code = table_code_of_title(text, phase)
+                wrapped.add(at + 1)
             marker_code = table_code_of_marker(text, phase)
             if title_code:
                 if current is not None and not current.rows and current.code_from_number:
