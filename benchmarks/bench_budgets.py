@@ -10,7 +10,10 @@ Printed: how many load with no whole-report failure, the failures by cause (inge
 kind), and per place and document kind: files, loaded, loaded with every required table of
 their kind found (registry `seeds/reference/public_tables.csv`, column `required`), and per
 table how often it is found, read (present or declared empty) and unreadable, with the
-unreadable reasons by kind. `--cache DIR` keeps each file's neutral Document (pickled, keyed
+unreadable reasons by kind. A file that is one part of a report published as several (a
+情况说明 whose tables are in another file) counts as loaded when a loaded report of the same
+unit, year and kind holds its tables, as `juesuan run` attaches it; else it fails as
+`partner_file_missing`. `--cache DIR` keeps each file's neutral Document (pickled, keyed
 by the file's path) so that the interpretation can be re-measured without reading the PDFs
 again: reading is most of the time.
 """

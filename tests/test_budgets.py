@@ -126,3 +126,23 @@ def test_a_document_of_no_known_kind_is_an_error_saying_so(tmp_path):
     facts = interpret(read_document(doc))
     assert [p.kind for p in facts.fatal] == ["unknown_document_kind"]
     assert facts.report_kind is None
+
+
+def test_a_wrapped_title_and_a_long_unit_line_above_the_grid(tmp_path):
+    # 西安 wraps its 三公 title over two lines; 上海市财政局's unit line is long enough to look
+    # like prose. Neither ends the table: its header and figures are read under the title.
+    doc = tmp_path / "budget.txt"
+    doc.write_text(
+        "某某局2026年度部门预算\n\n"
+        "2026年部门综合预算一般公共预算拨款“三公”经费、\n"
+        "会议费、培训费表（不含上年结转）\n"
+        "编制单位：上海市某某综合管理事务中心（上海市某某科学研究所）\n"
+        "单位：万元\n\n"
+        "\t合计\n\t因公出国（境）费\n\t公务接待费\n\t会议费\n\n"
+        "\t14.00\n\t10.00\n\t2.00\n\t2.00\n", "utf-8")
+    facts = interpret(read_document(doc))
+    table = facts.tables["Y09"]
+    assert table.title == "2026年部门综合预算一般公共预算拨款“三公”经费、会议费、培训费表（不含上年结转）"
+    assert {c.column_key: c.value_wan_yuan for c in table.cells} == {
+        None: D("14.00"), "budget_outbound": D("10.00"), "budget_reception": D("2.00"),
+        "budget_meeting": D("2.00")}

@@ -98,10 +98,11 @@ def column_key(table_code: str, path: list[str]) -> str | None:
     three_public = reads_as(table_code) == "09"
     budget = reads_as(table_code) != table_code
     # A budget table with one amount column heads it 金额: that is its column, not noise.
-    # So is 单位资金 (a unit's own funds), which the noise rule for 单位：万元 would drop.
+    # So is 单位资金 (a unit's own funds, 湖州's 单位资金结转结余), which the noise rule for
+    # 单位：万元 would drop.
     # "“三公”经费合计" (杭州) is the 合计 column, not the table's title as a group header.
     parts = [p for p in path
-             if not _NOISE_PART.match(p) or (budget and (p == "金额" or p.endswith("资金")))
+             if not _NOISE_PART.match(p) or (budget and (p == "金额" or "资金" in p))
              or (three_public and re.search(r"三公.{0,4}(合计|总计)$", p))]
     if three_public:
         parts = [p for p in parts if not (_BUDGET.search(p) or _FINAL.search(p)) or len(p) > 6]

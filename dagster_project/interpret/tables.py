@@ -280,6 +280,9 @@ def parse_function_table(region: Region, unit: str) -> _Builder:
         raise TableError("unknown_header", f"{table_name(region.code)}: a row per 功能分类 × "
                          f"经济分类 pair, not one per 功能分类 code: not read yet",
                          region.location)
+    if not any(any(_texts(r)) for r in data):
+        # A header over no rows at all (烟台's 政府性基金 table): the table holds no amount.
+        return _Builder(region.code, unit)
     width = _width(data)
     try:
         mapped = _mapped_columns(header, width, region.code)
@@ -932,6 +935,13 @@ def _three_public_columns(header: list[list[str]], width: int, table_code: str =
         # the other also counts 会议费 and 培训费.
         columns = [(i, label, None if (item == "total" and not any(
             "三公" in p for p in paths[i])) else item, stage) for i, label, item, stage in columns]
+    totals = [c for c in columns if c[2] == "total"]
+    if len(totals) == 1 and not any("三公" in p for p in paths[totals[0][0]]) \
+            and any(c[2] in ("meeting", "training") for c in columns):
+        # A 合计 beside 会议费 / 培训费 and over no 三公 group counts them too: it is not the
+        # 三公 total (no column is).
+        columns = [(i, label, None if i == totals[0][0] else item, stage)
+                   for i, label, item, stage in columns]
     keys = [(item, stage) for _i, _l, item, stage in columns if item]
     if not keys or len(keys) != len(set(keys)):
         return None
