@@ -10,7 +10,7 @@ import duckdb
 
 from dagster_project.build_plan import rebuilt_by_last_build
 from dagster_project.config import audit_dir
-from dagster_project.ingest import SourceFile, discover
+from dagster_project.ingest import SourceFile, discover, loaded_shas
 from dagster_project.interpret.layout import table_name
 from dagster_project.warehouse.load import RAW_TABLES, table_exists
 
@@ -47,12 +47,17 @@ class RunSummary:
     # (severity, message) of each revision this run loaded over another: which file superseded
     # which; a warning when the file names differ
     superseded: list[tuple[str, str]] = field(default_factory=list)
+    # files loaded as one part of a report published as several (raw.report_parts)
+    parts: int = 0
 
     def render(self) -> str:
-        with_unreadable = f" ({len(self.partial)} with unreadable tables)" if self.partial else ""
+        notes = [f"{len(self.partial)} with unreadable tables"] if self.partial else []
+        if self.parts:
+            notes.append(f"{self.parts} as a part of a report in several files")
+        with_notes = f" ({'; '.join(notes)})" if notes else ""
         lines = [
             f"reports in folder: {self.reports_in_folder}, loaded: {self.reports_loaded}"
-            f"{with_unreadable}, failed: {len(self.failed)}",
+            f"{with_notes}, failed: {len(self.failed)}",
             "raw rows: " + ", ".join(f"{t} {n}" for t, n in self.raw_rows.items()),
         ]
         if self.build:
@@ -84,7 +89,9 @@ def summarise(con: duckdb.DuckDBPyConnection, reports_dir: Path,
     """`files`: the folder as hashed at the start of the run (hashing 10,000 files again
     costs a second). `since`: the run's start (UTC), for what the run superseded."""
     files = discover(reports_dir) if files is None else files
-    loaded = {r[0] for r in con.execute("select sha256 from raw.reports").fetchall()}
+    loaded = loaded_shas(con)  # a part of a multi-file report is loaded too
+    parts = {r[0] for r in con.execute("select sha256 from raw.report_parts").fetchall()} \
+        if table_exists(con, "raw", "report_parts") else set()
     raw_rows = {t: con.execute(f"select count(*) from raw.{t}").fetchall()[0][0] for t in RAW_TABLES}
     failed = []
     for f in files:
@@ -106,7 +113,8 @@ def summarise(con: duckdb.DuckDBPyConnection, reports_dir: Path,
         "('supersedes', 'supersedes_other_file') and recorded_at >= ? "
         "order by severity desc, message", [since]).fetchall()]
     return RunSummary(len(files), len(files) - len(failed), raw_rows, failed, findings,
-                      _last_build(con), _partial(con, [f.sha256 for f in files]), superseded)
+                      _last_build(con), _partial(con, [f.sha256 for f in files]), superseded,
+                      sum(f.sha256 in parts for f in files))
 
 
 def _partial(con: duckdb.DuckDBPyConnection, shas: list[str]) -> list[PartialReport]:

@@ -9,6 +9,7 @@ import pytest
 from dagster_project.ingest import discover, failed_shas, load_results, loaded_shas, read_one
 from dagster_project.interpret.report import interpret
 from dagster_project.readers import read_document
+from dagster_project.summary import summarise
 from dagster_project.warehouse.load import connect, ensure_schema
 
 # The 情况说明 of a budget whose tables are in a second file: what 北京's 附件1 says, under the
@@ -59,6 +60,8 @@ def test_the_part_alone_waits_then_loads_with_its_partner(files, tmp_path):
     assert (kind, where, fatal) == ("partner_file_missing", "a-note.txt:L11", True)
     assert "武汉市蔡甸区总工会本级 2024" in message and "附件：" in message
     assert con.execute("select count(*) from raw.reports").fetchall() == [(0,)]
+    summary = summarise(con, note_only).render()
+    assert "loaded: 0, failed: 1" in summary and "[partner_file_missing] a-note.txt:L11" in summary
     # Not "failed with the same bytes": the next run reads it again.
     note_sha = discover(note_only)[0].sha256
     assert note_sha not in failed_shas(con)
@@ -75,6 +78,9 @@ def test_the_part_alone_waits_then_loads_with_its_partner(files, tmp_path):
     # The wait is over: no failure left for the note; both files count as loaded.
     assert con.execute("select count(*) from raw.ingest_errors where is_fatal").fetchall() == [(0,)]
     assert note_sha in loaded_shas(con)
+    first_line = summarise(con, both).render().splitlines()[0]
+    assert first_line.startswith("reports in folder: 2, loaded: 2 (")
+    assert first_line.endswith("1 as a part of a report in several files), failed: 0")
     # The report's facts keep their own file: every cell is the tables file's.
     assert con.execute("select distinct split_part(source_location, ':', 1) "
                        "from raw.table_cells").fetchall() == [("b-tables.txt",)]

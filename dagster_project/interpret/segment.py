@@ -105,10 +105,12 @@ def segment(doc: Document, phase: str = "决算") -> Segments:
             following = items[at + 1] if at + 1 < len(items) else None
             if title_code is None and isinstance(item, Paragraph) \
                     and isinstance(following, Paragraph) and len(text.strip()) <= 40 \
-                    and not _PROSE_END.search(text.strip()) \
+                    and not _PROSE_END.search(text.strip()) and not text.strip().endswith("表") \
+                    and table_code_of_title(following.text, phase) is None \
                     and table_code_of_title(text.strip() + following.text.strip(), phase):
                 # A title wrapped over two lines ("…“三公”经费、" / "会议费、培训费表（不含上年
-                # 结转）"): read as one.
+                # 结转）"): read as one. Not a line before a title ("2024年度部门决算表" above
+                # "2024年度收入支出决算总表"): that title stands on its own line.
                 text = text.strip() + following.text.strip()
                 title_code = table_code_of_title(text, phase)
                 wrapped.add(at + 1)
