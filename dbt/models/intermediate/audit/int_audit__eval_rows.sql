@@ -5,9 +5,11 @@
 -- A table the audit cannot read (int_audit__tables) is never a table of zeros: a row-wise
 -- rule over it is one indeterminate row naming the table and why; a code matched against it
 -- is indeterminate, not compared with 0.
+-- each rule once per document phase it applies to, in that phase's table codes (a budget's
+-- 一般公共预算支出表 is Y05 where a 决算's is 05): a rule's tables decide which reports it reads
 with rules as (
 
-    select * from {{ ref('stg_reference__audit_rules') }}
+    select * from {{ ref('int_audit__rules') }}
 
 ),
 
@@ -88,7 +90,8 @@ row_sum_signed as (
 
     select
         rule_id, table_code, column_group, lhs_column, token as column_key,
-        case when lag(token) over (partition by rule_id order by position) = '-' then -1 else 1 end
+        case when lag(token) over (partition by rule_id, table_code order by position) = '-'
+             then -1 else 1 end
             as sign
     from row_sum_terms
     qualify token not in ('+', '-')
@@ -125,7 +128,7 @@ row_sum_unprinted as (
         printed.report_id,
         wanted.rule_id,
         wanted.table_code,
-        '公开' || wanted.table_code || '表 does not print the column '
+        {{ table_label('wanted.table_code') }} || ' does not print the column '
             || string_agg(coalesce(table_columns.column_label_zh, wanted.column_key), '、'
                           order by wanted.column_key) as gap_reason
     from (select distinct report_id, table_code, column_group from cells) as printed
@@ -163,17 +166,19 @@ row_sums as (
         sum(case when not is_lhs then sign * value0 end) as rhs_value,
         sum(half_width) as tolerance,
         -- every row of the table has all the rule's columns unless the layout is not standard
-        count(*) - 1 < (select count(*) from row_sum_signed s where s.rule_id = p.rule_id)
+        count(*) - 1 < (select count(*) from row_sum_signed s
+                        where s.rule_id = p.rule_id and s.table_code = p.table_code)
             as missing_cells,
         bool_or(value_wan_yuan is not null) as any_printed,
         list(cell_id order by cell_id) as participants,
-        max(table_code) as table_code,
+        table_code,
         max(row_code) as row_code,
         max(row_label) as row_label,
         max(case when is_lhs then column_label end) as column_label,
         max(case when is_lhs then source_location end) as source_location
     from row_sum_parts as p
-    group by report_id, rule_id, row_index
+    -- (table_code: one per report and rule; grouped so the width above can name it)
+    group by report_id, rule_id, row_index, table_code
 
 ),
 
@@ -252,7 +257,7 @@ missing_totals as (
     select distinct
         c.report_id,
         h.rule_id,
-        '公开' || h.table_code || '表 has no 合计 row' as gap_reason
+        {{ table_label('h.table_code') }} || ' has no 合计 row' as gap_reason
     from hierarchy_rules as h
     inner join cells as c on c.table_code = h.table_code and c.code_level = h.child_level
     where h.parent_level = 'total'
@@ -336,7 +341,7 @@ condition_gaps as (
 -- the report × match rule pairs the rule applies to as far as the read tables tell
 applicable_matches as (
 
-    select match_rules.rule_id, reports.report_id
+    select distinct match_rules.rule_id, reports.report_id
     from match_rules
     cross join (select distinct report_id from gaps
                 union select distinct report_id from cells) as reports
