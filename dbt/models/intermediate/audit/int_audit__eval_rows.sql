@@ -86,10 +86,13 @@ row_sum_terms as (
 
 ),
 
+-- a column written `name?` is one a table may leave out (then 0): a budget's 支出总表 prints
+-- 经营支出 only where the unit has such spending
 row_sum_signed as (
 
     select
-        rule_id, table_code, column_group, lhs_column, token as column_key,
+        rule_id, table_code, column_group, lhs_column, rtrim(token, '?') as column_key,
+        ends_with(token, '?') as is_optional,
         case when lag(token) over (partition by rule_id, table_code order by position) = '-'
              then -1 else 1 end
             as sign
@@ -105,11 +108,12 @@ row_sum_parts as (
         c.column_key = r.lhs_column as is_lhs,
         r.sign, r.column_key as wanted_column, c.column_key,
         c.value0, c.half_width, c.cell_id, c.value_wan_yuan,
-        c.table_code, c.row_code, c.row_label, c.column_label, c.source_location
+        c.table_code, c.row_code, c.row_label, c.column_label, c.source_location,
+        r.is_optional
     from (select distinct rule_id, table_code, column_group, lhs_column, lhs_column as column_key,
-                          1 as sign from row_sum_signed
+                          1 as sign, false as is_optional from row_sum_signed
           union all
-          select rule_id, table_code, column_group, lhs_column, column_key, sign
+          select rule_id, table_code, column_group, lhs_column, column_key, sign, is_optional
           from row_sum_signed) as r
     inner join cells as c
         on c.table_code = r.table_code
@@ -134,6 +138,7 @@ row_sum_unprinted as (
     from (select distinct report_id, table_code, column_group from cells) as printed
     inner join (select distinct rule_id, table_code, column_group, column_key
                 from row_sum_signed
+                where not is_optional
                 union
                 select rule_id, table_code, column_group, lhs_column
                 from row_sum_signed) as wanted
@@ -166,8 +171,10 @@ row_sums as (
         sum(case when not is_lhs then sign * value0 end) as rhs_value,
         sum(half_width) as tolerance,
         -- every row of the table has all the rule's columns unless the layout is not standard
-        count(*) - 1 < (select count(*) from row_sum_signed s
-                        where s.rule_id = p.rule_id and s.table_code = p.table_code)
+        count(*) filter (where not is_optional) - 1
+            < (select count(*) from row_sum_signed s
+               where s.rule_id = p.rule_id and s.table_code = p.table_code
+                   and not s.is_optional)
             as missing_cells,
         bool_or(value_wan_yuan is not null) as any_printed,
         list(cell_id order by cell_id) as participants,
