@@ -202,6 +202,41 @@ hierarchy_rules as (
 
 ),
 
+-- A code printed more than once in a table (a department's budget printing each unit's
+-- section in turn, 烟台): its children are the rows under it, up to the next row of its level
+-- or above, not every row of the table with its prefix. Only repeated codes are sectioned.
+coded_rows as (
+
+    select distinct report_id, table_code, column_group, row_index, row_code, code_level
+    from cells
+    where code_level is not null
+
+),
+
+repeated_codes as (
+
+    select report_id, table_code, row_code
+    from coded_rows
+    group by all
+    having count(distinct row_index) > 1
+
+),
+
+sections as (
+
+    select
+        r.report_id, r.table_code, r.column_group, r.row_index,
+        coalesce((select min(n.row_index) from coded_rows as n
+                  where n.report_id = r.report_id and n.table_code = r.table_code
+                      and n.column_group = r.column_group and n.row_index > r.row_index
+                      and n.code_level <= r.code_level), 2147483647) as section_end
+    from coded_rows as r
+    inner join repeated_codes as d
+        on d.report_id = r.report_id and d.table_code = r.table_code
+        and d.row_code = r.row_code
+
+),
+
 hierarchy_pairs as (
 
     select
@@ -230,6 +265,12 @@ hierarchy_pairs as (
         and (h.parent_level = 'total' or starts_with(child.row_code, parent.row_code))
         -- 06 prints its groups side by side; elsewhere parent and child share the group
         and (h.table_code = '06' or child.column_group = parent.column_group)
+    left join sections
+        on sections.report_id = parent.report_id and sections.table_code = parent.table_code
+        and sections.column_group = parent.column_group
+        and sections.row_index = parent.row_index
+    where (sections.row_index is null
+           or (child.row_index > parent.row_index and child.row_index < sections.section_end))
 
 ),
 
