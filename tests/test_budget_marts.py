@@ -1,7 +1,12 @@
 """A real budget through the real pipeline (`juesuan run`: Dagster, dbt build, GX): its kind in
-the marts, its cells with phase 预算, its 功能分类 rows beside the 决算's, and the comparison
-indeterminate while no 决算 of the unit and year is loaded. Figures read by hand from
-tests/fixtures/budgets/shanghai-putuo-office-unit-2025.pdf (see its README)."""
+the marts, its cells with phase 预算, its 功能分类 rows beside the 决算's, the identities within
+the budget, and the budget against the 决算 of its unit and year.
+
+Corpus: the 上海 单位预算 (tests/fixtures/budgets/shanghai-putuo-office-unit-2025.pdf, figures
+read by hand from the PDF, see its README) and the seed 决算 (seeds/reports/caidian-trade-union-
+2024.txt) filed under the budget's unit twice: as its 2025 决算 (the pair a budget is checked
+against: another unit's figures, so the comparisons fail where the documents disagree) and as
+its 2024 决算 (a 决算 whose budget is not loaded)."""
 
 from __future__ import annotations
 
@@ -17,7 +22,19 @@ from tests.conftest import run_pipeline
 pytestmark = pytest.mark.e2e
 
 FIXTURE = Path(__file__).parent / "fixtures" / "budgets" / "shanghai-putuo-office-unit-2025.pdf"
+SEED = Path(__file__).parents[1] / "seeds" / "reports" / "caidian-trade-union-2024.txt"
 UNIT = "上海市普陀区人民政府办公室"
+BUDGET_REPORTS = "select report_id from marts.dim_reports where report_kind like '%预算'"
+
+
+def _seed_as(unit: str, year: int) -> str:
+    """The seed 决算 under another unit's name, in every form it prints, for `year`."""
+    text = SEED.read_text("utf-8")
+    text = (text.replace("武汉市蔡甸区总工会本级", unit).replace("武汉市蔡甸区总工会", unit)
+            .replace("蔡甸区总工会", unit))
+    if year == 2025:
+        text = text.replace("2024", "2025").replace("2023", "2024")
+    return text
 
 
 @pytest.fixture(scope="module")
@@ -26,6 +43,8 @@ def warehouse(tmp_path_factory):
     reports = tmp / "reports"
     reports.mkdir()
     shutil.copy(FIXTURE, reports)
+    (reports / "final-2025.txt").write_text(_seed_as(UNIT, 2025), "utf-8")
+    (reports / "final-2024.txt").write_text(_seed_as(UNIT, 2024), "utf-8")
     db = tmp / "w.duckdb"
     run_pipeline(reports, db)
     con = duckdb.connect(str(db), read_only=True)
@@ -35,54 +54,59 @@ def warehouse(tmp_path_factory):
 
 def test_the_budget_is_a_report_of_its_kind(warehouse):
     assert warehouse.execute(
-        "select report_kind, fiscal_year, is_current from marts.dim_reports where unit_name = ?",
-        [UNIT]).fetchall() == [("单位预算", 2025, True)]
+        "select report_kind, fiscal_year, is_current from marts.dim_reports where unit_name = ? "
+        "and report_kind like '%预算'", [UNIT]).fetchall() == [("单位预算", 2025, True)]
     # Every cell of the budget is in the marts with its phase, its table and its place.
-    phases = warehouse.execute(
-        "select distinct phase from marts.fct_table_cells").fetchall()
-    assert phases == [("预算",)]
+    assert warehouse.execute(
+        "select distinct phase from marts.fct_table_cells where table_code like 'Y%'"
+    ).fetchall() == [("预算",)]
     [(location,)] = warehouse.execute(
         "select source_location from marts.fct_table_cells where table_code = 'Y05' "
         "and row_code = '2010301' and column_key = 'total'").fetchall()
     assert location.startswith("shanghai-putuo-office-unit-2025.pdf:p.14")
 
 
-def test_function_rows_by_phase_and_the_comparison_without_a_final(warehouse):
+def test_function_rows_by_phase_and_the_comparison_with_the_final(warehouse):
     # p.14: 201 03 01 行政运行 12,029,501.84 | 11,919,501.84 | 110,000.00 (元).
     row = warehouse.execute(
         "select phase, total_wan_yuan, basic_wan_yuan, project_wan_yuan "
         "from marts.fct_function_budget_and_final where function_code = '2010301'").fetchall()
     assert row == [("预算", D("1202.950184"), D("1191.950184"), D("11"))]
-    # No 决算 of 2025 is loaded: the budget is known, the final is not, and the comparison
-    # says so instead of reading the absent figure as 0.
-    compared = warehouse.execute(
-        "select budget_wan_yuan, final_wan_yuan, final_loaded, status "
-        "from marts.fct_budget_vs_final_by_function "
-        "where unit_name = ? and fiscal_year = 2025 and function_code = '2010301'",
-        [UNIT]).fetchall()
-    assert compared == [(D("1202.950184"), None, False, "indeterminate")]
-    assert warehouse.execute(
-        "select count(*) from marts.fct_budget_vs_final_by_function "
-        "where status <> 'indeterminate'").fetchone() == (0,)
+    compared = {r[0]: r[1:] for r in warehouse.execute(
+        "select fiscal_year || '/' || function_code, budget_wan_yuan, final_wan_yuan, "
+        "final_loaded, status from marts.fct_budget_vs_final_by_function "
+        "where unit_name = ?", [UNIT]).fetchall()}
+    # 2025: the 决算 is loaded and prints no 2010301, so its final is 0, and the budget's
+    # 1202.950184 against it is a warning (a mid-year change is possible, not an error).
+    assert compared["2025/2010301"] == (D("1202.950184"), D("0"), True, "warning")
+    # The seed's 公开05表 prints 2012901 行政运行 343.90 (seed L1888: 支出决算为343.90万元),
+    # which the budget does not print: 0 in the budget.
+    assert compared["2025/2012901"] == (D("0"), D("343.9"), True, "warning")
+    # 2024: only the 决算 is loaded; the budget is unknown, never 0.
+    assert compared["2024/2012901"] == (None, D("343.9"), True, "indeterminate")
 
 
 def test_the_final_accounts_audit_leaves_the_budget_alone(warehouse):
-    # A budget is checked by the rules of a budget's tables only: no 决算 rule (公开01表 …, the
-    # 情况说明's, the statements') is evaluated on it, so nothing says 公开01表 is missing.
+    # A budget is checked by the rules of a budget's tables and by the budget-against-决算
+    # rules only: no 决算 rule (公开01表 …, the 情况说明's, the statements') is evaluated on
+    # it, so nothing says 公开01表 is missing from a budget.
     foreign = warehouse.execute(
         "select distinct e.rule_id from intermediate.int_audit__evaluations as e "
-        "anti join intermediate.int_audit__rules as r "
-        "on r.rule_id = e.rule_id and r.phase = '预算'").fetchall()
+        f"where e.report_id in ({BUDGET_REPORTS}) and e.rule_family <> 'across_documents' "
+        "and e.rule_id not in (select rule_id from intermediate.int_audit__rules "
+        "where phase = '预算')").fetchall()
     assert foreign == []
     assert warehouse.execute(
-        "select count(*) from marts.audit_findings where message like '%公开%'").fetchone() == (0,)
+        f"select count(*) from marts.audit_findings where report_id in ({BUDGET_REPORTS}) "
+        "and rule_family in ('within_table', 'across_tables') and message like '%公开%'"
+    ).fetchone() == (0,)
 
 
 def _evaluations(warehouse, rule_id):
     return warehouse.execute(
         "select instance_key, lhs_value, rhs_value, allowed_high, status, table_code, "
         "source_location from intermediate.int_audit__evaluations where rule_id = ? "
-        "order by instance_key", [rule_id]).fetchall()
+        f"and report_id in ({BUDGET_REPORTS}) order by instance_key", [rule_id]).fetchall()
 
 
 def test_budget_identities_hold_within_the_budget(warehouse):
@@ -127,13 +151,40 @@ def test_an_identity_the_budget_cannot_decide_is_indeterminate_and_says_why(ware
     assert "预算01表 has no cell Y01/1/key:expenditure_total/amount" in message
     assert location.startswith("shanghai-putuo-office-unit-2025.pdf:p.8:")
     assert warehouse.execute(
-        "select count(*) from marts.audit_findings where severity in ('error', 'warning')"
-    ).fetchone() == (0,)
+        f"select count(*) from marts.audit_findings where report_id in ({BUDGET_REPORTS}) "
+        "and rule_family in ('within_table', 'across_tables') "
+        "and severity in ('error', 'warning')").fetchone() == (0,)
+
+
+def test_the_budget_against_the_final_accounts_of_its_year(warehouse):
+    # 三公: the budget's 867.50 (p.20) against the 2025 决算's 公开09表, declared empty (seed
+    # L1843 本部门…无财政拨款三公经费支出: a real 0). A warning, saying that 09's 预算数 is the
+    # adjusted full-year budget, located at the budget's figure.
+    [(severity, lhs, rhs, location, message)] = warehouse.execute(
+        "select severity, lhs_wan_yuan, rhs_wan_yuan, source_location, message "
+        "from marts.audit_findings where rule_id = 'B.three_public_budget'").fetchall()
+    assert (severity, lhs, rhs) == ("warning", D("867.5"), D("0"))
+    assert location.startswith("shanghai-putuo-office-unit-2025.pdf:p.20:")
+    assert "调整后的全年预算" in message
+    # The 决算's 情况说明 quotes 行政运行 (群众团体事务, 2012901) 年初预算 269.04 (seed L1888);
+    # the budget's 一般公共预算支出表 (pp.14-15) prints no 2012901: 0 against 269.04, an error
+    # located at the sentence.
+    [(severity, lhs, rhs, location)] = warehouse.execute(
+        "select severity, lhs_wan_yuan, rhs_wan_yuan, source_location from marts.audit_findings "
+        "where rule_id = 'B.item_initial_budget' and row_code = '2012901'").fetchall()
+    assert (severity, lhs, rhs) == ("error", D("0"), D("269.04"))
+    assert location == "final-2025.txt:L1888"
+    # Every evaluation of these rules is on the budget: the 2024 决算 has no budget to answer to.
+    assert warehouse.execute(
+        "select distinct d.report_kind from intermediate.int_audit__evaluations as e "
+        "inner join marts.dim_reports as d on d.report_id = e.report_id "
+        "where e.rule_family = 'across_documents'").fetchall() == [("单位预算",)]
 
 
 def test_the_dashboards_budget_view_reads_the_comparison(warehouse, monkeypatch):
     # The run published the marts beside the warehouse; the 预算与决算 view's query shows the
-    # budget's 行政运行 (p.14: 12,029,501.84 元) with the 决算 unknown, never as 0.
+    # budget's 行政运行 (p.14: 12,029,501.84 元) against the 2025 决算, which prints none of it;
+    # the view lists units with a budget loaded, so 2024 (only a 决算) shows nothing.
     from dagster_project.dashboards import queries
 
     [(path,)] = warehouse.execute("select path from duckdb_databases() "
@@ -141,6 +192,6 @@ def test_the_dashboards_budget_view_reads_the_comparison(warehouse, monkeypatch)
     monkeypatch.setenv("JUESUAN_BI", str(Path(path).with_name("bi.duckdb")))
     frame = queries.budget_against_final(2025)
     row = frame[frame["function_code"] == "2010301"].iloc[0]
-    assert (row["unit_name"], row["budget_wan_yuan"], row["status"]) == (
-        UNIT, D("1202.950184"), "indeterminate")
-    assert row["final_wan_yuan"] is None
+    assert (row["unit_name"], row["budget_wan_yuan"], row["final_wan_yuan"], row["status"]) == (
+        UNIT, D("1202.950184"), D("0"), "warning")
+    assert queries.budget_against_final(2024).empty

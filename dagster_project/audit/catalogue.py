@@ -14,14 +14,16 @@ from dagster_project.config import EXPECTATIONS_DIR
 
 CATALOGUE = EXPECTATIONS_DIR / "catalogue" / "audit_rules.csv"
 FAMILIES = ["within_table", "across_tables", "text_vs_table", "performance", "across_years",
-            "across_units"]
+            "across_units", "across_documents"]
 SEVERITIES = {"error", "warning", "info"}
 TEMPLATES = {"cell_sum", "ratio", "row_sum", "hierarchy", "match_by_code", "narrative_class_share",
              "narrative_item", "yoy", "evaluation_rate", "project_text", "indicator_target",
              "indicator_duplicate", "adjustment_claim", "prior_year", "consolidation",
              # what the words say (issue 14): int_audit__eval_statements
              "named_unit", "named_year", "table_status", "zero_budget_rate", "code_name",
-             "unit_of_measure"}
+             "unit_of_measure",
+             # a budget against the 决算 of its unit and year: int_audit__eval_documents
+             "document_cell", "document_item"}
 
 
 @dataclass(frozen=True)

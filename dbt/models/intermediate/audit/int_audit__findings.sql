@@ -227,6 +227,7 @@ final as (
     -- (int_audit__rules): 公开05表 is then 预算05表
     cross join lateral (
         select case when reports.phase = '预算'
+                        and rules.rule_family in ('within_table', 'across_tables')
                     then regexp_replace(rules.description_zh, '公开(\d\d)表', '预算\1表', 'g')
                     else rules.description_zh end as description_zh
     ) as described_rule
