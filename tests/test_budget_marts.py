@@ -195,3 +195,24 @@ def test_the_dashboards_budget_view_reads_the_comparison(warehouse, monkeypatch)
     assert (row["unit_name"], row["budget_wan_yuan"], row["final_wan_yuan"], row["status"]) == (
         UNIT, D("1202.950184"), D("0"), "warning")
     assert queries.budget_against_final(2024).empty
+
+
+def test_budgets_by_economic_class_and_three_public_by_phase(warehouse):
+    # p.18 一般公共预算基本支出部门预算经济分类预算表 (元): 301 工资福利支出 21,170,337.81 |
+    # 人员经费 21,170,337.81 | 公用经费 blank; the 2025 决算's 公开06表 30101 基本工资 103.08
+    # (seed L1369-1371), the same mart with phase 决算.
+    rows = {(r[0], r[1]): r[2:] for r in warehouse.execute(
+        "select phase, economic_code, total_wan_yuan, personnel_wan_yuan, public_use_wan_yuan, "
+        "source_location from marts.fct_budget_by_economic where fiscal_year = 2025 "
+        "and economic_code in ('301', '30101')").fetchall()}
+    assert rows[("预算", "301")][:3] == (D("2117.033781"), D("2117.033781"), None)
+    assert rows[("预算", "301")][3].startswith("shanghai-putuo-office-unit-2025.pdf:p.18:")
+    assert rows[("决算", "30101")][0] == D("103.08")
+    # p.20 (万元): 三公 867.50 = 因公出国 839.00 + 公务接待 28.50, 机关运行经费 213.28 beside
+    # them; the budget's figures are the 年初预算, and a budget has no 决算数.
+    three = {r[0]: r[1:] for r in warehouse.execute(
+        "select item_key, budget_wan_yuan, budget_basis, final_wan_yuan "
+        "from marts.fct_three_public_by_phase where phase = '预算'").fetchall()}
+    assert three["total"] == (D("867.5"), "年初预算", None)
+    assert three["office_operation"][0] == D("213.28")
+    assert three["reception"][0] == D("28.5")
