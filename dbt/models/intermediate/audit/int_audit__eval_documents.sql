@@ -17,7 +17,7 @@ with rules as (
 
 reports as (
 
-    select report_id, unit_name, fiscal_year, phase
+    select report_id, unit_name, fiscal_year, report_kind, phase
     from {{ ref('stg_raw__reports') }}
     where not is_superseded
 
@@ -38,7 +38,10 @@ pairs as (
         budgets.report_id,
         budgets.unit_name,
         budgets.fiscal_year,
-        any_value(finals.report_id) as final_report_id
+        -- a 部门预算 answers to the 部门决算, a 单位预算 to the 单位决算, when both are loaded
+        arg_min(finals.report_id, case when left(finals.report_kind, 2)
+                                            = left(budgets.report_kind, 2) then '0' else '1' end
+                                   || finals.report_id) as final_report_id
     from budgets
     left join reports as finals
         on finals.unit_name = budgets.unit_name and finals.fiscal_year = budgets.fiscal_year
