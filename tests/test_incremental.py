@@ -108,6 +108,8 @@ def test_incremental_build_equals_a_full_rebuild(corpus):
                 f"select count(*) from (from {name} except all from inc.{name})").fetchall()[0][0]
             only_incremental = con.execute(
                 f"select count(*) from (from inc.{name} except all from {name})").fetchall()[0][0]
-            if only_full or only_incremental or not rows:
+            # the budget-against-决算 evaluations are a budget's: none in a corpus of 决算
+            if only_full or only_incremental or (
+                    not rows and name != "intermediate.int_audit__eval_documents"):
                 differences[name] = (rows, only_full, only_incremental)
         assert differences == {}, differences

@@ -82,3 +82,19 @@ def test_counted_distinct_rows_give_the_same_verdicts_and_counts():
     assert len(counted) == 2 and not grouped.success
     assert grouped.failed_rules == one_per_row.failed_rules == {rule.rule_id: 3}
     assert grouped.error_rules == one_per_row.error_rules and grouped.evaluations == 8
+
+
+def test_the_rules_a_budget_shares_name_real_rules_and_tables(tmp_path):
+    from dagster_project.audit.catalogue import RULE_PHASES, load_rule_phases
+
+    rows = load_rule_phases(rules=RULES)
+    assert ("T05.row_split", "预算", "05=Y05") in {
+        (r["rule_id"], r["document_phase"], r["tables"]) for r in rows}
+    # A budget table that does not exist, or a table the rule does not name, is refused.
+    bad = tmp_path / "phases.csv"
+    bad.write_text(RULE_PHASES.read_text("utf-8").replace("05=Y05", "05=Y55", 1), "utf-8")
+    with pytest.raises(ValueError, match="Y55"):
+        load_rule_phases(bad, rules=RULES)
+    bad.write_text(RULE_PHASES.read_text("utf-8").replace("05=Y05", "03=Y03", 1), "utf-8")
+    with pytest.raises(ValueError, match="names no table '03'"):
+        load_rule_phases(bad, rules=RULES)

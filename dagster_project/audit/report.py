@@ -16,6 +16,7 @@ FAMILY_NAMES = {
     "performance": "绩效 Performance",
     "across_years": "跨年度 Across years",
     "across_units": "跨单位 Across units",
+    "across_documents": "预算与决算 Budget against final accounts",
     "rounding": "舍入差异 Rounding (not errors)",
 }
 COLUMNS = ["finding_id", "report_id", "unit_name", "fiscal_year", "rule_id", "rule_family",

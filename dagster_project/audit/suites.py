@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dagster_project.audit.catalogue import FAMILIES, Rule, load_rules
+from dagster_project.audit.catalogue import FAMILIES, Rule, load_rule_phases, load_rules
 from dagster_project.config import EXPECTATIONS_DIR
 
 # No progress bars in logs, and no analytics calls: there is no network at run time.
@@ -64,6 +64,7 @@ def suite_dict(family: str, rules: list[Rule]) -> dict:
 
 def write_suites(folder: Path = EXPECTATIONS_DIR) -> list[Path]:
     rules = load_rules()
+    load_rule_phases(rules=rules)  # a rule shared with budgets must name real rules and tables
     paths = []
     for family in FAMILIES:
         path = suite_path(family, folder)

@@ -51,3 +51,10 @@
     '[' || case when {{ low }} <= -100000000 then '-∞' else {{ fmt_num(low) }} end || ', '
         || case when {{ high }} >= 100000000 then '+∞' else {{ fmt_num(high) }} end || ']'
 {%- endmacro %}
+
+{#- A table's name in a finding: a 决算's 公开05表, a budget's 预算05表 (registry code Y05: the
+    budget tables are numbered by the 决算 table whose kind they are). -#}
+{% macro table_label(code) -%}
+    (case when starts_with({{ code }}, 'Y') then '预算' || substr({{ code }}, 2) || '表'
+          else '公开' || {{ code }} || '表' end)
+{%- endmacro %}

@@ -5,9 +5,11 @@
 -- A table the audit cannot read (int_audit__tables) is never a table of zeros: a row-wise
 -- rule over it is one indeterminate row naming the table and why; a code matched against it
 -- is indeterminate, not compared with 0.
+-- each rule once per document phase it applies to, in that phase's table codes (a budget's
+-- 一般公共预算支出表 is Y05 where a 决算's is 05): a rule's tables decide which reports it reads
 with rules as (
 
-    select * from {{ ref('stg_reference__audit_rules') }}
+    select * from {{ ref('int_audit__rules') }}
 
 ),
 
@@ -84,11 +86,15 @@ row_sum_terms as (
 
 ),
 
+-- a column written `name?` is one a table may leave out (then 0): a budget's 支出总表 prints
+-- 经营支出 only where the unit has such spending
 row_sum_signed as (
 
     select
-        rule_id, table_code, column_group, lhs_column, token as column_key,
-        case when lag(token) over (partition by rule_id order by position) = '-' then -1 else 1 end
+        rule_id, table_code, column_group, lhs_column, rtrim(token, '?') as column_key,
+        ends_with(token, '?') as is_optional,
+        case when lag(token) over (partition by rule_id, table_code order by position) = '-'
+             then -1 else 1 end
             as sign
     from row_sum_terms
     qualify token not in ('+', '-')
@@ -102,11 +108,12 @@ row_sum_parts as (
         c.column_key = r.lhs_column as is_lhs,
         r.sign, r.column_key as wanted_column, c.column_key,
         c.value0, c.half_width, c.cell_id, c.value_wan_yuan,
-        c.table_code, c.row_code, c.row_label, c.column_label, c.source_location
+        c.table_code, c.row_code, c.row_label, c.column_label, c.source_location,
+        r.is_optional
     from (select distinct rule_id, table_code, column_group, lhs_column, lhs_column as column_key,
-                          1 as sign from row_sum_signed
+                          1 as sign, false as is_optional from row_sum_signed
           union all
-          select rule_id, table_code, column_group, lhs_column, column_key, sign
+          select rule_id, table_code, column_group, lhs_column, column_key, sign, is_optional
           from row_sum_signed) as r
     inner join cells as c
         on c.table_code = r.table_code
@@ -125,12 +132,13 @@ row_sum_unprinted as (
         printed.report_id,
         wanted.rule_id,
         wanted.table_code,
-        '公开' || wanted.table_code || '表 does not print the column '
+        {{ table_label('wanted.table_code') }} || ' does not print the column '
             || string_agg(coalesce(table_columns.column_label_zh, wanted.column_key), '、'
                           order by wanted.column_key) as gap_reason
     from (select distinct report_id, table_code, column_group from cells) as printed
     inner join (select distinct rule_id, table_code, column_group, column_key
                 from row_sum_signed
+                where not is_optional
                 union
                 select rule_id, table_code, column_group, lhs_column
                 from row_sum_signed) as wanted
@@ -163,17 +171,21 @@ row_sums as (
         sum(case when not is_lhs then sign * value0 end) as rhs_value,
         sum(half_width) as tolerance,
         -- every row of the table has all the rule's columns unless the layout is not standard
-        count(*) - 1 < (select count(*) from row_sum_signed s where s.rule_id = p.rule_id)
+        count(*) filter (where not is_optional) - 1
+            < (select count(*) from row_sum_signed s
+               where s.rule_id = p.rule_id and s.table_code = p.table_code
+                   and not s.is_optional)
             as missing_cells,
         bool_or(value_wan_yuan is not null) as any_printed,
         list(cell_id order by cell_id) as participants,
-        max(table_code) as table_code,
+        table_code,
         max(row_code) as row_code,
         max(row_label) as row_label,
         max(case when is_lhs then column_label end) as column_label,
         max(case when is_lhs then source_location end) as source_location
     from row_sum_parts as p
-    group by report_id, rule_id, row_index
+    -- (table_code: one per report and rule; grouped so the width above can name it)
+    group by report_id, rule_id, row_index, table_code
 
 ),
 
@@ -187,6 +199,41 @@ hierarchy_rules as (
         try_cast(split_part(rhs, '/', 2) as integer) as child_level
     from rules
     where template = 'hierarchy'
+
+),
+
+-- A code printed more than once in a table (a department's budget printing each unit's
+-- section in turn, 烟台): its children are the rows under it, up to the next row of its level
+-- or above, not every row of the table with its prefix. Only repeated codes are sectioned.
+coded_rows as (
+
+    select distinct report_id, table_code, column_group, row_index, row_code, code_level
+    from cells
+    where code_level is not null
+
+),
+
+repeated_codes as (
+
+    select report_id, table_code, row_code
+    from coded_rows
+    group by all
+    having count(distinct row_index) > 1
+
+),
+
+sections as (
+
+    select
+        r.report_id, r.table_code, r.column_group, r.row_index,
+        coalesce((select min(n.row_index) from coded_rows as n
+                  where n.report_id = r.report_id and n.table_code = r.table_code
+                      and n.column_group = r.column_group and n.row_index > r.row_index
+                      and n.code_level <= r.code_level), 2147483647) as section_end
+    from coded_rows as r
+    inner join repeated_codes as d
+        on d.report_id = r.report_id and d.table_code = r.table_code
+        and d.row_code = r.row_code
 
 ),
 
@@ -218,6 +265,12 @@ hierarchy_pairs as (
         and (h.parent_level = 'total' or starts_with(child.row_code, parent.row_code))
         -- 06 prints its groups side by side; elsewhere parent and child share the group
         and (h.table_code = '06' or child.column_group = parent.column_group)
+    left join sections
+        on sections.report_id = parent.report_id and sections.table_code = parent.table_code
+        and sections.column_group = parent.column_group
+        and sections.row_index = parent.row_index
+    where (sections.row_index is null
+           or (child.row_index > parent.row_index and child.row_index < sections.section_end))
 
 ),
 
@@ -252,7 +305,7 @@ missing_totals as (
     select distinct
         c.report_id,
         h.rule_id,
-        '公开' || h.table_code || '表 has no 合计 row' as gap_reason
+        {{ table_label('h.table_code') }} || ' has no 合计 row' as gap_reason
     from hierarchy_rules as h
     inner join cells as c on c.table_code = h.table_code and c.code_level = h.child_level
     where h.parent_level = 'total'
@@ -336,7 +389,7 @@ condition_gaps as (
 -- the report × match rule pairs the rule applies to as far as the read tables tell
 applicable_matches as (
 
-    select match_rules.rule_id, reports.report_id
+    select distinct match_rules.rule_id, reports.report_id
     from match_rules
     cross join (select distinct report_id from gaps
                 union select distinct report_id from cells) as reports

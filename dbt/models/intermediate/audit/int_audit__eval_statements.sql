@@ -38,8 +38,9 @@ statements as (
 
 tables as (
 
+    -- a 决算's 9 tables: the statements about tables are a 决算 template's
     select * from {{ ref('int_audit__tables') }}
-    where {{ in_rebuild() }}
+    where {{ in_rebuild() }} and phase = '决算'
 
 ),
 

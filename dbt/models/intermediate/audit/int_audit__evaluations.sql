@@ -20,6 +20,9 @@ with unioned as (
     union all by name
     select * from {{ ref('int_audit__eval_statements') }}
     where {{ in_rebuild() }}
+    union all by name
+    select * from {{ ref('int_audit__eval_documents') }}
+    where {{ in_rebuild() }}
 
 ),
 

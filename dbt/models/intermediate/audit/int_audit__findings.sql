@@ -70,7 +70,7 @@ suspects as (
 described as (
 
     select cell_id as participant_id,
-           '公开' || table_code || '表 ' || coalesce(row_code || ' ', '')
+           {{ table_label('table_code') }} || ' ' || coalesce(row_code || ' ', '')
                || coalesce(row_label, '') || ' / ' || coalesce(column_label, '')
                || ' = ' || coalesce(nullif(printed_text, ''), '（空）') as description,
            source_location
@@ -198,18 +198,18 @@ final as (
         f.likely_wrong_location,
         case
             when f.rule_id = 'ROUNDING' then
-                coalesce('公开' || f.table_code || '表', '情况说明') || '：' || f.evaluation_count
+                coalesce({{ table_label('f.table_code') }}, '情况说明') || '：' || f.evaluation_count
                 || ' 处等式的差异在舍入范围内，不是错误（' || f.detail || '）'
             when f.severity = 'indeterminate' then
-                coalesce(rules.description_zh, f.rule_id)
+                coalesce(described_rule.description_zh, f.rule_id)
                 || coalesce('（' || nullif(f.instance_key, '') || '）', '')
                 || '：无法判断（' || coalesce(f.detail, '输入缺失') || '）'
             -- a statement in words (a name, a year, an empty table): what was compared, and where
             when f.value_unit = 'text' then
-                rules.description_zh || '：' || coalesce(f.detail, '') || '。位置：'
+                described_rule.description_zh || '：' || coalesce(f.detail, '') || '。位置：'
                 || coalesce(f.source_location, '—')
             else
-                rules.description_zh || coalesce('（' || nullif(f.instance_key, '') || '）', '')
+                described_rule.description_zh || coalesce('（' || nullif(f.instance_key, '') || '）', '')
                 || '：左边 ' || {{ fmt_num('f.lhs_value') }} || f.value_unit
                 || '，右边 ' || {{ fmt_num('f.rhs_value') }} || f.value_unit
                 || '，差 ' || {{ fmt_num('f.difference') }}
@@ -223,6 +223,14 @@ final as (
     from findings as f
     left join rules on rules.rule_id = f.rule_id
     inner join reports on reports.report_id = f.report_id
+    -- a rule both phases share names a 决算's tables; on a budget it reads the budget's own
+    -- (int_audit__rules): 公开05表 is then 预算05表
+    cross join lateral (
+        select case when reports.phase = '预算'
+                        and rules.rule_family in ('within_table', 'across_tables')
+                    then regexp_replace(rules.description_zh, '公开(\d\d)表', '预算\1表', 'g')
+                    else rules.description_zh end as description_zh
+    ) as described_rule
 
 )
 

@@ -1,13 +1,14 @@
--- grain: one row per current report × standard table (01…09): its status, whether the audit
--- reads it, and, for a table missing from the document (or never recorded) or unreadable, the
--- reason. Every template takes the unread ones (`not is_read`, the report's gaps) so that an
--- identity with an input from such a table is indeterminate, with this reason, and never reads
--- the absent amounts as 0. A declared-empty table is read: the document says it is zero.
+-- grain: one row per current report × table of its phase (a 决算's 01…09, a budget's Y01…Y09):
+-- its status, whether the audit reads it, and, for a table missing from the document (or never
+-- recorded) or unreadable, the reason. Every template takes the unread ones (`not is_read`, the
+-- report's gaps) so that an identity with an input from such a table is indeterminate, with
+-- this reason, and never reads the absent amounts as 0. A declared-empty table is read: the
+-- document says it is zero. A budget table the registry marks optional (`required` 0: 政府性
+-- 基金, 国有资本经营) that the budget does not print is not expected: no identity reads it.
 with reports as (
 
-    -- The 决算 audit's tables: a budget's tables (Y01…) are another registry's (phase 预算).
-    select report_id from {{ ref('stg_raw__reports') }}
-    where {{ in_rebuild() }} and not is_superseded and phase = '决算'
+    select report_id, phase from {{ ref('stg_raw__reports') }}
+    where {{ in_rebuild() }} and not is_superseded
 
 ),
 
@@ -18,19 +19,26 @@ report_tables as (
 
 ),
 
+-- the tables of each phase, from the registry (seeds/reference/public_tables.csv)
 standard_tables as (
 
-    select table_code
-    from (values ('01'), ('02'), ('03'), ('04'), ('05'), ('06'), ('07'), ('08'), ('09'))
-        as t(table_code)
+    select table_code, document_phase, required = 1 as is_required
+    from {{ ref('public_tables') }}
 
 ),
 
 expected as (
 
-    select reports.report_id, standard_tables.table_code
+    select reports.report_id, reports.phase, standard_tables.table_code
     from reports
-    cross join standard_tables
+    inner join standard_tables on standard_tables.document_phase = reports.phase
+    left join report_tables
+        on report_tables.report_id = reports.report_id
+        and report_tables.table_code = standard_tables.table_code
+    -- every 决算 table is expected (the 2015 template prints all 9); a budget's optional
+    -- table only when the document prints it
+    where reports.phase = '决算' or standard_tables.is_required
+        or coalesce(report_tables.status, 'missing') <> 'missing'
 
 ),
 
@@ -39,6 +47,7 @@ final as (
     select
         expected.report_id || '|' || expected.table_code as report_table_id,
         expected.report_id,
+        expected.phase,
         expected.table_code,
         coalesce(report_tables.status, 'missing') as table_status,
         coalesce(report_tables.is_read, false) as is_read,
@@ -46,11 +55,11 @@ final as (
             when 'present' then null
             when 'declared_empty' then null
             when 'unreadable' then
-                '公开' || expected.table_code || '表 unreadable: '
+                {{ table_label('expected.table_code') }} || ' unreadable: '
                 || coalesce(report_tables.status_reason, report_tables.source_location,
                             'no reason recorded')
             else
-                '公开' || expected.table_code || '表 not in the document'
+                {{ table_label('expected.table_code') }} || ' not in the document'
                 || coalesce(' (' || report_tables.status_reason || ')', '')
         end as gap_reason
     from expected

@@ -22,10 +22,12 @@ term_values_source as (
 
 ),
 
+-- every current report, of either phase: a rule's terms are the tables of its phase
+-- (int_audit__terms), so a budget is checked against a budget's tables only
 reports as (
 
-    select report_id from {{ ref('stg_raw__reports') }}
-    where {{ in_rebuild() }} and not is_superseded and phase = '决算'
+    select report_id, phase from {{ ref('stg_raw__reports') }}
+    where {{ in_rebuild() }} and not is_superseded
 
 ),
 
@@ -64,7 +66,7 @@ report_terms as (
 
     select reports.report_id, terms.*
     from reports
-    cross join terms
+    inner join terms on terms.phase = reports.phase
 
 ),
 
@@ -99,7 +101,7 @@ cell_matches as (
         cells.row_label,
         cells.column_label,
         -- the printed order: table, row, column group, column
-        cast(cells.table_code as bigint) * 1000000000 + cells.row_index * 10000
+        cast(ltrim(cells.table_code, 'Y') as bigint) * 1000000000 + cells.row_index * 10000
             + cells.column_group * 1000 + cells.column_index as sort_key
     from cell_terms as t
     inner join cells
@@ -206,7 +208,8 @@ final as (
             when report_terms.term_kind = 'cell' and coalesce(aggregated.n_matched, 0) = 0
                  and not report_terms.is_optional
                  and coalesce(report_tables.status, '') <> 'declared_empty'
-                then '公开' || report_terms.table_code || '表 has no cell ' || report_terms.term
+                then {{ table_label('report_terms.table_code') }} || ' has no cell '
+                     || report_terms.term
         end as missing_reason,
         cast(coalesce(aggregated.value, 0) as decimal(24, 6)) as value,
         cast(coalesce(aggregated.half_width, 0) as decimal(24, 12)) as half_width,

@@ -1,24 +1,26 @@
--- grain: one row per term of a `cell_sum` or `ratio` rule of the catalogue.
+-- grain: one row per term of a `cell_sum` or `ratio` rule of the catalogue × document phase it
+-- applies to (int_audit__rules: a rule about a table kind both phases print reads each phase's
+-- own table).
 -- A term is `TT/G/key:x|code:x|level:n/column` (cells of table TT, column group G or *),
 -- `N/kind/subject/metric` (a narrative fact; subject * = all) or `P/kind/field` (a 绩效自评表
 -- field); a trailing `?` makes a term optional (absent = 0). Sides are sums of terms joined by
 -- ' + ' / ' - '; a ratio's right side is `numerator / denominator`.
 with rules as (
 
-    select * from {{ ref('stg_reference__audit_rules') }}
+    select * from {{ ref('int_audit__rules') }}
     where template in ('cell_sum', 'ratio')
 
 ),
 
 sides as (
 
-    select rule_id, 'lhs' as side, 'sum' as part, lhs as expr from rules
+    select rule_id, phase, 'lhs' as side, 'sum' as part, lhs as expr from rules
     union all
-    select rule_id, 'rhs', case when template = 'ratio' then 'num' else 'sum' end,
+    select rule_id, phase, 'rhs', case when template = 'ratio' then 'num' else 'sum' end,
            trim(string_split(rhs, ' / ')[1])
     from rules
     union all
-    select rule_id, 'rhs', 'den', trim(string_split(rhs, ' / ')[2])
+    select rule_id, phase, 'rhs', 'den', trim(string_split(rhs, ' / ')[2])
     from rules
     where template = 'ratio'
 
@@ -28,6 +30,7 @@ tokens as (
 
     select
         rule_id,
+        phase,
         side,
         part,
         unnest(string_split(expr, ' ')) as token,
@@ -40,7 +43,7 @@ signed as (
 
     select
         *,
-        lag(token) over (partition by rule_id, side, part order by position) as previous_token
+        lag(token) over (partition by rule_id, phase, side, part order by position) as previous_token
     from tokens
 
 ),
@@ -49,6 +52,7 @@ parsed as (
 
     select
         rule_id,
+        phase,
         side,
         part,
         position,
@@ -65,6 +69,7 @@ final as (
 
     select
         rule_id,
+        phase,
         side,
         part,
         position,
