@@ -6,7 +6,8 @@ One kind per rule family of `int_audit__eval_statements` and `N.item_direction`:
 - `year`: a heading's or a dated statement's year moved by one;
 - `unit_of_measure`: a prose amount written in 元 under the word 万元 (×10,000);
 - `comparison_word`: 大于↔小于 (or 持平 where the figures differ by 1 万元 or more) in an item
-  sentence, or 增加/增长↔减少/下降 in a year-on-year sentence whose stated rate then cannot hold;
+  sentence or the 三公 sentence, 增加/增长↔减少/下降 in a year-on-year sentence whose stated
+  rate then cannot hold, or only the rate's word turned (减少X万元，增长Y%);
 - `empty_table`: an empty table's sentences removed, a filled table declared empty, or an empty
   table removed from the document with the sentence that would explain it;
 - `zero_budget`: an item's 年初预算 printed as 0.00 while its 完成年初预算的X% stays;
@@ -36,6 +37,7 @@ OTHER_UNITS = ["国家信访局", "佛山市轨道交通局", "武汉市蔡甸�
 # The subjects the audit compares with a table (the 绩效自评 amounts are compared with the 自评表).
 _NOT_TABLE = {"项目支出绩效自评", "部门整体支出绩效自评"}
 _ITEM_WORD = re.compile(r"支出决算数(大于|小于)年初预算数的主要原因：[^。]*")
+_THREE_WORD = re.compile(r"“三公”经费支出决算数(大于|小于)预算数")
 _CHANGE = re.compile(r"(增加|减少)(\d+\.\d\d)万元，(增长|下降)(\d+\.\d)%")
 _SWAP = {"增加": "减少", "减少": "增加", "增长": "下降", "下降": "增长", "大于": "小于",
          "小于": "大于"}
@@ -91,12 +93,21 @@ def candidates(lines: list[str], figures: list[Figure], m: UnitYear, reg: Regist
             if hit and item and abs(item["final"] - item["initial"]) >= 1:
                 out["comparison_word"].append(Site(n, hit.start(1), hit.end(1), item["label"],
                                                    row_code=item["code"]))
+            three = _THREE_WORD.search(line)
+            budget, final = _three_figures(line)
+            if three and abs(final - budget) >= 1:
+                out["comparison_word"].append(Site(n, three.start(1), three.end(1), three.group(0)))
             for c in _CHANGE.finditer(line):
                 f = next((g for g in figures if g.line == n and g.column == "change_amount"
                           and g.start == c.start(2)), None)
-                if f is not None and f.extra and _rate_breaks(f.extra, c.group(1) == "增加"):
+                if f is None or not f.extra:
+                    continue
+                if _rate_breaks(f.extra, c.group(1) == "增加"):
                     out["comparison_word"].append(Site(n, c.start(), c.end(), f.row_label,
                                                        extra={"match": c.group(0)}))
+                # the rate's word alone turned: the sentence contradicts itself
+                out["comparison_word"].append(Site(n, c.start(3), c.end(3), f.row_label,
+                                                   extra={"rate_word": True}))
             if item and item.get("pct") and item["initial"] >= 1:
                 f = item["initial_fig"]
                 out["zero_budget"].append(Site(n, f.start, f.end, item["label"],
@@ -128,6 +139,11 @@ def _item_figures(figures: list[Figure], n: int) -> dict | None:
     return {"final": Decimal(figs["final"].text), "initial": Decimal(figs["initial_budget"].text),
             "label": figs["final"].row_label, "code": figs["final"].row_code,
             "initial_fig": figs["initial_budget"], "pct": pct}
+
+
+def _three_figures(line: str) -> tuple[Decimal, Decimal]:
+    m = re.search(r"全年预算为(\d+\.\d\d)万元，支出决算为(\d+\.\d\d)万元", line)
+    return (Decimal(m.group(1)), Decimal(m.group(2))) if m else (Decimal(0), Decimal(0))
 
 
 def _rate_breaks(extra: dict, up: bool) -> bool:
@@ -197,7 +213,11 @@ def mutate(kind: str, site: Site, lines: list[str], m: UnitYear, reg: Registry,
         new = format((Decimal(original) * 10000).quantize(CENT), "f")
         note = "元 figure printed under 万元 (x10,000)"
     elif kind == "comparison_word":
-        if "match" in site.extra:
+        if site.extra.get("rate_word") or original in ("大于", "小于") and "三公" in site.label:
+            new = _SWAP[original]
+            note = "the rate's word turned against the amount's" if site.extra.get("rate_word") \
+                else "三公: 大于/小于 swapped against 公开09表"
+        elif "match" in site.extra:
             new = re.sub("增加|减少|增长|下降", lambda w: _SWAP[w.group(0)], original)
             note = "year-on-year direction swapped: the stated rate implies another last year"
         elif rng.random() < 0.3:
