@@ -14,7 +14,7 @@ One kind per rule family of `int_audit__eval_statements` and `N.item_direction`:
 - `code_name`: a 功能分类 项 printed with the name of another code.
 
 Every change is far from rounding (a year, a factor of 10,000, a word the figures contradict by
-1 万元 or more), so an audit that misses it, or flags a report without one, is wrong. The PDF
+1 万元 or more, 0.1 万元 for the small 三公 amounts), so an audit that misses it, or flags a report without one, is wrong. The PDF
 render draws the prose (front matter, 情况说明, 绩效自评表) from the text but the tables from the
 model: kinds that change a table (`empty_table`, `code_name`, a table header) are text-only.
 """
@@ -95,7 +95,8 @@ def candidates(lines: list[str], figures: list[Figure], m: UnitYear, reg: Regist
                                                    row_code=item["code"]))
             three = _THREE_WORD.search(line)
             budget, final = _three_figures(line)
-            if three and abs(final - budget) >= 1:
+            # 三公 amounts are small: 0.1 万元 is still ten times the printed step
+            if three and abs(final - budget) >= Decimal("0.1"):
                 out["comparison_word"].append(Site(n, three.start(1), three.end(1), three.group(0)))
             for c in _CHANGE.finditer(line):
                 f = next((g for g in figures if g.line == n and g.column == "change_amount"
