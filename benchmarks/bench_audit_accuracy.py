@@ -32,6 +32,7 @@ import sys
 import tempfile
 import textwrap
 import time
+from collections import Counter
 from pathlib import Path
 
 import duckdb
@@ -85,6 +86,18 @@ def _wrap(body: str) -> str:
             out.append(textwrap.fill(line, 100, subsequent_indent=indent,
                                      break_on_hyphens=False))
     return "\n".join(out)
+
+
+def _members(corpus: Path, f) -> set[tuple[str, int]]:
+    """The (unit, year) whose injection a department's consolidated report inherits."""
+    return {(m, f.year) for m, d in read_hierarchy(corpus).items() if d == f.unit}
+
+
+def _injected_kind(manifest: list[dict], corpus: Path, f) -> str:
+    """The family of the injection in the finding's report (or in a member of its department)."""
+    reports = {(f.unit, f.year)} | _members(corpus, f)
+    return next((i["expected_family"] for i in manifest
+                 if (i["unit"], int(i["year"])) in reports), "?")
 
 
 def main() -> int:
@@ -154,6 +167,10 @@ def main() -> int:
         for i in result.missed[:20]:
             print("  missed:", i)
         print(f"load average: {os.getloadavg()}")
+        manifest = read_manifest(corpus)
+        consequences = Counter(f"{f.rule_id} (for {_injected_kind(manifest, corpus, f)})"
+                               for f in result.consequences)
+        print("consequences:", consequences)
         misses = []
         for i in result.missed:
             same = [f for f in findings if (f.unit, f.year) == (i["unit"], int(i["year"]))]
@@ -182,6 +199,9 @@ def main() -> int:
             f"(error/warning findings in reports without an injection). {rounding} identities "
             f"held only within rounding and were reported as {info} `info` lines; "
             f"{indeterminate} indeterminate.",
+            "- Findings not at an injection's place, all in reports with one (its consequences, "
+            "counted against precision above): "
+            + (", ".join(f"{k} {v}" for k, v in consequences.most_common()) or "none") + ".",
             f"- Missed injections: {len(result.missed)}" + (":" if misses else "."),
             *misses,
             "- Recall counts an injection found when an error or warning sits at its report "

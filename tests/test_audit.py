@@ -17,6 +17,7 @@ One pipeline run (Dagster job via the CLI, dbt build, GX) over a corpus made fro
        L1370  公开06表 30101 printed 津贴补贴 (30102's name)
        L1916  一般公共预算财政拨款基本支出 506.87万元 → 5068700万元 (元 for 万元)
        L1854  收入合计减少18.10万元，下降3.3% → …，增长3.3% (the rate's word against the amount's)
+       L1911  大于 said of 住房公积金's 30.55 against 30.55 (equal figures are never 大于)
        公开07表 (L1649) given 12.00 in its 合计 row under its note 本部门2024年度无政府性基金…
        公开08表 (L1726-1781) removed, and the sentence saying there was no 国有资本经营 (L1927)
        公开09表 (L1782) printed blank, its note 本部门2024年度无财政拨款三公经费支出 removed
@@ -86,6 +87,7 @@ def _words_mutated(lines: list[str]) -> str:
     swap(1897, "完成年初预算的100%。", "完成年初预算的100%，支出决算数与年初预算数持平。")
     # a change on last year said twice, the two words now opposite
     swap(1854, "减少18.10万元，下降3.3%", "减少18.10万元，增长3.3%")
+    swap(1911, "完成年初预算的100%。", "完成年初预算的100%，支出决算数大于年初预算数的主要原因：人员增加。")
     # 元 for 万元: 506.87万元 written 5068700万元
     swap(1916, "基本支出506.87万元", "基本支出5068700万元")
     # 公开06表 30101 printed with 30102's name
@@ -280,6 +282,7 @@ def test_each_mutated_word_is_one_located_warning(con):
         ("N.item_direction", "warning", "d-2024.txt:L1854"),
         ("N.item_direction", "warning", "d-2024.txt:L1889"),
         ("N.item_direction", "warning", "d-2024.txt:L1895"),
+        ("N.item_direction", "warning", "d-2024.txt:L1911"),
     ]
     # each explained in Chinese with what it compared
     message = {loc: m for _, _, loc, m in found}

@@ -63,6 +63,8 @@ class Score:
     found: dict[str, list[int]] = field(default_factory=dict)  # family -> [found, in family, total]
     precision: dict[str, list[int]] = field(default_factory=dict)  # family -> [matched, findings]
     unexplained: list[Finding] = field(default_factory=list)
+    # error/warning findings in a report with an injection, not at its place: its consequences
+    consequences: list[Finding] = field(default_factory=list)
     missed: list[dict] = field(default_factory=list)
 
     @property
@@ -154,6 +156,8 @@ def score(findings: list[Finding], manifest: list[dict], departments: dict[str, 
                     hit[ids[id(i)]].add(i["expected_family"])
         elif not candidates:
             s.unexplained.append(f)
+        else:
+            s.consequences.append(f)
     for n, i in enumerate(manifest):
         fam = i["expected_family"]
         r = s.found.setdefault(fam, [0, 0, 0])

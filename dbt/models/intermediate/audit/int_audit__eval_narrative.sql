@@ -490,7 +490,9 @@ final as (
             (u.lhs_value - u.rhs_value) - u.allowed_high, 0) as decimal(24, 6)) end as excess,
         case
             when u.missing_cells then 'indeterminate'
-            when u.lhs_value = u.rhs_value then 'pass'
+            -- equal sides pass where equality is allowed: a stated 大于/小于 never allows it
+            when u.lhs_value = u.rhs_value and u.allowed_low <= 0 and u.allowed_high >= 0
+                then 'pass'
             when (u.lhs_value - u.rhs_value) between u.allowed_low and u.allowed_high
                 then case when u.rule_id in ('N.item_reason', 'N.item_direction')
                                or not {{ needs_rounding('u.lhs_value - u.rhs_value', 'u.allowed_low',
