@@ -47,5 +47,16 @@ def test_statements_come_after_the_narrative_and_leave_it_unchanged(seed_path):
     facts = interpret(read_text(seed_path))
     kinds = [f.fact_kind for f in facts.narrative]
     first = kinds.index("named_unit")
-    assert not {"named_unit", "named_year", "no_funds", "member_unit"} & set(kinds[:first - 1])
-    assert all(k in ("named_unit", "named_year", "no_funds", "member_unit") for k in kinds[first:])
+    said = {"named_unit", "named_year", "no_funds", "member_unit", "comparison"}
+    assert not said & set(kinds[:first - 1])
+    assert all(k in said for k in kinds[first:])
+
+
+def test_comparison_words(seed_path):
+    # The seed states its change on last year as amount and rate five times (L1851, 1854, 1858,
+    # 1861, 1869: 减少18.10万元，下降3.3%); its 三公 sentence (L1932) compares no figures in words.
+    facts = extract_statements(read_text(seed_path))
+    said = {(f.location.line, f.subject, f.metric, f.direction) for f in facts
+            if f.fact_kind == "comparison"}
+    assert said == {(n, "较上年增减", "amount_vs_rate", "decrease/decrease")
+                    for n in (1851, 1854, 1858, 1861, 1869)}
