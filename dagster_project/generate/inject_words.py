@@ -52,75 +52,81 @@ class Site:
         self.label, self.table, self.row_code, self.extra = label, table, row_code, extra or {}
 
 
-def _prose_lines(lines: list[str], pdf: bool) -> set[int]:
-    """The lines a PDF draws from the text (all of them in the text format)."""
-    if not pdf:
-        return set(range(len(lines)))
-    first_table = lines.index("\t公开01表") - 1
-    narrative = next(i for i, ln in enumerate(lines) if ln.startswith("第三部分"))
-    return set(range(first_table)) | set(range(narrative, len(lines)))
-
-
 def candidates(lines: list[str], figures: list[Figure], m: UnitYear, reg: Registry,
                pdf: bool) -> dict[str, list[Site]]:
-    prose = _prose_lines(lines, pdf)
     y = m.year
-    out: dict[str, list[Site]] = {k: [] for k in WORD_KINDS}
-    first_header = True
     narrative = prose_start(lines)
+    # A PDF draws the front matter and everything from the 情况说明 on from the text; its tables
+    # come from the model.
+    first_table = lines.index("\t公开01表") - 1 if pdf else len(lines)
+
+    def in_prose(n: int) -> bool:
+        return n < first_table or n >= narrative
+
+    out: dict[str, list[Site]] = {k: [] for k in WORD_KINDS}
+    by_line: dict[int, list[Figure]] = {}
+    for f in figures:
+        by_line.setdefault(f.line, []).append(f)
+    dated = [re.compile(rf"^第三部分  {re.escape(m.name)}({y})年度$"),
+             re.compile(rf"^\s*({y})年度(?:收入合计|支出合计|收、支总计|一般公共预算财政拨款支出\d)"),
+             re.compile(rf"^[一二三四五六七八九十]+、({y})年度.+自评表$")]
+    first_header = True
     for n, line in enumerate(lines):
-        # unit names: part headings, the 自评表 headers, and (text) the tables' 单位： lines but
-        # the first, which is what the reader files the report under
+        if line.startswith("\t"):
+            # (text) the tables' 单位： lines but the first, which the reader files the report under
+            if line == f"\t单位：{m.name}":
+                if not first_header and not pdf:
+                    out["unit_name"].append(Site(n, 4, 4 + len(m.name), m.name, "header"))
+                first_header = False
+            continue
+        if not line or not in_prose(n):
+            continue
+        # unit names: part headings and the 自评表 headers
         for prefix in ("第一部分  ", "第三部分  ", "单位名称："):
-            if line.startswith(prefix + m.name) and n in prose:
+            if line.startswith(prefix + m.name):
                 out["unit_name"].append(Site(n, len(prefix), len(prefix) + len(m.name), m.name))
-        if line == f"\t单位：{m.name}":
-            if not first_header and not pdf:
-                out["unit_name"].append(Site(n, 4, 4 + len(m.name), m.name, "header"))
-            first_header = False
+        if n < narrative:
+            continue
         # years: the 情况说明's heading, its dated statements and the 自评表 titles
-        if n in prose and n >= narrative:
-            for pattern in (rf"^第三部分  {re.escape(m.name)}({y})年度$",
-                            rf"^\s*({y})年度(?:收入合计|支出合计|收、支总计|一般公共预算财政拨款支出\d)",
-                            rf"^[一二三四五六七八九十]+、({y})年度.+自评表$"):
-                hit = re.match(pattern, line)
-                if hit:
-                    out["year"].append(Site(n, hit.start(1), hit.end(1), str(y)))
-        # comparison words of the item sentences, and year-on-year sentences with a rate
-        if n in prose:
-            hit = _ITEM_WORD.search(line)
-            item = _item_figures(figures, n)
-            if hit and item and abs(item["final"] - item["initial"]) >= 1:
-                out["comparison_word"].append(Site(n, hit.start(1), hit.end(1), item["label"],
-                                                   row_code=item["code"]))
-            three = _THREE_WORD.search(line)
+        for pattern in dated:
+            hit = pattern.match(line)
+            if hit:
+                out["year"].append(Site(n, hit.start(1), hit.end(1), str(y)))
+        # comparison words of the item and 三公 sentences, and year-on-year sentences with a rate
+        item = _item_figures(by_line[n]) if "年初预算为" in line and n in by_line else None
+        hit = _ITEM_WORD.search(line) if item else None
+        if hit and abs(item["final"] - item["initial"]) >= 1:
+            out["comparison_word"].append(Site(n, hit.start(1), hit.end(1), item["label"],
+                                               row_code=item["code"]))
+        three = _THREE_WORD.search(line) if "三公" in line else None
+        if three:
             budget, final = _three_figures(line)
             # 三公 amounts are small: 0.1 万元 is still ten times the printed step
-            if three and abs(final - budget) >= Decimal("0.1"):
+            if abs(final - budget) >= Decimal("0.1"):
                 out["comparison_word"].append(Site(n, three.start(1), three.end(1), three.group(0)))
-            for c in _CHANGE.finditer(line):
-                f = next((g for g in figures if g.line == n and g.column == "change_amount"
-                          and g.start == c.start(2)), None)
-                if f is None or not f.extra:
-                    continue
-                if _rate_breaks(f.extra, c.group(1) == "增加"):
-                    out["comparison_word"].append(Site(n, c.start(), c.end(), f.row_label,
-                                                       extra={"match": c.group(0)}))
-                # the rate's word alone turned: the sentence contradicts itself
-                out["comparison_word"].append(Site(n, c.start(3), c.end(3), f.row_label,
-                                                   extra={"rate_word": True}))
-            if item and item.get("pct") and item["initial"] >= 1:
-                f = item["initial_fig"]
-                out["zero_budget"].append(Site(n, f.start, f.end, item["label"],
-                                               row_code=item["code"]))
+        for c in _CHANGE.finditer(line) if "相比" in line else ():
+            f = next((g for g in by_line.get(n, []) if g.column == "change_amount"
+                      and g.start == c.start(2)), None)
+            if f is None or not f.extra:
+                continue
+            if _rate_breaks(f.extra, c.group(1) == "增加"):
+                out["comparison_word"].append(Site(n, c.start(), c.end(), f.row_label,
+                                                   extra={"match": c.group(0)}))
+            # the rate's word alone turned: the sentence contradicts itself
+            out["comparison_word"].append(Site(n, c.start(3), c.end(3), f.row_label,
+                                               extra={"rate_word": True}))
+        if item and item.get("pct") and item["initial"] >= 1:
+            f = item["initial_fig"]
+            out["zero_budget"].append(Site(n, f.start, f.end, item["label"],
+                                           row_code=item["code"]))
     for f in figures:
         if (f.kind in ("narrative_amount", "prior_year_total") and f.table == "N"
                 and f.column == "amount" and f.row_label not in _NOT_TABLE
-                and f.line in prose and Decimal(f.text) >= 10):
+                and in_prose(f.line) and Decimal(f.text) >= 10):
             out["unit_of_measure"].append(Site(f.line, f.start, f.end, f.row_label,
                                                row_code=f.row_code))
     if not pdf:
-        out["empty_table"] = _table_sites(lines, m)
+        out["empty_table"] = _table_sites(lines, narrative)
         out["code_name"] = _code_sites(lines, reg)
     return {k: v for k, v in out.items() if v}
 
@@ -131,12 +137,13 @@ def prose_start(lines: list[str]) -> int:
     return next(i for i, ln in enumerate(lines) if ln.startswith("第三部分"))
 
 
-def _item_figures(figures: list[Figure], n: int) -> dict | None:
-    figs = {f.column: f for f in figures if f.line == n and f.kind == "narrative_amount"
+def _item_figures(figures: list[Figure]) -> dict | None:
+    """An item sentence's 决算, 年初预算 and 完成率 (the figures of one line)."""
+    figs = {f.column: f for f in figures if f.kind == "narrative_amount"
             and f.row_code and len(f.row_code) == 7}
     if "final" not in figs or "initial_budget" not in figs:
         return None
-    pct = next((f for f in figures if f.line == n and f.column == "completion_pct"), None)
+    pct = next((f for f in figures if f.column == "completion_pct"), None)
     return {"final": Decimal(figs["final"].text), "initial": Decimal(figs["initial_budget"].text),
             "label": figs["final"].row_label, "code": figs["final"].row_code,
             "initial_fig": figs["initial_budget"], "pct": pct}
@@ -158,15 +165,16 @@ def _rate_breaks(extra: dict, up: bool) -> bool:
     return abs(change * 100 / prior - change * 100 / swapped) >= 2
 
 
-def _table_sites(lines: list[str], m: UnitYear) -> list[Site]:
+def _table_sites(lines: list[str], narrative: int) -> list[Site]:
     sites = []
     for code, funds in (("07", "政府性基金"), ("08", "国有资本经营"), ("09", "三公")):
         marker = lines.index(f"\t公开{code}表")
         end = next(i for i in range(marker, len(lines)) if lines[i].startswith("\t注："))
         note = end
         declared = next((i for i in range(end, end + 3) if lines[i].startswith("\t本部门")), None)
-        said = next((i for i, ln in enumerate(lines) if i > marker and not ln.startswith("\t")
-                     and re.search(r"无[^。]{0,12}" + funds, ln)), None)
+        # the 情况说明's sentence saying there were none
+        said = next((i for i in range(narrative, len(lines)) if funds in lines[i]
+                     and re.search(r"无[^。]{0,12}" + funds, lines[i])), None)
         if declared is not None and (said is not None or code == "09"):
             # empty, said so twice: drop both sentences, or the table and the sentence
             sites.append(Site(declared, 0, 0, f"公开{code}表", code,
@@ -184,7 +192,8 @@ def _table_sites(lines: list[str], m: UnitYear) -> list[Site]:
 def _code_sites(lines: list[str], reg: Registry) -> list[Site]:
     sites = []
     table = None
-    for n, line in enumerate(lines[:-1]):
+    for n in range(lines.index("\t公开02表"), lines.index("\t公开06表")):
+        line = lines[n]
         if line.startswith("\t公开") and line.endswith("表"):
             table = line[3:5]
         code = line[1:]

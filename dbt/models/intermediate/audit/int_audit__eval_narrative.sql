@@ -490,9 +490,13 @@ final as (
             (u.lhs_value - u.rhs_value) - u.allowed_high, 0) as decimal(24, 6)) end as excess,
         case
             when u.missing_cells then 'indeterminate'
-            -- equal sides pass where equality is allowed: a stated 大于/小于 never allows it
-            when u.lhs_value = u.rhs_value and u.allowed_low <= 0 and u.allowed_high >= 0
-                then 'pass'
+            -- equal figures are never 大于/小于 (exact zeros included: their interval is
+            -- one-sided and closed at 0); 等于/持平/基本持平 allow them
+            when u.lhs_value = u.rhs_value and u.rule_id = 'N.item_direction'
+                then case when (u.allowed_low < 0 and u.allowed_high > 0)
+                               or (u.allowed_low = 0 and u.allowed_high = 0) then 'pass'
+                          else 'fail' end
+            when u.lhs_value = u.rhs_value then 'pass'
             when (u.lhs_value - u.rhs_value) between u.allowed_low and u.allowed_high
                 then case when u.rule_id in ('N.item_reason', 'N.item_direction')
                                or not {{ needs_rounding('u.lhs_value - u.rhs_value', 'u.allowed_low',
