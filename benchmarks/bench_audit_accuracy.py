@@ -32,6 +32,7 @@ import sys
 import tempfile
 import textwrap
 import time
+from collections import Counter
 from pathlib import Path
 
 import duckdb
@@ -87,6 +88,18 @@ def _wrap(body: str) -> str:
     return "\n".join(out)
 
 
+def _members(corpus: Path, f) -> set[tuple[str, int]]:
+    """The (unit, year) whose injection a department's consolidated report inherits."""
+    return {(m, f.year) for m, d in read_hierarchy(corpus).items() if d == f.unit}
+
+
+def _injected_kind(manifest: list[dict], corpus: Path, f) -> str:
+    """The family of the injection in the finding's report (or in a member of its department)."""
+    reports = {(f.unit, f.year)} | _members(corpus, f)
+    return next((i["expected_family"] for i in manifest
+                 if (i["unit"], int(i["year"])) in reports), "?")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--units", type=int, default=50, help="reports per year")
@@ -96,11 +109,16 @@ def main() -> int:
     parser.add_argument("--speed-reports", type=int, default=10000,
                         help="also time generating this many reports (0: skip)")
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--inject-kinds", default="numbers", choices=["numbers", "words", "all"],
+                        help="what the injections change (words: the issue-14 families, scored "
+                             "per family in their own section)")
     parser.add_argument("--layouts", help="PDF layouts (a,b or all): the corpus as PDFs, "
                         "cycled over these layouts, instead of text")
     args = parser.parse_args()
     layouts = parse_layouts(args.layouts) if args.layouts else None
     heading = HEADING + (" (PDF layouts)" if layouts else "")
+    if args.inject_kinds != "numbers":
+        heading += f" (--inject-kinds {args.inject_kinds}, issue 14)"
     years = _years(args.years)
     work = Path(tempfile.mkdtemp(prefix="juesuan-accuracy-"))
     try:
@@ -116,7 +134,8 @@ def main() -> int:
             print(speed)
             shutil.rmtree(work / "speed")
         corpus = work / "corpus"
-        stats = generate(corpus, args.units, years, args.rate, seed=args.seed, layouts=layouts)
+        stats = generate(corpus, args.units, years, args.rate, seed=args.seed, layouts=layouts,
+                         inject_kinds=args.inject_kinds)
         print(f"corpus: {stats}")
         db = work / "w.duckdb"
         juesuan = Path(sys.executable).with_name("juesuan")
@@ -147,21 +166,28 @@ def main() -> int:
             print("  unexplained:", f)
         for i in result.missed[:20]:
             print("  missed:", i)
+        print(f"load average: {os.getloadavg()}")
+        manifest = read_manifest(corpus)
+        consequences = Counter(f"{f.rule_id} (for {_injected_kind(manifest, corpus, f)})"
+                               for f in result.consequences)
+        print("consequences:", consequences)
         misses = []
         for i in result.missed:
             same = [f for f in findings if (f.unit, f.year) == (i["unit"], int(i["year"]))]
             elsewhere = sorted({f"{f.rule_id} at {f.row_label or f.row_code or '—'}" for f in same})
             verdict = ("found in its report by a rule of its family but located elsewhere"
-                       if any(f.family == i["expected_family"] for f in same) else "not found")
+                       if any(f.scored_family == i["expected_family"] for f in same) else "not found")
             misses.append(f"  - {i['file']}:L{i['line']} {i['kind']} {i['row_label']} / "
                           f"{i['column']} {i['original']} → {i['injected']}: {verdict} (the "
                           f"report's findings: {'; '.join(elsewhere) or 'none'})")
         body = "\n".join([
-            f"Run {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {_machine()}.",
+            f"Run {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {_machine()}; load average "
+            f"{os.getloadavg()[0]:.1f} at the end.",
             "",
             f"`python benchmarks/bench_audit_accuracy.py --units {args.units} --years {args.years} "
             f"--rate {args.rate} --seed {args.seed}"
-            f"{' --layouts ' + args.layouts if layouts else ''}`: {stats['reports']} generated "
+            f"{' --layouts ' + args.layouts if layouts else ''}"
+            f"{' --inject-kinds ' + args.inject_kinds if args.inject_kinds != 'numbers' else ''}`: {stats['reports']} generated "
             f"{'PDF ' if layouts else ''}reports "
             f"({stats['departments']} departments with their 本级 and units), "
             f"{stats['injections']} injected errors; whole pipeline (`juesuan run`) "
@@ -173,10 +199,15 @@ def main() -> int:
             f"(error/warning findings in reports without an injection). {rounding} identities "
             f"held only within rounding and were reported as {info} `info` lines; "
             f"{indeterminate} indeterminate.",
+            "- Findings not at an injection's place, all in reports with one (its consequences, "
+            "counted against precision above): "
+            + (", ".join(f"{k} {v}" for k, v in consequences.most_common()) or "none") + ".",
             f"- Missed injections: {len(result.missed)}" + (":" if misses else "."),
             *misses,
             "- Recall counts an injection found when an error or warning sits at its report "
             "(or, for a member unit, its department's consolidated report) and at its place: "
+            "for a word (issue 14), a rule of its family (`score.WORD_RULES`) at its line (text) "
+            "or in its report (PDF), an empty or missing table by its code; otherwise "
             "the same table and row or a parent row; for a 情况说明 or 绩效自评表 figure, the "
             "same subject; or the audit names the injected figure as the likely wrong cell. "
             "Precision counts the findings at such a place; the rest are the injection's other "

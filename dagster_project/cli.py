@@ -226,7 +226,8 @@ def generate(args: argparse.Namespace) -> int:
         return 2
     out = Path(args.out)
     start = perf_counter()
-    stats = write_corpus(out, args.units, years, args.inject_errors, args.seed, layouts=layouts)
+    stats = write_corpus(out, args.units, years, args.inject_errors, args.seed, layouts=layouts,
+                         inject_kinds=args.inject_kinds)
     truth = f", cell truth {out / 'cells.csv'}" if layouts else ""
     print(f"juesuan: wrote {stats['reports']} reports ({stats['departments']} departments, "
           f"{stats['injections']} injected errors) to {out / 'reports'} in "
@@ -289,6 +290,10 @@ def main(argv: list[str] | None = None) -> int:
     p_gen.add_argument("--out", required=True, help="output folder (reports in OUT/reports)")
     p_gen.add_argument("--inject-errors", type=float, default=0.0, metavar="RATE",
                        help="probability per report of one injected error (default 0)")
+    p_gen.add_argument("--inject-kinds", choices=["numbers", "words", "all"], default="numbers",
+                       help="what an injected error changes: a figure (numbers, the default), "
+                            "what the words say (words: unit names, years, 元/万元, comparison "
+                            "words, empty tables, zero budgets, code names) or either (all)")
     p_gen.add_argument("--seed", type=int, default=0)
     p_gen.add_argument("--format", choices=["text", "pdf"], default="text",
                        help="text (the seed's format) or text-layer PDFs in named layouts")

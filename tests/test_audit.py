@@ -16,11 +16,16 @@ One pipeline run (Dagster job via the CLI, dbt build, GX) over a corpus made fro
               (18.32 against 51.31), 持平 added where true (34.51 against 34.51)
        L1370  公开06表 30101 printed 津贴补贴 (30102's name)
        L1916  一般公共预算财政拨款基本支出 506.87万元 → 5068700万元 (元 for 万元)
+       L1854  收入合计减少18.10万元，下降3.3% → …，增长3.3% (the rate's word against the amount's)
+       L1911  大于 said of 住房公积金's 30.55 against 30.55 (equal figures are never 大于)
        公开07表 (L1649) given 12.00 in its 合计 row under its note 本部门2024年度无政府性基金…
        公开08表 (L1726-1781) removed, and the sentence saying there was no 国有资本经营 (L1927)
        公开09表 (L1782) printed blank, its note 本部门2024年度无财政拨款三公经费支出 removed
   E  the seed under a fifth name without its 公开07表 (L1649-1725); the text says there was no
      政府性基金 (L1924)
+  F  the real 国家信访局 2024 PDF as published: its comparison words (13 changes on last year
+     stated as amount and rate, p.17-25; "“三公”经费支出决算数小于预算数", p.24, 46.21 against
+     76.43) all hold
 """
 
 from __future__ import annotations
@@ -80,6 +85,9 @@ def _words_mutated(lines: list[str]) -> str:
     swap(1889, "支出决算数小于年初预算数", "支出决算数大于年初预算数")
     swap(1895, "支出决算数小于年初预算数的主要原因", "支出决算数与年初预算数基本持平，主要原因")
     swap(1897, "完成年初预算的100%。", "完成年初预算的100%，支出决算数与年初预算数持平。")
+    # a change on last year said twice, the two words now opposite
+    swap(1854, "减少18.10万元，下降3.3%", "减少18.10万元，增长3.3%")
+    swap(1911, "完成年初预算的100%。", "完成年初预算的100%，支出决算数大于年初预算数的主要原因：人员增加。")
     # 元 for 万元: 506.87万元 written 5068700万元
     swap(1916, "基本支出506.87万元", "基本支出5068700万元")
     # 公开06表 30101 printed with 30102's name
@@ -116,6 +124,8 @@ def warehouse(tmp_path_factory, seed_path) -> Path:
     assert without_07[1648].startswith("2024年度政府性基金预算财政拨款收入支出决算表")
     _blank(without_07, 1649, 1725)
     (reports / "e-2024.txt").write_text(_renamed("\n".join(without_07), "测试单位戊"), "utf-8")
+    national = seed_path.with_name("national-public-complaints-administration-2024.pdf")
+    (reports / "f-2024.pdf").write_bytes(national.read_bytes())
     db = root / "w.duckdb"
     juesuan = Path(sys.executable).with_name("juesuan")
     proc = subprocess.run([str(juesuan), "run", "--reports", str(reports), "--warehouse", str(db)],
@@ -236,7 +246,7 @@ def test_findings_cli_and_html_report(warehouse):
                            "--severity", "error"], capture_output=True, text=True, check=True)
     assert "[error] 测试单位丙 2024 X03_05.basic @ c-2024.txt:L634" in proc.stdout
     pages = sorted(warehouse.with_name(warehouse.stem + ".audit").glob("*.html"))
-    assert len(pages) == 7
+    assert len(pages) == 8  # one per report (A, A', B, B', C, D, E, F)
     page = next(p for p in pages if p.name.startswith(SEED_UNIT + "-2024")).read_text("utf-8")
     assert "绩效 Performance" in page and "a-2024.txt:L2085" in page
 
@@ -274,8 +284,10 @@ def test_each_mutated_word_is_one_located_warning(con):
         ("D.year", "warning", "d-2024.txt:L1851"),
         ("D.year", "warning", "d-2024.txt:L274"),
         ("N.completion_zero_budget", "warning", "d-2024.txt:L1907"),
+        ("N.item_direction", "warning", "d-2024.txt:L1854"),
         ("N.item_direction", "warning", "d-2024.txt:L1889"),
         ("N.item_direction", "warning", "d-2024.txt:L1895"),
+        ("N.item_direction", "warning", "d-2024.txt:L1911"),
     ]
     # each explained in Chinese with what it compared
     message = {loc: m for _, _, loc, m in found}
@@ -294,6 +306,8 @@ def test_each_mutated_word_is_one_located_warning(con):
     assert "表述为“支出决算数大于年初预算数”" in message["d-2024.txt:L1889"]
     assert "一边 5068700万元，另一边 506.87万元，相差约一万倍" in message["d-2024.txt:L1916"]
     assert "基本持平于（容差 1%）" in message["d-2024.txt:L1895"]
+    # (the text as read: normalise_text makes the full-width comma ASCII)
+    assert "同一变动的金额与百分比方向相反：“减少18.10万元,增长3.3%”" in message["d-2024.txt:L1854"]
     true_flat = con.execute(
         "select e.status from intermediate.int_audit__evaluations e join marts.dim_reports r "
         "using (report_id) where r.unit_name = '测试单位丁' and e.rule_id = 'N.item_direction' "
@@ -306,6 +320,21 @@ def test_a_missing_table_the_text_explains_is_info(con):
     assert [(r, s, loc) for r, s, loc, _ in found] == [
         ("D.table_missing_stated", "info", "e-2024.txt")]
     assert "本单位当年无政府性基金预算财政拨款收入支出" in found[0][3] and "e-2024.txt:L1924" in found[0][3]
+
+
+def test_the_real_pdfs_comparison_words_hold(con):
+    # F: every comparison word of the 国家信访局 report is checked and holds (none is a finding)
+    assert _word_findings(con, "国家信访局") == []
+    checked = con.execute(
+        "select e.instance_key, e.status, e.source_location from intermediate.int_audit__evaluations e "
+        "join marts.dim_reports r using (report_id) where r.unit_name = '国家信访局' "
+        "and e.rule_id = 'N.item_direction' and e.instance_key not like '%/%/%' "
+        "order by e.source_location, e.instance_key").fetchall()
+    kinds = [k.split("@")[0].split("/")[0] for k, _, _ in checked]
+    assert kinds.count("较上年") == 13 and kinds.count("三公") == 1, checked
+    assert {s for _, s, _ in checked} == {"pass"}
+    three = next(loc for k, _, loc in checked if k.startswith("三公/total"))
+    assert three.startswith("f-2024.pdf:p.24:")
 
 
 def test_the_unmutated_words_hold(con):

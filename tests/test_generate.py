@@ -20,7 +20,13 @@ import pytest
 from dagster_project.generate.corpus import generate, models, plan_corpus
 from dagster_project.generate.model import ZERO
 from dagster_project.generate.registry import load
-from dagster_project.generate.score import query_findings, read_hierarchy, read_manifest, score
+from dagster_project.generate.score import (
+    WORD_RULES,
+    query_findings,
+    read_hierarchy,
+    read_manifest,
+    score,
+)
 from dagster_project.interpret.report import interpret
 from dagster_project.readers import read_document
 from tests.conftest import cell
@@ -28,6 +34,8 @@ from tests.conftest import cell
 YEARS = range(2023, 2025)
 CLEAN = {"units": 5, "seed": 1}  # a department (本级 + 2 units) and a standalone unit
 INJECTED = {"units": 6, "seed": 2, "first_place": 400}
+# Every report carries one word a reviewer would catch (issue 14), every family represented.
+WORDS = {"units": 5, "seed": 13, "first_place": 800}
 
 
 def r2(x: D) -> D:
@@ -46,6 +54,14 @@ def injected(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("generated") / "injected"
     generate(out, INJECTED["units"], YEARS, 0.5, seed=INJECTED["seed"],
              first_place=INJECTED["first_place"])
+    return out
+
+
+@pytest.fixture(scope="module")
+def words(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("generated") / "words"
+    generate(out, WORDS["units"], YEARS, 1.0, seed=WORDS["seed"], first_place=WORDS["first_place"],
+             inject_kinds="words")
     return out
 
 
@@ -154,16 +170,54 @@ def test_injections_change_what_the_manifest_says(injected):
         assert not facts.fatal, (unit, year, facts.fatal)
 
 
+def test_word_injections_change_what_the_manifest_says(words):
+    """Each word injection is printed where the manifest says, and the reader reads what it
+    changed (the statement extractor or the table list, not the audit)."""
+    manifest = read_manifest(words)
+    assert {i["expected_family"] for i in manifest} == {
+        "unit_name", "year", "unit_of_measure", "comparison_word", "empty_table", "zero_budget",
+        "code_name"}
+    assert len(manifest) == WORDS["units"] * len(YEARS)  # one in every report
+    facts = _facts(words)
+    for i in manifest:
+        lines = (words / "reports" / i["file"]).read_text("utf-8").split("\n")
+        line = lines[int(i["line"]) - 1]
+        assert i["original"] != i["injected"], i
+        f = facts[(i["unit"], int(i["year"]))]
+        assert not f.fatal and f.unit_name == i["unit"] and f.fiscal_year == int(i["year"]), i
+        at_line = [n for n in f.narrative if n.location.line == int(i["line"])]
+        family = i["expected_family"]
+        if family == "empty_table" and i["injected"] == "":
+            assert f.tables[i["table_code"]].status == "missing"  # the table is gone
+            continue
+        assert i["injected"] in line, (i, line)
+        if family == "unit_name":
+            named = [n.subject for n in at_line if n.fact_kind == "named_unit"]
+            assert named and all(i["unit"] not in s for s in named), (i, named)
+        elif family == "year":
+            years = {int(n.count_value) for n in at_line if n.fact_kind == "named_year"}
+            assert years == {int(i["injected"])}, (i, years)
+        elif family == "unit_of_measure":
+            amounts = [n.amount_wan_yuan for n in at_line if n.amount_wan_yuan is not None]
+            assert D(i["injected"]) in amounts and D(i["injected"]) == D(i["original"]) * 10000
+        elif family == "zero_budget":
+            initial = [n for n in at_line if n.metric == "initial_budget"]
+            assert [n.amount_wan_yuan for n in initial] == [0] and D(i["original"]) >= 1
+        elif family == "code_name":
+            assert line == "\t" + i["injected"] and i["row_label"] == f"{i['row_code']} {i['original']}"
+
+
 @pytest.mark.e2e
-def test_the_audit_on_a_generated_corpus(tmp_path, clean, injected):
-    """Clean corpus: info only. Injected corpus: every injection found, nothing else flagged."""
+def test_the_audit_on_a_generated_corpus(tmp_path, clean, injected, words):
+    """Clean corpus: info only. Injected corpus: every injection found, nothing else flagged;
+    the same for the words a reviewer reads (issue 14), each found by a rule of its family."""
     reports = tmp_path / "reports"
     reports.mkdir()
-    for corpus in (clean, injected):
+    for corpus in (clean, injected, words):
         for p in (corpus / "reports").iterdir():
             (reports / p.name.replace(".txt", f"-{corpus.name}.txt")).write_bytes(p.read_bytes())
     hierarchy = tmp_path / "unit_hierarchy.csv"
-    rows = [(d, m, r) for c in (clean, injected) for d, m, r in
+    rows = [(d, m, r) for c in (clean, injected, words) for d, m, r in
             csv.reader((c / "unit_hierarchy.csv").open(encoding="utf-8"))][1:]
     with hierarchy.open("w", encoding="utf-8", newline="") as f:
         csv.writer(f).writerows([("department_unit_name", "member_unit_name", "member_role"),
@@ -189,6 +243,16 @@ def test_the_audit_on_a_generated_corpus(tmp_path, clean, injected):
         assert set(statuses) == {"U.consolidation", "Y.carryover", "Y.prior_total"}
         assert "rounding" in statuses["U.consolidation"]  # printed units rarely add up exactly
         findings = [f for f in query_findings(con) if f.unit not in clean_units]
-    result = score(findings, read_manifest(injected), read_hierarchy(injected))
+    word_units = {u["unit"] for u in _listing(words)}
+    result = score([f for f in findings if f.unit not in word_units], read_manifest(injected),
+                   read_hierarchy(injected))
     assert result.missed == [], result.missed
     assert result.unexplained == [], result.unexplained
+    result = score([f for f in findings if f.unit in word_units], read_manifest(words),
+                   read_hierarchy(words))
+    assert result.missed == [], result.missed
+    for family, (_found, in_family, total) in result.found.items():
+        assert in_family == total, (family, result.found)  # by a rule of its own family
+    for family, (matched, count) in result.precision.items():
+        if family in WORD_RULES:
+            assert matched == count, (family, result.precision)

@@ -47,5 +47,32 @@ def test_statements_come_after_the_narrative_and_leave_it_unchanged(seed_path):
     facts = interpret(read_text(seed_path))
     kinds = [f.fact_kind for f in facts.narrative]
     first = kinds.index("named_unit")
-    assert not {"named_unit", "named_year", "no_funds", "member_unit"} & set(kinds[:first - 1])
-    assert all(k in ("named_unit", "named_year", "no_funds", "member_unit") for k in kinds[first:])
+    said = {"named_unit", "named_year", "no_funds", "member_unit", "comparison"}
+    assert not said & set(kinds[:first - 1])
+    assert all(k in said for k in kinds[first:])
+
+
+def test_comparison_words(seed_path):
+    # The seed states its change on last year as amount and rate five times (L1851, 1854, 1858,
+    # 1861, 1869: 减少18.10万元，下降3.3%); its 三公 sentence (L1932) compares no figures in words.
+    facts = extract_statements(read_text(seed_path))
+    said = {(f.location.line, f.subject, f.metric, f.direction) for f in facts
+            if f.fact_kind == "comparison"}
+    assert said == {(n, "较上年增减", "amount_vs_rate", "decrease/decrease")
+                    for n in (1851, 1854, 1858, 1861, 1869)}
+
+
+def test_three_public_comparisons_name_their_part(tmp_path):
+    # Sentences as 佛山 2019 (p.26) and 国家信访局 2024 (p.24) print them, and one about a part;
+    # "决算为X万元，完成预算的Y%" compares in figures, not words, and is not a comparison word.
+    report = tmp_path / "r.txt"
+    report.write_text("\n".join([
+        "2019 年度“三公”经费支出决算大于预算数的主要情况：我局为2019年新成立单位。",
+        "公务接待费支出决算数小于预算数，主要原因是厉行节约。",
+        "其中：因公出国（境）费支出决算为4.69万元，完成预算的15.63%。",
+        "机关运行经费支出2266.65万元，比2023年度决算数增加318.58万元，增长16.35%。",
+    ]) + "\n", "utf-8")
+    said = {(f.location.line, f.subject, f.metric, f.direction)
+            for f in extract_statements(read_text(report)) if f.fact_kind == "comparison"}
+    assert said == {(1, "total", "vs_budget", "above"), (2, "reception", "vs_budget", "below"),
+                    (4, "较上年增减", "amount_vs_rate", "increase/increase")}

@@ -29,8 +29,13 @@ def putuo():
 
 
 @pytest.fixture(scope="module")
-def national():
-    return interpret(read_pdf(NATIONAL))
+def national_doc():
+    return read_pdf(NATIONAL)
+
+
+@pytest.fixture(scope="module")
+def national(national_doc):
+    return interpret(national_doc)
 
 
 @pytest.fixture(scope="module")
@@ -294,3 +299,34 @@ def test_the_foshan_pdf_with_its_words_mutated(foshan_doc):
     no_funds = [f for f in facts.narrative if f.fact_kind == "no_funds"]
     assert [(f.subject, str(f.location)) for f in no_funds] == [
         ("08", str(blocks[heading + 1].location))]
+
+
+def test_the_national_pdf_with_its_comparison_words_turned(national_doc, national):
+    # Issue 14 (#4): p.24 says "“三公”经费支出决算数小于预算数" (46.21 against 76.43 万元, its
+    # 公开09表); p.17 "收、支总计各增加5834.37万元，增长35.74%". Turned in the Document: 大于, and
+    # 增加 … 下降 (the rate's word against the amount's). The reader records each word where it
+    # stands; N.item_direction judges them (tests/test_audit.py runs it on this PDF unmutated).
+    assert value(national, "09", column="budget_total") == Decimal("76.43")
+    assert value(national, "09", column="final_total") == Decimal("46.21")
+
+    def said(facts):
+        return {(f.subject, f.metric, f.direction, str(f.location)) for f in facts.narrative
+                if f.fact_kind == "comparison" and ("三公" in f.printed_text or "5834.37" in f.printed_text)}
+
+    blocks = list(national_doc.blocks)
+    three = next(i for i, b in enumerate(blocks)
+                 if isinstance(b, Paragraph) and "经费支出决算数小于预算数" in b.text)
+    totals = next(i for i, b in enumerate(blocks)
+                  if isinstance(b, Paragraph) and "增长35.74%" in b.text)
+    where = {"三公": str(blocks[three].location), "总计": str(blocks[totals].location)}
+    assert where["三公"].startswith(NATIONAL.name + ":p.24:")
+    assert where["总计"].startswith(NATIONAL.name + ":p.17:")
+    assert said(national) == {("total", "vs_budget", "below", where["三公"]),
+                              ("较上年增减", "amount_vs_rate", "increase/increase", where["总计"])}
+    blocks[three] = replace(blocks[three], text=blocks[three].text.replace(
+        "经费支出决算数小于预算数", "经费支出决算数大于预算数"))
+    blocks[totals] = replace(blocks[totals], text=blocks[totals].text.replace(
+        "增长35.74%", "下降35.74%"))
+    turned = interpret(replace(national_doc, blocks=blocks))
+    assert said(turned) == {("total", "vs_budget", "above", where["三公"]),
+                            ("较上年增减", "amount_vs_rate", "increase/decrease", where["总计"])}

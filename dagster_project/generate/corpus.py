@@ -182,6 +182,7 @@ class _Job:
     seed: int
     inject_rate: float
     layouts: list[Layout] | None = None  # None: the text format
+    inject_kinds: str = "numbers"  # numbers | words | all (inject.INJECT_KINDS)
 
 
 def _write(job: _Job) -> tuple[list[tuple], list[Injection], list[tuple], list[tuple]]:
@@ -199,7 +200,8 @@ def _write(job: _Job) -> tuple[list[tuple], list[Injection], list[tuple], list[t
         rng = random.Random(f"inject:{job.seed}:{stem}.txt")
         original = text
         if job.inject_rate and rng.random() < job.inject_rate:
-            text, injection = inject(text, figures, rng, file, m, e.role, job.years.start)
+            text, injection = inject(text, figures, rng, file, m, e.role, job.years.start,
+                                     job.inject_kinds, reg, pdf=bool(job.layouts))
             if injection is not None:
                 injections.append(injection)
         if job.layouts:
@@ -254,8 +256,10 @@ def _table_overrides(original: str, injected: str, figures: list) -> dict:
 
 def generate(out: Path, units: int, years: range, inject_rate: float = 0.0,
              seed: int = 0, first_place: int = 0, workers: int | None = None,
-             layouts: list[Layout] | None = None) -> dict[str, int]:
-    """Write the corpus; `layouts` (a list of `layouts.Layout`) writes PDFs in those layouts."""
+             layouts: list[Layout] | None = None, inject_kinds: str = "numbers"
+             ) -> dict[str, int]:
+    """Write the corpus; `layouts` (a list of `layouts.Layout`) writes PDFs in those layouts;
+    `inject_kinds` says what an injection changes: numbers, words (issue 14) or all."""
     reg = load()
     entities = plan_corpus(units, seed, reg, first_place)
     reports_dir = out / "reports"
@@ -264,7 +268,8 @@ def generate(out: Path, units: int, years: range, inject_rate: float = 0.0,
     workers = workers or os.cpu_count() or 1
     if units * len(years) < (40 if layouts else 400):
         workers = 1  # starting processes costs more than it saves
-    jobs = [_Job(reports_dir, entities[w::workers], index, years, seed, inject_rate, layouts)
+    jobs = [_Job(reports_dir, entities[w::workers], index, years, seed, inject_rate, layouts,
+                 inject_kinds)
             for w in range(workers)]
     if workers == 1:
         results = [_write(jobs[0])]

@@ -17,7 +17,9 @@ import re
 from dataclasses import asdict, dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from dagster_project.generate import inject_words
 from dagster_project.generate.model import CENT, UnitYear
+from dagster_project.generate.registry import Registry
 from dagster_project.generate.render import Figure
 
 MANIFEST_FIELDS = ["file", "unit", "year", "kind", "table_code", "row_code", "row_label",
@@ -120,17 +122,30 @@ def _candidates(figures: list[Figure], m: UnitYear, role: str, first_year: int) 
     return kinds
 
 
+# What `--inject-kinds` plants: the numbers (the audit's identities), the words a reviewer
+# reads (issue 14: inject_words.py), or both.
+INJECT_KINDS = ("numbers", "words", "all")
+
+
 def inject(text: str, figures: list[Figure], rng: random.Random, file: str, m: UnitYear,
-           role: str, first_year: int) -> tuple[str, Injection | None]:
-    kinds = _candidates(figures, m, role, first_year)
-    if not kinds:
+           role: str, first_year: int, kinds_of: str = "numbers", reg: Registry | None = None,
+           pdf: bool = False) -> tuple[str, Injection | None]:
+    lines = text.split("\n")
+    kinds = _candidates(figures, m, role, first_year) if kinds_of != "words" else {}
+    words = inject_words.candidates(lines, figures, m, reg, pdf) if kinds_of != "numbers" else {}
+    if not kinds and not words:
         return text, None
     # A family first, then a kind of it: every family gets about as many injections as the
     # reports that can hold one allow (consolidation needs a department, prior years a 2nd year).
-    families = sorted({FAMILY[k] for k in kinds})
+    families = sorted({FAMILY[k] for k in kinds} | set(words))
     family = rng.choices(families, [RARE.get(f, 1) for f in families])[0]
+    if family in words:
+        site = rng.choice(words[family])
+        original, new, note, line = inject_words.mutate(family, site, lines, m, reg, rng)
+        injection = Injection(file, m.name, m.year, family, site.table, site.row_code, site.label,
+                              family, original, new, family, line + 1, note)
+        return "\n".join(lines), injection
     kind = rng.choice(sorted(k for k in kinds if FAMILY[k] == family))
-    lines = text.split("\n")
     f = rng.choice(kinds[kind])
     note = ""
     if kind in ("table_cell", "narrative_amount"):

@@ -609,9 +609,15 @@ def _three_public(out: Out, m: UnitYear, y: int) -> None:
     out.para("九、财政拨款“三公”经费支出决算情况说明")
     out.para("(一)“三公”经费财政拨款支出决算总体情况说明。")
     out.blank()
+    # Real reports compare the two in words (国家信访局 2024: "“三公”经费支出决算数小于预算数的
+    # 主要原因是…"); the printed figures decide the word.
+    word = {1: "大于", -1: "小于"}.get((Decimal(money(tf[0])) > Decimal(money(tb[0])))
+                                    - (Decimal(money(tf[0])) < Decimal(money(tb[0]))))
+    compared = f"“三公”经费支出决算数{word}预算数的主要原因是{m.reasons['up' if word == '大于' else 'down']}。" \
+        if word else ""
     out.sentence([f"{y}年度“三公”经费财政拨款支出全年预算为{money(tb[0])}万元，支出决算为",
                   (money(tf[0]), ("narrative_amount", "N", None, "三公经费合计", "final")),
-                  "万元。"])
+                  "万元。" + compared])
     out.blank()
     out.para("(二)“三公”经费财政拨款支出决算具体情况说明。")
     out.blank()

@@ -19,6 +19,23 @@ from pathlib import Path
 
 FAMILIES = ["within_table", "across_tables", "text_vs_table", "performance", "across_years",
             "across_units"]
+# What a reviewer reads (issue 14, inject_words.py): each kind of word injection and the rules
+# that must find it. A year-on-year word is found by the stated rate (R.yoy_change) or by last
+# year's report (Y.prior_total) as well as by N.item_direction.
+WORD_RULES = {
+    "unit_name": {"D.unit_name"},
+    "year": {"D.year"},
+    "unit_of_measure": {"D.unit_of_measure"},
+    "comparison_word": {"N.item_direction", "R.yoy_change", "Y.prior_total"},
+    "empty_table": {"D.empty_undeclared", "D.empty_but_filled", "D.table_missing",
+                    "D.table_missing_stated"},
+    "zero_budget": {"N.completion_zero_budget"},
+    "code_name": {"D.code_name"},
+}
+# The rules that only words trigger are scored as their word family.
+WORD_FAMILY_OF = {r: fam for fam, rules in WORD_RULES.items() for r in rules
+                  if r not in ("R.yoy_change", "Y.prior_total")}
+_LINES = re.compile(r"\.txt:L(\d+)(?:-(\d+))?")
 
 
 @dataclass
@@ -33,6 +50,11 @@ class Finding:
     row_label: str | None
     instance_key: str | None
     likely_wrong_location: str | None = None
+    source_location: str | None = None
+
+    @property
+    def scored_family(self) -> str:
+        return WORD_FAMILY_OF.get(self.rule_id, self.family)
 
 
 @dataclass
@@ -41,6 +63,8 @@ class Score:
     found: dict[str, list[int]] = field(default_factory=dict)  # family -> [found, in family, total]
     precision: dict[str, list[int]] = field(default_factory=dict)  # family -> [matched, findings]
     unexplained: list[Finding] = field(default_factory=list)
+    # error/warning findings in a report with an injection, not at its place: its consequences
+    consequences: list[Finding] = field(default_factory=list)
     missed: list[dict] = field(default_factory=list)
 
     @property
@@ -61,7 +85,7 @@ def read_hierarchy(folder: Path) -> dict[str, str]:
 def query_findings(con) -> list[Finding]:
     rows = con.execute(
         "select unit_name, fiscal_year, rule_id, rule_family, severity, table_code, row_code, "
-        "row_label, instance_key, likely_wrong_location from marts.audit_findings "
+        "row_label, instance_key, likely_wrong_location, source_location from marts.audit_findings "
         "where severity in ('error', 'warning')").fetchall()
     return [Finding(*r) for r in rows]
 
@@ -72,7 +96,24 @@ def _counterpart(injection: dict) -> str | None:
     return m.group(1) if m else None
 
 
+def _near(f: Finding, i: dict) -> bool:
+    """A text report's finding names lines (L12 or L12-30): the injected line, or a table row
+    a line or two away (a code and its name are two lines). A PDF's finding names pages and
+    boxes, not the text's lines: the report and the rule decide there."""
+    if not i["file"].endswith(".txt") or i["expected_family"] == "empty_table":
+        return True  # an empty or missing table is located at its table: its code decides
+    m = _LINES.search(f.source_location or "")
+    if m is None:
+        return True  # a finding about the whole document (a missing table)
+    first, last = int(m.group(1)), int(m.group(2) or m.group(1))
+    return first - 2 <= int(i["line"]) <= last + 2
+
+
 def matches(f: Finding, i: dict) -> bool:
+    rules = WORD_RULES.get(i["expected_family"])
+    if rules is not None and f.rule_id in rules:
+        return _near(f, i) and (f.rule_id not in WORD_FAMILY_OF or i["table_code"] in ("N", "header")
+                                or f.table_code in (None, i["table_code"]))
     if f.likely_wrong_location == f"{i['file']}:L{i['line']}":
         return True  # the audit named the injected figure itself
     table = i["table_code"]
@@ -105,14 +146,18 @@ def score(findings: list[Finding], manifest: list[dict], departments: dict[str, 
     for f in findings:
         candidates = by_report.get((f.unit, f.year), [])
         matched = [i for i in candidates if matches(f, i)]
-        p = s.precision.setdefault(f.family, [0, 0])
+        p = s.precision.setdefault(f.scored_family, [0, 0])
         p[1] += 1
         if matched:
             p[0] += 1
             for i in matched:
-                hit[ids[id(i)]].add(f.family)
+                hit[ids[id(i)]].add(f.scored_family)
+                if f.rule_id in WORD_RULES.get(i["expected_family"], ()):
+                    hit[ids[id(i)]].add(i["expected_family"])
         elif not candidates:
             s.unexplained.append(f)
+        else:
+            s.consequences.append(f)
     for n, i in enumerate(manifest):
         fam = i["expected_family"]
         r = s.found.setdefault(fam, [0, 0, 0])
@@ -130,7 +175,7 @@ def render_table(s: Score) -> str:
     lines = ["| family | injections | recall (any rule) | recall (expected family) | "
              "error/warning findings | precision |",
              "|---|---:|---:|---:|---:|---:|"]
-    for fam in FAMILIES:
+    for fam in FAMILIES + [w for w in WORD_RULES if w in s.found or w in s.precision]:
         found, in_family, total = s.found.get(fam, [0, 0, 0])
         matched, count = s.precision.get(fam, [0, 0])
         lines.append(f"| {fam} | {total} | {_ratio(found, total)} | {_ratio(in_family, total)} | "

@@ -217,6 +217,11 @@ def _item_direction(rest: str) -> str | None:
             else "equal" if m.group("equal") else "above")
 
 
+# What the statements extractor (statements.py) reads with the same vocabulary.
+stated_direction = _item_direction
+DIRECTION_WORDS = _DIRECTION
+
+
 def _items(e: _Emitter, text: str) -> None:
     """'（1）一般公共服务支出（类）群众团体事务（款）行政运行（项）。年初预算为…'."""
     if "项）" not in text and "项)" not in text:

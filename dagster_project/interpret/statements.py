@@ -11,6 +11,12 @@ kind, located at its paragraph; the audit (`int_audit__eval_statements`) judges 
   `prior_year` where the words compare (与2023年度相比, 比2023年度决算数).
 - `no_funds`: a sentence saying the unit had no funds of a kind that one table reports
   (`subject` is the table code): a missing table it explains is not a warning.
+- `comparison`: a comparison word the audit checks against figures (`N.item_direction`, issue
+  14): `metric` `vs_budget` is a 三公 part's 决算 said to be above/below/equal to its 预算
+  (`subject` the part, as 公开09表's column keys name it: total, outbound, vehicle_total,
+  vehicle_purchase, vehicle_operation, reception; `direction` above/below/equal/about);
+  `amount_vs_rate` is a change on last year stated twice, as an amount and as a rate
+  (减少18.10万元，增长3.3%): `direction` is "amount word/rate word" (increase/decrease).
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from decimal import Decimal
 from dagster_project.amounts import normalise_text
 from dagster_project.document import Document, Location, Paragraph
 from dagster_project.interpret.facts import NarrativeFact
+from dagster_project.interpret.narrative import DIRECTION_WORDS, stated_direction
 
 # A unit's name: it may hold digits (测试单位001), never start with one (that is a year).
 _NAME = r"[\u4e00-\u9fa5A-Za-zＸｘ×*＊（）()][\u4e00-\u9fa5A-Za-z0-9Ｘｘ×*＊（）()]{1,39}?"
@@ -56,6 +63,38 @@ _NO_FUNDS = [
     ("08", re.compile(r"(?:无|没有|未发生)[^。；;]{0,12}国有资本经营")),
     ("09", re.compile(r"(?:无|没有|未发生)[^。；;]{0,12}“?三公”?经费")),
 ]
+
+
+# A 三公 part and how the sentence compares its 决算 with its 预算: "“三公”经费支出决算数小于预算数",
+# "公务接待费支出决算大于预算". The part names map to 公开09表's column keys.
+_THREE_PARTS = [
+    ("outbound", r"因公出国[（(]境[)）]费"),
+    ("vehicle_total", r"公务用车购置及运行(?:维护)?费"),
+    ("vehicle_purchase", r"公务用车购置费"),
+    ("vehicle_operation", r"公务用车运行(?:维护)?费"),
+    ("reception", r"公务接待费"),
+    ("total", r"“?三公”?经费"),
+]
+_VS_BUDGET = re.compile(
+    r"(?P<part>" + "|".join(f"(?P<{k}>{p})" for k, p in _THREE_PARTS) + r")"
+    r"(?:财政拨款)?(?:支出)?决算数?(?P<word>[^。，,；;]{0,6}?)(?:年初|全年)?预算数?")
+_AMOUNT_VS_RATE = re.compile(
+    r"(?P<a>增加|减少)\s*\d[\d,]*(?:\.\d+)?\s*万元[，,、]?\s*(?P<r>增长|下降|上升|降低)\s*\d[\d,]*(?:\.\d+)?\s*%")
+
+
+def _comparisons(text: str, loc: Location) -> list[NarrativeFact]:
+    out = []
+    for m in _VS_BUDGET.finditer(text):
+        direction = stated_direction(m.group("word"))
+        if direction is not None:
+            part = next(k for k, _ in _THREE_PARTS if m.group(k))
+            out.append(NarrativeFact(None, "comparison", part, "vs_budget", m.group(0), text, loc,
+                                     direction=direction))
+    for m in _AMOUNT_VS_RATE.finditer(text):
+        out.append(NarrativeFact(None, "comparison", "较上年增减", "amount_vs_rate", m.group(0),
+                                 text, loc, direction=DIRECTION_WORDS[m.group("a")] + "/"
+                                 + DIRECTION_WORDS[m.group("r")]))
+    return out
 
 
 def _is_heading(text: str) -> bool:
@@ -139,6 +178,7 @@ def extract_statements(doc: Document) -> list[NarrativeFact]:
             first_title = False
         facts.extend(named)
         facts.extend(_years(text, loc))
+        facts.extend(_comparisons(text, loc))
         if _MEMBERS_START.search(text) and len(text) <= 40:
             in_members = True
         elif in_members and _is_heading(text) and (

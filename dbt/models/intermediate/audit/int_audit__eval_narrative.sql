@@ -3,6 +3,9 @@
 --   narrative_item         each 项 sentence: 决算 = its 05 row; 完成率 = 决算 / 年初预算; a reason
 --                          is given when they differ; the stated direction agrees
 --   yoy                    each stated change on last year: percent = change / last year's amount
+--   comparison words       (N.item_direction, issue 14) a 三公 part's 决算 said to be above /
+--                          below / equal to its 预算 agrees with 公开09表; a change on last year
+--                          stated as an amount and a rate says the same direction twice
 -- With 公开05表 missing or unreadable, every amount and share compared with it is indeterminate
 -- and says why (its class and item rows are unknown, not absent).
 with rules as (
@@ -312,6 +315,99 @@ item_directions as (
 
 ),
 
+-- comparison words beyond the items (issue 14) ----------------------------------------------
+flat as (
+
+    select coalesce(try_cast(regexp_extract(condition, 'flat_tolerance_pct=([0-9.]+)', 1)
+                             as decimal(10, 4)), 0) as tolerance_pct
+    from rules where rule_id = 'N.item_direction'
+
+),
+
+comparisons as (
+
+    select
+        f.report_id, f.subject, f.metric, f.direction, f.printed_text, f.sentence,
+        f.source_location, f.fact_id, concat_ws('|', 'N', f.report_id, f.fact_id) as value_id
+    from {{ ref('stg_raw__narrative_facts') }} as f
+    where {{ in_rebuild('f.report_id') }}
+        and f.fact_kind = 'comparison'
+
+),
+
+cells_09 as (
+
+    -- one 预算数 and one 决算数 cell per part (total, outbound, …): the columns name the part
+    select
+        report_id,
+        regexp_extract(column_key, '^(?:budget|final)_(.+)$', 1) as part,
+        max(case when starts_with(column_key, 'budget_') then value0 end) as budget,
+        max(case when starts_with(column_key, 'budget_') then half_width end) as budget_half,
+        max(case when starts_with(column_key, 'budget_') then cell_id end) as budget_cell,
+        max(case when starts_with(column_key, 'final_') then value0 end) as final,
+        max(case when starts_with(column_key, 'final_') then half_width end) as final_half,
+        max(case when starts_with(column_key, 'final_') then cell_id end) as final_cell
+    from {{ ref('int_audit__cells') }}
+    where {{ in_rebuild() }}
+        and table_code = '09'
+        and (starts_with(column_key, 'budget_') or starts_with(column_key, 'final_'))
+    group by all
+    having count(*) filter (where starts_with(column_key, 'budget_')) = 1
+        and count(*) filter (where starts_with(column_key, 'final_')) = 1
+
+),
+
+three_public_directions as (
+
+    select
+        c.report_id, 'N.item_direction' as rule_id, '三公/' || c.subject || '@' || c.fact_id as instance_key, '万元' as value_unit,
+        t.final as lhs_value, t.budget as rhs_value,
+        case c.direction when 'above' then t.final_half + t.budget_half
+                         when 'below' then -1e9
+                         when 'equal' then -(t.final_half + t.budget_half)
+                         else -(t.final_half + t.budget_half
+                                + abs(t.budget) * flat.tolerance_pct / 100) end as allowed_low,
+        case c.direction when 'below' then -(t.final_half + t.budget_half)
+                         when 'above' then 1e9
+                         when 'equal' then t.final_half + t.budget_half
+                         else t.final_half + t.budget_half
+                              + abs(t.budget) * flat.tolerance_pct / 100 end as allowed_high,
+        t.report_id is null as missing_cells,
+        '09' as table_code, cast(null as varchar) as row_code, c.printed_text as row_label,
+        '“三公”经费决算数与预算数' as column_label, c.source_location,
+        [c.value_id, t.final_cell, t.budget_cell] as participants,
+        case when t.report_id is null
+             then coalesce(gap.gap_reason, '公开09表中找不到该项的预算数和决算数')
+             else '表述为“' || c.printed_text || '”，公开09表：决算数 ' || {{ fmt_num('t.final') }}
+                  || '万元，预算数 ' || {{ fmt_num('t.budget') }} || '万元' end as detail
+    from comparisons as c
+    cross join flat
+    left join cells_09 as t on t.report_id = c.report_id and t.part = c.subject
+    left join (
+        select report_id, gap_reason from {{ ref('int_audit__tables') }}
+        where {{ in_rebuild() }} and table_code = '09' and not is_read
+    ) as gap on gap.report_id = c.report_id
+    where c.metric = 'vs_budget'
+
+),
+
+rate_directions as (
+
+    -- words against words: the amount's direction and the rate's are the same
+    select
+        report_id, 'N.item_direction' as rule_id, '较上年@' || fact_id as instance_key, 'text' as value_unit,
+        case when split_part(direction, '/', 1) = split_part(direction, '/', 2) then 0 else 1 end
+            as lhs_value,
+        0 as rhs_value, 0 as allowed_low, 0 as allowed_high, false as missing_cells,
+        cast(null as varchar) as table_code, cast(null as varchar) as row_code,
+        printed_text as row_label, '较上年增减' as column_label, source_location,
+        [value_id] as participants,
+        '同一变动的金额与百分比方向相反：“' || printed_text || '”' as detail
+    from comparisons
+    where metric = 'amount_vs_rate'
+
+),
+
 -- change on last year -------------------------------------------------------------------------
 changes as (
 
@@ -371,6 +467,8 @@ unioned as (
     union all select * from item_completions
     union all select * from item_reasons
     union all select * from item_directions
+    union all select * from three_public_directions
+    union all select * from rate_directions
     union all select * from yoy
 
 ),
@@ -392,6 +490,12 @@ final as (
             (u.lhs_value - u.rhs_value) - u.allowed_high, 0) as decimal(24, 6)) end as excess,
         case
             when u.missing_cells then 'indeterminate'
+            -- equal figures are never 大于/小于 (exact zeros included: their interval is
+            -- one-sided and closed at 0); 等于/持平/基本持平 allow them
+            when u.lhs_value = u.rhs_value and u.rule_id = 'N.item_direction'
+                then case when (u.allowed_low < 0 and u.allowed_high > 0)
+                               or (u.allowed_low = 0 and u.allowed_high = 0) then 'pass'
+                          else 'fail' end
             when u.lhs_value = u.rhs_value then 'pass'
             when (u.lhs_value - u.rhs_value) between u.allowed_low and u.allowed_high
                 then case when u.rule_id in ('N.item_reason', 'N.item_direction')
