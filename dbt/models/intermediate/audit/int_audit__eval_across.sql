@@ -459,12 +459,7 @@ final as (
         case when missing_cells then null
              else cast(greatest(abs(lhs_value - rhs_value) - tolerance, 0) as decimal(24, 6))
         end as excess,
-        case
-            when missing_cells then 'indeterminate'
-            when lhs_value = rhs_value then 'pass'
-            when abs(lhs_value - rhs_value) <= tolerance then 'rounding'
-            else 'fail'
-        end as status,
+        {{ evaluation_status('lhs_value - rhs_value', 'tolerance', 'missing_cells') }} as status,
         table_code,
         row_code,
         row_label,

@@ -567,12 +567,7 @@ final as (
         tolerance as allowed_high,
         case when missing_cells then null
              else greatest(abs(lhs_value - rhs_value) - tolerance, 0) end as excess,
-        case
-            when missing_cells then 'indeterminate'
-            when lhs_value = rhs_value then 'pass'
-            when abs(lhs_value - rhs_value) <= tolerance then 'rounding'
-            else 'fail'
-        end as status,
+        {{ evaluation_status('lhs_value - rhs_value', 'tolerance', 'missing_cells') }} as status,
         table_code,
         row_code,
         row_label,
