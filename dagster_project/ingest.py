@@ -210,14 +210,19 @@ def load_results(con: duckdb.DuckDBPyConnection, results: Iterable[ReadResult],
             buffer = []
     _flush(con, buffer, summary)
     for r in parts:
-        path = str(r.source.path)
-        try:
-            summary.outcomes.append(attach_part(con, r.facts, path, r.rows))
-        except Exception as exc:  # noqa: BLE001 - recorded, and the rest of the batch loads
-            problem = Problem("load_failed", f"{type(exc).__name__}: {exc}", None, True)
-            record_errors(con, error_rows(r.source.path.name, path, r.source.sha256, [problem]))
-            summary.outcomes.append(LoadOutcome(r.source.path.name, "failed", message=str(exc)))
+        _load_one(con, attach_part, r, summary)
     return summary
+
+
+def _load_one(con: duckdb.DuckDBPyConnection, load, r: ReadResult, summary: BatchSummary) -> None:
+    """Load one report (or part) with `load`; a failure is that file's located load_failed."""
+    path = str(r.source.path)
+    try:
+        summary.outcomes.append(load(con, r.facts, path, r.rows))
+    except Exception as exc:  # noqa: BLE001 - recorded, and the rest of the batch loads
+        problem = Problem("load_failed", f"{type(exc).__name__}: {exc}", None, True)
+        record_errors(con, error_rows(r.source.path.name, path, r.source.sha256, [problem]))
+        summary.outcomes.append(LoadOutcome(r.source.path.name, "failed", message=str(exc)))
 
 
 def _flush(con: duckdb.DuckDBPyConnection, buffer: list[ReadResult],
@@ -231,13 +236,7 @@ def _flush(con: duckdb.DuckDBPyConnection, buffer: list[ReadResult],
     except Exception:  # noqa: BLE001 - find the report that broke the chunk, load the others
         pass
     for r in buffer:
-        path = str(r.source.path)
-        try:
-            summary.outcomes.append(load_report(con, r.facts, path, r.rows))
-        except Exception as exc:  # noqa: BLE001 - recorded, and the rest of the batch loads
-            problem = Problem("load_failed", f"{type(exc).__name__}: {exc}", None, True)
-            record_errors(con, error_rows(r.source.path.name, path, r.source.sha256, [problem]))
-            summary.outcomes.append(LoadOutcome(r.source.path.name, "failed", message=str(exc)))
+        _load_one(con, load_report, r, summary)
 
 
 def load_files(con: duckdb.DuckDBPyConnection, reports_dir: Path, keys: Iterable[str],
