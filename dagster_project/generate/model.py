@@ -9,7 +9,7 @@ exact sum of its members' models.
 from __future__ import annotations
 
 import random
-from dataclasses import astuple, dataclass, field
+from dataclasses import astuple, dataclass, field, fields
 from decimal import ROUND_HALF_UP, Decimal
 
 from dagster_project.generate.registry import Registry, Sector
@@ -77,6 +77,9 @@ class Prior:
     fiscal_grand_total: Decimal
     gb_income: Decimal
     gb_expenditure: Decimal
+    # the 三公 决算 total (公开09表) and the 机关运行经费 the 情况说明 compares with last year's
+    three_final: Decimal
+    operating_cost: Decimal
 
 
 @dataclass
@@ -240,7 +243,8 @@ class UnitYear:
     def totals(self) -> Prior:
         """This year's totals, as next year's report will compare with them."""
         return Prior(self.grand_total, self.income_total, self.expenditure_total,
-                     self.fiscal_grand_total, self.fiscal_income, self.gb_expenditure)
+                     self.fiscal_grand_total, self.fiscal_income, self.gb_expenditure,
+                     sum(self.three_final.values(), ZERO), self.public_total)
 
 
 # -- building one unit-year -----------------------------------------------------------------
@@ -502,9 +506,8 @@ def consolidate(name: str, members: list[UnitYear], units: int) -> UnitYear:
         return sum((getattr(m, attr) for m in members), ZERO)
 
     first = members[0]
-    prior = Prior(*(sum((getattr(m.prior, f) for m in members), ZERO)
-                    for f in ("grand_total", "income_total", "expenditure_total",
-                              "fiscal_grand_total", "gb_income", "gb_expenditure")))
+    prior = Prior(*(sum((getattr(m.prior, f.name) for m in members), ZERO)
+                    for f in fields(Prior)))
     return UnitYear(
         name=name, year=first.year, administrative=first.administrative, role="部门",
         subordinate_units=units,

@@ -423,6 +423,23 @@ def _change(this: Decimal, prior: Decimal, subject: str, m: UnitYear, spec_prefi
             f"%,主要原因是{reason}。"]
 
 
+def _on_last_year(this: Decimal, prior: Decimal, m: UnitYear, subject: str) -> list:
+    """'比2023年度增加3.20万元，增长12.5%' (the MoF template's words for 三公 and 机关运行经费):
+    last year's figure is the 决算 of last year's report (公开09表, its 机关运行经费); no rate
+    from a last year of 0."""
+    diff = this - prior
+    if diff.quantize(CENT, ROUND_HALF_UP) == ZERO:
+        return [f"与{m.year - 1}年度持平"]
+    up = diff > 0
+    spec = ("prior_year_change", "N", None, subject, "change_amount", {"this": this, "prior": prior})
+    parts = [f"比{m.year - 1}年度{'增加' if up else '减少'}", (money(abs(diff)), spec), "万元"]
+    if prior.quantize(CENT, ROUND_HALF_UP) != ZERO:
+        parts += [f"，{'增长' if up else '下降'}",
+                  (pct(abs(diff), prior), ("prior_year_change", "N", None, subject, "change_pct",
+                                           {"num": abs(diff), "den": prior})), "%"]
+    return parts
+
+
 def _narrative(out: Out, m: UnitYear, reg: Registry, y: int) -> None:
     out.para(f"第三部分  {m.name}{y}年度")
     out.para("部门决算情况说明")
@@ -617,7 +634,8 @@ def _three_public(out: Out, m: UnitYear, y: int) -> None:
         if word else ""
     out.sentence([f"{y}年度“三公”经费财政拨款支出全年预算为{money(tb[0])}万元，支出决算为",
                   (money(tf[0]), ("narrative_amount", "N", None, "三公经费合计", "final")),
-                  "万元。" + compared])
+                  "万元。" + compared + f"{y}年度“三公”经费财政拨款支出决算数",
+                  *_on_last_year(tf[0], m.prior.three_final, m, "三公经费合计"), "。"])
     out.blank()
     out.para("(二)“三公”经费财政拨款支出决算具体情况说明。")
     out.blank()
@@ -645,7 +663,8 @@ def _operating(out: Out, m: UnitYear, y: int) -> None:
     out.sentence([f"{y}年度{m.name}机关运行经费支出",
                   (money(cost), ("narrative_amount", "N", None, "机关运行经费", "amount")),
                   "万元(与部门决算中行政单位和参照公务员法管理事业单位一般公共预算财政拨款基本支出中"
-                  "公用经费之和一致)，" + tail])
+                  "公用经费之和一致)，" + tail,
+                  *_on_last_year(cost, m.prior.operating_cost, m, "机关运行经费"), "。"])
     out.blank()
     p = m.procurement
     total = p["goods"] + p["works"] + p["services"]

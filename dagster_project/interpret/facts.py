@@ -58,6 +58,8 @@ class NarrativeFact:
     decimals: int | None = None
     direction: str | None = None
     reason: str | None = None
+    # the unit an amount was stated in (万元, or 元: then amount_wan_yuan is a ten-thousandth)
+    amount_unit: str | None = None
 
 
 @dataclass

@@ -11,12 +11,16 @@ import re
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 
-from dagster_project.amounts import SuspectAmount, normalise_text, parse_amount
+from dagster_project.amounts import MAX_DECIMALS, SuspectAmount, normalise_text, parse_amount
 from dagster_project.document import Location, Paragraph
 from dagster_project.interpret.facts import NarrativeFact, Problem
 
 NUM = r"(\d[\d,]*(?:\.\d+)?)"
-AMT = NUM + r"\s*万元"
+# An amount with the unit it is stated in, one group ("534.74万元", "5347400.00元"): the text
+# is in 万元 as a rule, but a figure written in 元 is read as 元 (and kept so on the fact), so
+# that the audit sees 元 and 万元 confused in either direction (D.unit_of_measure).
+AMT = r"(\d[\d,]*(?:\.\d+)?\s*万?元)"
+_UNIT_DIVISOR = {"万元": 1, "元": 10000}
 PCT = NUM + r"\s*%"
 SEP = r"[，,、；;]?\s*"
 _HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+部分)")
@@ -27,7 +31,7 @@ _DIRECTION = {"增加": "increase", "增长": "increase", "上升": "increase", 
 def _clean(text: str) -> str:
     # Full-width digits and spaces inside numbers ("    534.74万元", "0 辆") are common.
     t = normalise_text(text)
-    t = re.sub(r"(?<=\d)\s+(?=[万%辆台个])", "", t)
+    t = re.sub(r"(?<=\d)\s+(?=[万元%辆台个])", "", t)
     return re.sub(r"\s+", " ", t)
 
 
@@ -50,15 +54,25 @@ class _Emitter:
                                          self.location, fatal=False))
             return None
 
-    def amount(self, kind: str, subject: str, metric: str, printed: str | None, **kw) -> None:
-        if printed is None:
+    def amount(self, kind: str, subject: str, metric: str, stated: str | None, **kw) -> None:
+        """`stated` is a figure with its unit (an AMT match): kept in 万元 with the unit it was
+        stated in, its decimals counted in 万元 (5347400.00元 is 534.740000万元, ±0.005 元)."""
+        if stated is None:
             return
-        a = self._parse(printed)
+        unit = "万元" if stated.endswith("万元") else "元"
+        a = self._parse(stated.removesuffix(unit).strip())
         if a is None:
             return
+        shift = len(str(_UNIT_DIVISOR[unit])) - 1
+        if a.decimals + shift > MAX_DECIMALS:
+            self.problems.append(Problem(
+                "bad_amount", f"情况说明: {stated!r} has more decimals in 万元 than the warehouse "
+                f"keeps; the figure is not read", self.location, fatal=False))
+            return
         self.facts.append(NarrativeFact(
-            self.section, kind, subject, metric, printed + "万元", self.sentence, self.location,
-            amount_wan_yuan=a.value, decimals=a.decimals, **kw))
+            self.section, kind, subject, metric, stated, self.sentence, self.location,
+            amount_wan_yuan=a.value / _UNIT_DIVISOR[unit], decimals=a.decimals + shift,
+            amount_unit=unit, **kw))
 
     def percent(self, kind: str, subject: str, metric: str, printed: str | None, **kw) -> None:
         if printed is None:
@@ -84,9 +98,11 @@ def _reason(text: str) -> str | None:
 
 
 def _change(e: _Emitter, subject: str, text: str, kind: str = "total") -> None:
-    """'与2023年度相比，…减少18.10万元，下降3.3%' / '比2023年度决算数减少18.10万元'."""
+    """'与2023年度相比，…减少18.10万元，下降3.3%' / '比2023年度决算数减少18.10万元' /
+    '比上年增加3.20万元'."""
     m = re.search(
-        r"(?:与\s*(20\d\d)\s*年度?相比|比\s*(20\d\d)\s*年度?(?:决算数?)?)[^。增减持上下降]{0,30}?"
+        r"(?:与\s*(20\d\d)\s*年度?相比|比\s*(20\d\d)\s*年度?(?:决算数?)?"
+        r"|(?:比|较|与)上年度?(?:决算数?)?(?:相比)?)[^。增减持上下降]{0,30}?"
         r"(增加|减少|持平|增长|下降)\s*(?:" + AMT + r")?" + SEP +
         r"(?:(增长|下降|上升|降低)\s*" + PCT + r")?", text)
     if not m:
@@ -270,7 +286,21 @@ _THREE_PUBLIC_FINAL = [
 ]
 
 
+def _last_year(e: _Emitter, subject: str, text: str, kind: str) -> None:
+    """What a 三公 or 机关运行经费 sentence says of last year (Y.prior_total checks it against
+    last year's report): the change ('比2023年度减少3.20万元，下降12.5%', '比上年增加…') or
+    last year's figure itself ('上年决算数为25.60万元')."""
+    _change(e, subject, text, kind)
+    m = re.search(r"上年度?(?:决算数?)?为?\s*" + AMT, text)
+    if m:
+        e.amount(kind, subject, "prior_amount", m.group(1))
+
+
 def _three_public(e: _Emitter, text: str) -> None:
+    # '“三公”经费财政拨款支出决算数比2023年度减少…' (the MoF template's words)
+    m = re.search(r"“?三公”?经费(?:财政拨款)?支出决算数?(?=\s*(?:比|较|与)\s*(?:20\d\d|上年))", text)
+    if m:
+        _last_year(e, "三公经费合计", text[m.end():], "three_public")
     for pattern, subject in _THREE_PUBLIC:
         m = re.search(pattern, text)
         if m:
@@ -303,6 +333,7 @@ def _operating_cost(e: _Emitter, text: str) -> None:
         if d and d.group(2):
             e.amount("operating_cost", "机关运行经费", "change_on_budget", d.group(2),
                      direction=_DIRECTION[d.group(1)])
+        _last_year(e, "机关运行经费", text[m.end():], "operating_cost")
 
 
 def _procurement(e: _Emitter, text: str) -> None:

@@ -100,7 +100,7 @@ COLUMNS = {
     "narrative_facts": ["report_id", "fact_id", "section", "fact_kind", "subject",
                         "function_path", "metric", "amount_wan_yuan", "percent", "count_value",
                         "decimals", "direction", "reason", "printed_text", "sentence",
-                        "source_location", "line_no", "page_no"],
+                        "source_location", "line_no", "page_no", "amount_unit"],
     "performance_evaluations": ["report_id", "evaluation_index", "evaluation_kind",
                                 "project_name", "budget_wan_yuan", "executed_wan_yuan",
                                 "budget_decimals", "executed_decimals", "stated_rate_pct",
@@ -136,7 +136,7 @@ def raw_rows(facts: ReportFacts, report_id: str) -> dict[str, list[tuple]]:
             (report_id, i, f.section, f.fact_kind, f.subject, f.function_path, f.metric,
              _s(f.amount_wan_yuan), _s(f.percent), _s(f.count_value), f.decimals, f.direction,
              f.reason, f.printed_text, f.sentence, loc(f.location), f.location.line,
-             f.location.page)
+             f.location.page, f.amount_unit)
             for i, f in enumerate(facts.narrative)],
         "performance_evaluations": [
             (report_id, i, e.evaluation_kind, e.project_name, _s(e.budget_wan_yuan),

@@ -90,8 +90,11 @@ create table if not exists raw.narrative_facts (
     source_location     varchar not null,
     line_no             integer,
     page_no             integer,
+    amount_unit         varchar,               -- the unit an amount was stated in: 万元 | 元
     primary key (report_id, fact_id)
 );
+-- Warehouses created before a fact kept the unit its amount was stated in.
+alter table raw.narrative_facts add column if not exists amount_unit varchar;
 
 create table if not exists raw.performance_evaluations (
     report_id           varchar not null,

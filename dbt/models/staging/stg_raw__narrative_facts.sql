@@ -29,6 +29,8 @@ renamed as (
         end as section_fund_type,
         metric,
         amount_wan_yuan,
+        -- the unit the amount was stated in (万元, or 元: amount_wan_yuan is then a ten-thousandth)
+        amount_unit,
         percent,
         count_value,
         decimals,

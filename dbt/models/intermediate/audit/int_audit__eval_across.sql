@@ -1,5 +1,7 @@
 -- grain: one row per current report × rule × instance for identities across reports:
---   prior_year     year N against year N-1 of the same unit (both loaded)
+--   prior_year     year N against year N-1 of the same unit: what N's text says of last year
+--                  (收支总计, the 三公 total, 机关运行经费) against N-1's printed figure, and the
+--                  carry-over; indeterminate when N-1 is not loaded
 --   consolidation  a department's consolidated report = 本级 + Σ its units (seeds/reference/
 --                  unit_hierarchy.csv names the members), table by table, line by line
 -- A 公开01表 of either year, or a table of the department or a member, that is missing or
@@ -58,51 +60,121 @@ pairs as (
 
 ),
 
+-- what this year's text says of last year, for each figure last year's report prints: the
+-- change on it (收支总计 and the 三公 total on 公开01表/公开09表, 机关运行经费 in its text) or
+-- last year's figure itself ('上年决算数为…'); the change decides when both are stated
 stated as (
 
     select
         report_id,
-        max(case when metric = 'amount' then value0 end) as amount,
-        max(case when metric = 'amount' then half_width end) as amount_half,
+        kind,
+        subject,
+        max(case when metric in ('amount', 'final') then value0 end) as amount,
+        max(case when metric in ('amount', 'final') then half_width end) as amount_half,
         max(case when metric = 'change_amount' then value0 end) as change,
         max(case when metric = 'change_amount' then half_width end) as change_half,
         max(case when metric = 'change_amount' then direction end) as direction,
+        max(case when metric = 'prior_amount' then value0 end) as prior_amount,
+        max(case when metric = 'prior_amount' then half_width end) as prior_amount_half,
         list(value_id order by value_id) as participants,
-        min(source_location) as source_location
+        min(source_location) filter (where metric in ('change_amount', 'prior_amount'))
+            as source_location
     from facts
-    where kind = 'total' and subject = '收支总计'
-    group by report_id
+    where ((kind = 'total' and subject = '收支总计')
+           or (kind = 'three_public' and subject = '三公经费合计')
+           or (kind = 'operating_cost' and subject = '机关运行经费'))
+        and metric in ('amount', 'final', 'change_amount', 'prior_amount')
+    group by report_id, kind, subject
+    having count(*) filter (where metric in ('change_amount', 'prior_amount')) > 0
+
+),
+
+stated_prior as (
+
+    select
+        s.*,
+        r.fiscal_year,
+        p.prior_report_id,
+        case when s.change is not null and s.amount is not null
+             then case s.direction when 'decrease' then s.amount + s.change
+                                   else s.amount - s.change end
+             else s.prior_amount end as prior_value,
+        case when s.change is not null and s.amount is not null
+             then s.amount_half + s.change_half else s.prior_amount_half end as prior_half,
+        case when s.change is not null and s.amount is not null
+             then '本年说明：' || {{ fmt_num('s.amount') }} || '万元，较上年'
+                  || case s.direction when 'decrease' then '减少' else '增加' end
+                  || {{ fmt_num('s.change') }} || '万元'
+             else '本年说明：上年 ' || {{ fmt_num('s.prior_amount') }} || '万元' end as stated_text
+    from stated as s
+    inner join reports as r on r.report_id = s.report_id
+    left join pairs as p on p.report_id = s.report_id
+    where (s.change is not null and s.amount is not null) or s.prior_amount is not null
+
+),
+
+-- last year's printed figure: 公开01表's 总计, 公开09表's 决算数 合计, the 机关运行经费 its text
+-- states (every report's, not only the rebuilt ones')
+prior_figures as (
+
+    select
+        c.report_id, '收支总计' as subject, c.value0, c.half_width, c.cell_id as value_id,
+        c.column_label, c.source_location
+    from cells as c
+    where c.table_code = '01' and c.row_key = 'grand_total' and c.column_group = 0
+    union all
+    select c.report_id, '三公经费合计', c.value0, c.half_width, c.cell_id, c.column_label,
+           c.source_location
+    from cells as c
+    where c.table_code = '09' and c.column_key = 'final_total'
+    union all
+    select v.report_id, v.subject, v.value0, v.half_width, v.value_id, '机关运行经费',
+           v.source_location
+    from {{ ref('int_audit__values') }} as v
+    where v.source = 'N' and v.kind = 'operating_cost' and v.subject = '机关运行经费'
+        and v.metric = 'amount'
+    qualify row_number() over (partition by v.report_id order by v.value_id) = 1
 
 ),
 
 prior_totals as (
 
     select
-        p.report_id, 'Y.prior_total' as rule_id, cast(p.fiscal_year - 1 as varchar) as instance_key,
-        case s.direction when 'decrease' then s.amount + s.change else s.amount - s.change end
-            as lhs_value,
+        s.report_id, 'Y.prior_total' as rule_id,
+        s.subject || '/' || cast(s.fiscal_year - 1 as varchar) as instance_key,
+        s.prior_value as lhs_value,
+        -- a 公开09表 printed blank (no 三公 spending, declared empty) says 0
         coalesce(c.value0, 0) as rhs_value,
-        s.amount_half + s.change_half + coalesce(c.half_width, 0) as tolerance,
-        '01' as table_code, cast(null as varchar) as row_code, '总计（上年）' as row_label,
+        s.prior_half + coalesce(c.half_width, 0) as tolerance,
+        case s.kind when 'total' then '01' when 'three_public' then '09' end as table_code,
+        cast(null as varchar) as row_code,
+        case s.kind when 'total' then '总计' when 'three_public' then '“三公”经费决算数合计'
+                    else '机关运行经费' end || '（上年）' as row_label,
         c.column_label, s.source_location,
-        list_append(s.participants, c.cell_id) as participants,
-        c.cell_id is null as missing_cells,
+        list_filter(list_append(s.participants, c.value_id), lambda x: x is not null)
+            as participants,
+        s.prior_report_id is null or g.report_id is not null
+            or (c.value_id is null and s.kind <> 'three_public') as missing_cells,
         case
-            when c.cell_id is null then
-                '上年报告：' || coalesce(g.gap_reason, '公开01表 has no 总计 row')
+            when s.prior_report_id is null then
+                '上年（' || (s.fiscal_year - 1) || '年度）决算未加载'
+            when g.report_id is not null then '上年报告：' || g.gap_reason
+            when c.value_id is null and s.kind = 'total' then '上年报告：公开01表 has no 总计 row'
+            when c.value_id is null and s.kind = 'operating_cost'
+                then '上年报告：情况说明未写机关运行经费支出'
             else
-                '本年说明：' || {{ fmt_num('s.amount') }} || '万元，较上年'
-                || case s.direction when 'decrease' then '减少' else '增加' end
-                || {{ fmt_num('s.change') }} || '万元；上年报告总计 ' || {{ fmt_num('c.value0') }}
-                || '万元（' || c.source_location || '）'
+                s.stated_text || '；上年报告' || case s.kind when 'total' then '总计 '
+                                                        when 'three_public' then '“三公”经费决算数 '
+                                                        else '机关运行经费 ' end
+                || {{ fmt_num('coalesce(c.value0, 0)') }} || '万元（'
+                || coalesce(c.source_location, '公开09表无金额') || '）'
         end as detail
-    from pairs as p
-    inner join stated as s on s.report_id = p.report_id
-    left join cells as c
-        on c.report_id = p.prior_report_id and c.table_code = '01' and c.row_key = 'grand_total'
-        and c.column_group = 0
-    left join gaps as g on g.report_id = p.prior_report_id and g.table_code = '01'
-    where s.amount is not null and s.change is not null
+    from stated_prior as s
+    left join prior_figures as c
+        on c.report_id = s.prior_report_id and c.subject = s.subject
+    left join gaps as g
+        on g.report_id = s.prior_report_id
+        and g.table_code = case s.kind when 'total' then '01' when 'three_public' then '09' end
 
 ),
 

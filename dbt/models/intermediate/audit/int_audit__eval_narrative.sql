@@ -2,7 +2,8 @@
 --   narrative_class_share  each 类 the 情况说明 lists: amount = its 05 row; share = row / 合计
 --   narrative_item         each 项 sentence: 决算 = its 05 row; 完成率 = 决算 / 年初预算; a reason
 --                          is given when they differ; the stated direction agrees
---   yoy                    each stated change on last year: percent = change / last year's amount
+--   yoy                    each stated change on last year (totals, the 三公 total, 机关运行经费):
+--                          percent = change / last year's amount
 --   comparison words       (N.item_direction, issue 14) a 三公 part's 决算 said to be above /
 --                          below / equal to its 预算 agrees with 公开09表; a change on last year
 --                          stated as an amount and a rate says the same direction twice
@@ -411,11 +412,12 @@ rate_directions as (
 -- change on last year -------------------------------------------------------------------------
 changes as (
 
+    -- a total's, the 三公 total's (this year's figure is its 决算) or 机关运行经费's change
     select
         report_id,
         subject,
-        max(case when metric = 'amount' then value0 end) as amount,
-        max(case when metric = 'amount' then half_width end) as amount_half,
+        max(case when metric in ('amount', 'final') then value0 end) as amount,
+        max(case when metric in ('amount', 'final') then half_width end) as amount_half,
         max(case when metric = 'change_amount' then value0 end) as change,
         max(case when metric = 'change_amount' then half_width end) as change_half,
         max(case when metric = 'change_pct' then value0 end) as pct,
@@ -424,8 +426,11 @@ changes as (
         list(value_id order by value_id) as participants,
         min(case when metric = 'change_pct' then source_location end) as source_location
     from facts
-    where kind = 'total'
-    group by report_id, subject
+    where (kind = 'total'
+           or (kind = 'three_public' and subject = '三公经费合计')
+           or (kind = 'operating_cost' and subject = '机关运行经费'))
+        and metric in ('amount', 'final', 'change_amount', 'change_pct')
+    group by report_id, kind, subject
 
 ),
 

@@ -242,10 +242,18 @@ unit_of_measure as (
             as instance_key,
         false as holds, e.table_code, e.row_label, e.column_label, e.source_location,
         e.participants,
-        rules.description_zh || '：一边 ' || {{ fmt_num('e.lhs_value') }} || '万元，另一边 '
+        rules.description_zh || '：' || coalesce('情况说明写作' || stated.printed || '，', '')
+            || '一边 ' || {{ fmt_num('e.lhs_value') }} || '万元，另一边 '
             || {{ fmt_num('e.rhs_value') }} || '万元，相差约一万倍' as detail
     from text_amounts as e
     inner join {{ ref('stg_reference__audit_rules') }} as rules on rules.rule_id = e.rule_id
+    -- the text's figures as stated, with their unit (534.74元, 5347400.00万元)
+    left join lateral (
+        select string_agg('“' || v.printed_text || '”', '、' order by v.value_id) as printed
+        from facts as v
+        where v.report_id = e.report_id and v.amount_unit is not null
+            and list_contains(e.participants, v.value_id)
+    ) as stated on true
     where rules.rule_family = 'text_vs_table' and e.value_unit = '万元' and e.status = 'fail'
         and e.lhs_value <> 0 and e.rhs_value <> 0
         -- a ratio, not an amount: DOUBLE is fine for telling 10,000 from anything else

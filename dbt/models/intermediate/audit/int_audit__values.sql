@@ -38,7 +38,9 @@ narrative_values as (
         printed_text,
         source_location,
         direction,
-        reason
+        reason,
+        -- the unit the amount was stated in (万元 or 元), for what D.unit_of_measure says
+        amount_unit
     from narrative
 
 ),
@@ -82,7 +84,8 @@ performance_values as (
         cast(value as varchar) as printed_text,
         source_location,
         cast(null as varchar) as direction,
-        cast(null as varchar) as reason
+        cast(null as varchar) as reason,
+        cast(null as varchar) as amount_unit
     from evaluation_fields
     where value is not null
 
