@@ -132,7 +132,8 @@ def inject(text: str, figures: list[Figure], rng: random.Random, file: str, m: U
            pdf: bool = False) -> tuple[str, Injection | None]:
     lines = text.split("\n")
     kinds = _candidates(figures, m, role, first_year) if kinds_of != "words" else {}
-    words = inject_words.candidates(lines, figures, m, reg, pdf) if kinds_of != "numbers" else {}
+    words = (inject_words.candidates(lines, figures, m, reg, pdf, first_year)
+             if kinds_of != "numbers" else {})
     if not kinds and not words:
         return text, None
     # A family first, then a kind of it: every family gets about as many injections as the

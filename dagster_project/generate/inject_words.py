@@ -4,7 +4,11 @@
 One kind per rule family of `int_audit__eval_statements` and `N.item_direction`:
 - `unit_name`: a heading's or a header's unit replaced by a template placeholder or another unit;
 - `year`: a heading's or a dated statement's year moved by one;
-- `unit_of_measure`: a prose amount written in 元 under the word 万元 (×10,000);
+- `unit_of_measure`: a prose amount written in 元 under the word 万元 (×10,000), or the reverse:
+  a 万元 figure followed by the word 元 (÷10,000);
+- `prior_year`: the change on last year stated for the 三公 total or 机关运行经费 made to imply
+  another last year (its rate recomputed, so the sentence still agrees with itself: only last
+  year's report, Y.prior_total, can tell); planted only where last year's report is generated;
 - `comparison_word`: 大于↔小于 (or 持平 where the figures differ by 1 万元 or more) in an item
   sentence or the 三公 sentence, 增加/增长↔减少/下降 in a year-on-year sentence whose stated
   rate then cannot hold, or only the rate's word turned (减少X万元，增长Y%);
@@ -23,14 +27,14 @@ from __future__ import annotations
 
 import random
 import re
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from dagster_project.generate.model import CENT, UnitYear
 from dagster_project.generate.registry import Registry
-from dagster_project.generate.render import Figure
+from dagster_project.generate.render import TENTH, Figure
 
 WORD_KINDS = ["unit_name", "year", "unit_of_measure", "comparison_word", "empty_table",
-              "zero_budget", "code_name"]
+              "zero_budget", "code_name", "prior_year"]
 # Names that are not the unit's: a placeholder of the MoF template, or other real units.
 PLACEHOLDER = "XX单位"
 OTHER_UNITS = ["国家信访局", "佛山市轨道交通局", "武汉市蔡甸区总工会"]
@@ -39,6 +43,8 @@ _NOT_TABLE = {"项目支出绩效自评", "部门整体支出绩效自评"}
 _ITEM_WORD = re.compile(r"支出决算数(大于|小于)年初预算数的主要原因：[^。]*")
 _THREE_WORD = re.compile(r"“三公”经费支出决算数(大于|小于)预算数")
 _CHANGE = re.compile(r"(增加|减少)(\d+\.\d\d)万元，(增长|下降)(\d+\.\d)%")
+# what render._on_last_year prints: '比2023年度增加3.20万元，增长12.5%' (no rate from a 0)
+_LAST_YEAR = re.compile(r"比(\d{4})年度(增加|减少)(\d+\.\d\d)万元(?:，(增长|下降)(\d+\.\d)%)?")
 _SWAP = {"增加": "减少", "减少": "增加", "增长": "下降", "下降": "增长", "大于": "小于",
          "小于": "大于"}
 
@@ -53,7 +59,9 @@ class Site:
 
 
 def candidates(lines: list[str], figures: list[Figure], m: UnitYear, reg: Registry,
-               pdf: bool) -> dict[str, list[Site]]:
+               pdf: bool, first_year: int | None = None) -> dict[str, list[Site]]:
+    """The sites of each kind in one report; `prior_year` only when last year's report is
+    generated too (its year is after `first_year`)."""
     y = m.year
     narrative = prose_start(lines)
     # A PDF draws the front matter and everything from the 情况说明 on from the text; its tables
@@ -125,6 +133,12 @@ def candidates(lines: list[str], figures: list[Figure], m: UnitYear, reg: Regist
                 and in_prose(f.line) and Decimal(f.text) >= 10):
             out["unit_of_measure"].append(Site(f.line, f.start, f.end, f.row_label,
                                                row_code=f.row_code))
+        if (f.kind == "prior_year_change" and f.column == "change_amount" and in_prose(f.line)
+                and first_year is not None and y > first_year):
+            hit = _LAST_YEAR.match(lines[f.line], f.start - len(f"比{y - 1}年度增加"))
+            if hit:
+                out["prior_year"].append(Site(f.line, hit.start(), hit.end(), f.row_label,
+                                              extra=f.extra))
     if not pdf:
         out["empty_table"] = _table_sites(lines, narrative)
         out["code_name"] = _code_sites(lines, reg)
@@ -216,12 +230,18 @@ def mutate(kind: str, site: Site, lines: list[str], m: UnitYear, reg: Registry,
     elif kind == "year":
         new = str(m.year + rng.choice([-1, 1]))
         note = f"fiscal year {m.year}"
+    elif kind == "unit_of_measure" and line[site.end:site.end + 2] == "万元" and rng.random() < 0.5:
+        # the reverse: the 万元 figure followed by the word 元 (a ten-thousandth of the table's)
+        site.end += 2
+        original = line[site.start:site.end]
+        new = original.removesuffix("万元") + "元"
+        note = "万元 figure printed with 元 (/10,000)"
     elif kind == "unit_of_measure":
-        # the amount in 元 under the word 万元 (x10,000). The reverse (a 万元 figure followed by
-        # 元) is not planted: the narrative reader reads prose amounts in 万元 only, so the audit
-        # cannot see it yet (issue 14's closing note).
+        # the amount in 元 under the word 万元 (x10,000)
         new = format((Decimal(original) * 10000).quantize(CENT), "f")
         note = "元 figure printed under 万元 (x10,000)"
+    elif kind == "prior_year":
+        new, note = _another_last_year(site, original, rng)
     elif kind == "comparison_word":
         if site.extra.get("rate_word") or original in ("大于", "小于") and "三公" in site.label:
             new = _SWAP[original]
@@ -249,6 +269,26 @@ def mutate(kind: str, site: Site, lines: list[str], m: UnitYear, reg: Registry,
         return _empty_table(site, lines, m)
     lines[site.line] = line[:site.start] + new + line[site.end:]
     return original, new, note, site.line
+
+
+def _another_last_year(site: Site, original: str, rng: random.Random) -> tuple[str, str]:
+    """The change restated from a wrong last year (off by 10-30 %, at least 0.2 万元), its rate
+    recomputed and its words turned if the sign changed: the sentence is consistent, the
+    last year it implies is not last year's report."""
+    hit = _LAST_YEAR.fullmatch(original)
+    change = Decimal(hit.group(3))
+    this = site.extra["this"].quantize(CENT, ROUND_HALF_UP)
+    prior = this + change if hit.group(2) == "减少" else this - change
+    off = max((prior * Decimal(rng.randint(10, 30)) / 100).quantize(CENT), Decimal("0.2"))
+    wrong = prior + off if rng.random() < 0.5 or prior - off <= 0 else prior - off
+    if wrong == this:
+        wrong += off
+    diff = this - wrong
+    up = diff > 0
+    rate = format((abs(diff) * 100 / wrong).quantize(TENTH, ROUND_HALF_UP), "f")
+    new = (f"比{hit.group(1)}年度{'增加' if up else '减少'}{format(abs(diff), 'f')}万元，"
+           f"{'增长' if up else '下降'}{rate}%")
+    return new, f"implied last year {format(wrong, 'f')} (last year's report: {format(prior, 'f')})"
 
 
 def _other_name(code: str, reg: Registry, rng: random.Random) -> str:

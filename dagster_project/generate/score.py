@@ -1,7 +1,8 @@
 """Score the audit's findings against a generated corpus's manifest of injected errors.
 
-A finding *matches* an injection when it is at the injected report (or at the report the
-injection feeds: a member unit's department, same year) and at the injected place: the same
+A finding *matches* an injection when it is at the injected report (or at a report the
+injection feeds: a member unit's department, same year; for 机关运行经费, next year's report,
+whose text compares with it) and at the injected place: the same
 table and the same row or one of its parents (a hierarchy identity fails at the parent) for a
 table cell; the same subject (the row label the finding carries) for a 情况说明 or 绩效自评表
 figure. The generator's exact model satisfies every identity, so an error or warning that
@@ -31,6 +32,9 @@ WORD_RULES = {
                     "D.table_missing_stated"},
     "zero_budget": {"N.completion_zero_budget"},
     "code_name": {"D.code_name"},
+    # a change on last year restated consistently from a wrong last year: only last year's
+    # report can tell (scored as across_years, the rule's own family)
+    "prior_year": {"Y.prior_total"},
 }
 # The rules that only words trigger are scored as their word family.
 WORD_FAMILY_OF = {r: fam for fam, rules in WORD_RULES.items() for r in rules
@@ -133,11 +137,18 @@ def matches(f: Finding, i: dict) -> bool:
         any(c and (f.instance_key or "").startswith(c) for c in codes)
 
 
+# Figures of a report's text that next year's report compares with (Y.prior_total): an
+# injection there feeds next year's report too.
+READ_NEXT_YEAR = {"机关运行经费"}
+
+
 def score(findings: list[Finding], manifest: list[dict], departments: dict[str, str]) -> Score:
     by_report: dict[tuple[str, int], list[dict]] = defaultdict(list)
     for i in manifest:
         year = int(i["year"])
         by_report[(i["unit"], year)].append(i)
+        if i["row_label"] in READ_NEXT_YEAR:
+            by_report[(i["unit"], year + 1)].append(i)
         if i["unit"] in departments:
             by_report[(departments[i["unit"]], year)].append(i)
     s = Score(len(manifest))
