@@ -71,6 +71,12 @@ def test_identities_resolve_for_every_table_present(con):
     indeterminate = con.execute(
         "select unit_name, rule_id, message from marts.audit_findings "
         "where severity = 'indeterminate' order by all").fetchall()
+    # What 普陀 and 国家信访局 (2024) say of 2023 (收支总计, 机关运行经费 on p.24 / p.25) waits
+    # for their 2023 reports, which are not loaded (佛山 2019 states no change on 2018)
+    last_year = [(u, m) for u, r, m in indeterminate if r == "Y.prior_total"]
+    assert {u for u, _ in last_year} == {"上海市普陀区财政局", "国家信访局"}
+    assert all("上年（2023年度）决算未加载" in m for _, m in last_year)
+    indeterminate = [x for x in indeterminate if x[1] != "Y.prior_total"]
     assert [(u, r) for u, r, _ in indeterminate] == [
         ("佛山市轨道交通局", "T04.expenditure_total.soe_capital"),
         ("佛山市轨道交通局", "T04.row_funds"),

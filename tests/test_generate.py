@@ -8,6 +8,7 @@ audit under test.
 from __future__ import annotations
 
 import csv
+import re
 import subprocess
 import sys
 from decimal import ROUND_HALF_UP
@@ -197,9 +198,20 @@ def test_word_injections_change_what_the_manifest_says(words):
         elif family == "year":
             years = {int(n.count_value) for n in at_line if n.fact_kind == "named_year"}
             assert years == {int(i["injected"])}, (i, years)
+        elif family == "unit_of_measure" and i["injected"].endswith("元"):
+            # the reverse: a 万元 figure followed by 元, read as 元 (a ten-thousandth)
+            figure = D(i["injected"].removesuffix("元"))
+            assert i["original"] == f"{i['injected'].removesuffix('元')}万元", i
+            stated = [(n.amount_wan_yuan, n.amount_unit) for n in at_line
+                      if n.printed_text == i["injected"]]
+            assert stated == [(figure / 10000, "元")], (i, stated)
         elif family == "unit_of_measure":
             amounts = [n.amount_wan_yuan for n in at_line if n.amount_wan_yuan is not None]
             assert D(i["injected"]) in amounts and D(i["injected"]) == D(i["original"]) * 10000
+        elif family == "prior_year":
+            # the change on last year restated: its amount and rate read as printed
+            changes = [n.amount_wan_yuan for n in at_line if n.metric == "change_amount"]
+            assert D(re.search(r"(\d+\.\d\d)万元", i["injected"]).group(1)) in changes, i
         elif family == "zero_budget":
             initial = [n for n in at_line if n.metric == "initial_budget"]
             assert [n.amount_wan_yuan for n in initial] == [0] and D(i["original"]) >= 1
