@@ -315,9 +315,9 @@ def test_a_present_table_without_the_row_a_rule_needs_is_indeterminate(con):
 def test_across_years_with_last_years_01_unreadable(con):
     reason = f"公开01表 unreadable: years-2023.txt:L34: {REASON_01}"
     rules = by_rule(evaluations(con, "跨年单位", 2024))
-    for rule_id in ("Y.prior_total", "Y.carryover"):
+    for rule_id, instance in (("Y.prior_total", "收支总计/2023"), ("Y.carryover", "2023")):
         assert [(e["instance_key"], e["status"]) for e in rules[rule_id]] == [
-            ("2023", "indeterminate")], rules[rule_id]
+            (instance, "indeterminate")], rules[rule_id]
         assert "上年报告：" + reason in rules[rule_id][0]["message"]
     # and within the 2023 report, every identity reading its 01 (a within-table sum among them)
     assert_indeterminate(con, "跨年单位", "01",

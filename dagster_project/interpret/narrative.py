@@ -233,9 +233,12 @@ def _item_direction(rest: str) -> str | None:
             else "equal" if m.group("equal") else "above")
 
 
-# What the statements extractor (statements.py) reads with the same vocabulary.
+# What the statements extractor (statements.py) and the prior-year reader (prior_year.py) read
+# with the same vocabulary.
 stated_direction = _item_direction
 DIRECTION_WORDS = _DIRECTION
+Emitter = _Emitter
+clean_text = _clean
 
 
 def _items(e: _Emitter, text: str) -> None:

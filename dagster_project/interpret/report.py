@@ -9,6 +9,7 @@ from dagster_project.interpret.facts import Problem, ReportFacts, TableFact
 from dagster_project.interpret.layout import TABLE_KINDS, table_codes, table_name
 from dagster_project.interpret.narrative import extract_narrative
 from dagster_project.interpret.performance import extract_evaluations
+from dagster_project.interpret.prior_year import extract_prior_year
 from dagster_project.interpret.segment import merge_regions, segment
 from dagster_project.interpret.statements import extract_statements
 from dagster_project.interpret.tables import parse_region
@@ -244,12 +245,14 @@ def interpret(doc: Document) -> ReportFacts:
         facts.tables[code] = table
         facts.problems.extend(problems)
     _require_identity(facts, where, phase)
+    prose = [i for i in segments.others if isinstance(i, Paragraph)]
     if phase == "决算":
-        # The 情况说明 and 绩效自评表 of a 决算; a budget's prose and 绩效目标 are not read yet.
-        prose = [i for i in segments.others if isinstance(i, Paragraph)]
+        # The 情况说明 and 绩效自评表 of a 决算; a budget's 绩效目标 are not read yet.
         facts.narrative = extract_narrative(prose, facts.fiscal_year, facts.problems)
         facts.evaluations, perf_problems = extract_evaluations(segments.others)
         facts.problems.extend(perf_problems)
+    # what the prose says of last year's document, as the registry words it for this phase
+    facts.narrative.extend(extract_prior_year(prose, phase, facts.problems))
     _check_completeness(facts, doc, _ends_in_table(doc, segments.others), phase)
     if phase == "决算":
         # after the completeness check: a title's year is no 情况说明 (a truncated file has none)

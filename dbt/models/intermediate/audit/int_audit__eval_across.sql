@@ -1,6 +1,7 @@
 -- grain: one row per current report × rule × instance for identities across reports:
---   prior_year     year N against year N-1 of the same unit: what N's text says of last year
---                  (收支总计, the 三公 total, 机关运行经费) against N-1's printed figure, and the
+--   prior_year     year N against year N-1 of the same unit and document kind: what N's text
+--                  says of last year (a 决算's 收支总计, 三公 total, 机关运行经费; a budget's
+--                  statements the registry names) against N-1's printed figure, and the
 --                  carry-over; indeterminate when N-1 is not loaded
 --   consolidation  a department's consolidated report = 本级 + Σ its units (seeds/reference/
 --                  unit_hierarchy.csv names the members), table by table, line by line
@@ -19,6 +20,12 @@ with cells as not materialized (
 reports as (
 
     select * from {{ ref('stg_raw__reports') }} where not is_superseded and phase = '决算'
+
+),
+
+documents as (
+
+    select * from {{ ref('stg_raw__reports') }} where not is_superseded
 
 ),
 
@@ -50,13 +57,23 @@ gaps as (
 
 ),
 
+-- a unit's document of year N and the same kind's of N-1 (决算 and 决算, budget and budget)
 pairs as (
 
     select this.report_id, this.unit_name, this.fiscal_year, prev.report_id as prior_report_id
-    from reports as this
-    inner join reports as prev
+    from documents as this
+    inner join documents as prev
         on prev.unit_name = this.unit_name and prev.fiscal_year = this.fiscal_year - 1
+        and prev.phase = this.phase
     where {{ in_rebuild('this.report_id') }}
+
+),
+
+-- the statements on last year a budget's prose words as the registry says, and where last
+-- year's budget prints each figure (seeds/reference/prior_year_statements.csv)
+statement_registry as (
+
+    select * from {{ ref('prior_year_statements') }}
 
 ),
 
@@ -82,7 +99,8 @@ stated as (
     from facts
     where ((kind = 'total' and subject = '收支总计')
            or (kind = 'three_public' and subject = '三公经费合计')
-           or (kind = 'operating_cost' and subject = '机关运行经费'))
+           or (kind = 'operating_cost' and subject = '机关运行经费')
+           or kind = 'prior_year')
         and metric in ('amount', 'final', 'change_amount', 'prior_amount')
     group by report_id, kind, subject
     having count(*) filter (where metric in ('change_amount', 'prior_amount')) > 0
@@ -94,6 +112,7 @@ stated_prior as (
     select
         s.*,
         r.fiscal_year,
+        r.phase,
         p.prior_report_id,
         case when s.change is not null and s.amount is not null
              then case s.direction when 'decrease' then s.amount + s.change
@@ -103,12 +122,18 @@ stated_prior as (
              then s.amount_half + s.change_half else s.prior_amount_half end as prior_half,
         case when s.change is not null and s.amount is not null
              then '本年说明：' || {{ fmt_num('s.amount') }} || '万元，较上年'
-                  || case s.direction when 'decrease' then '减少' else '增加' end
+                  || case s.direction when 'decrease' then '减少'
+                                      when 'flat' then '持平（增减' else '增加' end
                   || {{ fmt_num('s.change') }} || '万元'
-             else '本年说明：上年 ' || {{ fmt_num('s.prior_amount') }} || '万元' end as stated_text
+                  || case when s.direction = 'flat' then '）' else '' end
+             else '本年说明：上年 ' || {{ fmt_num('s.prior_amount') }} || '万元' end as stated_text,
+        case s.kind when 'total' then '01' when 'three_public' then '09'
+                    when 'prior_year' then reg.table_code end as table_code
     from stated as s
-    inner join reports as r on r.report_id = s.report_id
+    inner join documents as r on r.report_id = s.report_id
     left join pairs as p on p.report_id = s.report_id
+    left join statement_registry as reg
+        on s.kind = 'prior_year' and reg.subject = s.subject and reg.document_phase = r.phase
     where (s.change is not null and s.amount is not null) or s.prior_amount is not null
 
 ),
@@ -134,6 +159,14 @@ prior_figures as (
     where v.source = 'N' and v.kind = 'operating_cost' and v.subject = '机关运行经费'
         and v.metric = 'amount'
     qualify row_number() over (partition by v.report_id order by v.value_id) = 1
+    union all
+    -- a budget's figure the registry names (a blank cell is not 0 here: indeterminate)
+    select c.report_id, reg.subject, c.value0, c.half_width, c.cell_id, c.column_label,
+           c.source_location
+    from cells as c
+    inner join statement_registry as reg
+        on reg.table_code = c.table_code and reg.row_key = c.row_key
+        and reg.column_key = c.column_key and reg.column_group = c.column_group
 
 ),
 
@@ -146,10 +179,10 @@ prior_totals as (
         -- a 公开09表 printed blank (no 三公 spending, declared empty) says 0
         coalesce(c.value0, 0) as rhs_value,
         s.prior_half + coalesce(c.half_width, 0) as tolerance,
-        case s.kind when 'total' then '01' when 'three_public' then '09' end as table_code,
+        s.table_code,
         cast(null as varchar) as row_code,
         case s.kind when 'total' then '总计' when 'three_public' then '“三公”经费决算数合计'
-                    else '机关运行经费' end || '（上年）' as row_label,
+                    else s.subject end || '（上年）' as row_label,
         c.column_label, s.source_location,
         list_filter(list_append(s.participants, c.value_id), lambda x: x is not null)
             as participants,
@@ -157,15 +190,17 @@ prior_totals as (
             or (c.value_id is null and s.kind <> 'three_public') as missing_cells,
         case
             when s.prior_report_id is null then
-                '上年（' || (s.fiscal_year - 1) || '年度）决算未加载'
+                '上年（' || (s.fiscal_year - 1) || '年度）' || s.phase || '未加载'
             when g.report_id is not null then '上年报告：' || g.gap_reason
             when c.value_id is null and s.kind = 'total' then '上年报告：公开01表 has no 总计 row'
             when c.value_id is null and s.kind = 'operating_cost'
                 then '上年报告：情况说明未写机关运行经费支出'
+            when c.value_id is null and s.kind = 'prior_year'
+                then '上年报告：' || coalesce(s.table_code, '') || ' 未印“' || s.subject || '”'
             else
                 s.stated_text || '；上年报告' || case s.kind when 'total' then '总计 '
                                                         when 'three_public' then '“三公”经费决算数 '
-                                                        else '机关运行经费 ' end
+                                                        else s.subject || ' ' end
                 || {{ fmt_num('coalesce(c.value0, 0)') }} || '万元（'
                 || coalesce(c.source_location, '公开09表无金额') || '）'
         end as detail
@@ -173,8 +208,7 @@ prior_totals as (
     left join prior_figures as c
         on c.report_id = s.prior_report_id and c.subject = s.subject
     left join gaps as g
-        on g.report_id = s.prior_report_id
-        and g.table_code = case s.kind when 'total' then '01' when 'three_public' then '09' end
+        on g.report_id = s.prior_report_id and g.table_code = s.table_code
 
 ),
 

@@ -16,8 +16,8 @@ evaluations as (
 
 current_reports as (
 
-    select report_id from {{ ref('stg_raw__reports') }}
-    where {{ in_rebuild() }} and not is_superseded and phase = '决算'
+    select report_id, phase from {{ ref('stg_raw__reports') }}
+    where {{ in_rebuild() }} and not is_superseded
 
 ),
 
@@ -93,11 +93,12 @@ performance_values as (
 
 final as (
 
+    -- a budget's facts too: what its prose says of last year's budget (kind prior_year)
     select * from narrative_values
     where report_id in (select report_id from current_reports)
     union all
     select * from performance_values
-    where report_id in (select report_id from current_reports)
+    where report_id in (select report_id from current_reports where phase = '决算')
 
 )
 
