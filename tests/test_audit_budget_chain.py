@@ -39,7 +39,8 @@ WANLI = "上海市普陀区人民政府万里街道办事处"
 THREE = "“三公”经费预算数为37.91万元，比2024年预算减少10万元"
 
 
-def _run(reports: Path, db: Path) -> None:
+def run_juesuan(reports: Path, db: Path) -> None:
+    """`juesuan run` over a folder into a warehouse, as a user runs it."""
     juesuan = Path(sys.executable).with_name("juesuan")
     proc = subprocess.run([str(juesuan), "run", "--reports", str(reports), "--warehouse", str(db)],
                           capture_output=True, text=True, check=False)
@@ -73,7 +74,7 @@ def runs(tmp_path_factory) -> dict:
         name = f"shanghai-putuo-wanli-{year}.pdf"
         (reports / name).write_bytes((BUDGETS / name).read_bytes())
     db = root / "w.duckdb"
-    _run(reports, db)
+    run_juesuan(reports, db)
     published = {y: _evaluations(db, y) for y in (2024, 2025)}
     errors = {y: _errors(db, y) for y in (2024, 2025)}
     # the 2025 budget again, its 三公 sentence mutated: a revision of the same document
@@ -87,7 +88,7 @@ def runs(tmp_path_factory) -> dict:
     ensure_schema(con)
     assert load_report(con, facts, str(root / "wanli-2025-mutated.pdf")).status == "loaded"
     con.close()
-    _run(reports, db)
+    run_juesuan(reports, db)
     return {"published": published, "errors": errors, "mutated": _evaluations(db, 2025),
             "mutated_errors": _errors(db, 2025), "where": str(blocks[at].location)}
 

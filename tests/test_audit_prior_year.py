@@ -23,8 +23,6 @@ The corpus, each change chosen by reading the seed (武汉市蔡甸区总工会�
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from dataclasses import replace
 from decimal import Decimal as D
 from pathlib import Path
@@ -36,6 +34,7 @@ from dagster_project.document import Paragraph
 from dagster_project.interpret.report import interpret
 from dagster_project.readers.pdf import read_pdf
 from tests.test_audit import _lines, _prior_year, _renamed
+from tests.test_audit_budget_chain import run_juesuan
 
 pytestmark = pytest.mark.e2e
 
@@ -91,10 +90,7 @@ def warehouse(tmp_path_factory, seed_path) -> Path:
     (reports / "i-2024.txt").write_text(_renamed(good, "测试单位壬"), "utf-8")
     (reports / "f-2024.pdf").write_bytes(NATIONAL.read_bytes())
     db = root / "w.duckdb"
-    juesuan = Path(sys.executable).with_name("juesuan")
-    proc = subprocess.run([str(juesuan), "run", "--reports", str(reports), "--warehouse", str(db)],
-                          capture_output=True, text=True, check=False)
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    run_juesuan(reports, db)
     return db
 
 
