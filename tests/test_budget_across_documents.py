@@ -13,7 +13,7 @@ Corpus (tests/fixtures/budgets, see its README; figures read by hand from the PD
   filed under 深圳市信访局 and 2025, its 公开01表 年末结转和结余 (blank in the seed, L258-261)
   mutated to 7.34: the same figure, so the identity holds.
 - The same seed, unmutated (年末结转和结余 blank: 0), filed as 西南大学's 2022 决算: the
-  university's budget says 上年结转 93,801.70 (p.7), last year's 决算 says 0, a warning.
+  university's budget says 上年结转 93,801.70 (p.7), last year's 决算 says 0: information.
 """
 
 from __future__ import annotations
@@ -137,13 +137,13 @@ def test_carryover_against_last_years_final(warehouse):
         warehouse, "B.carryover_prior_final", SHENZHEN).values()
     assert (lhs, rhs, allowed, status) == (D("7.34"), D("7.34"), D("0.01"), "pass")
     assert location.startswith("shenzhen-xinfang-2026.pdf:p.16")
-    # 西南大学 p.7: 上年结转 93,801.70; its 2022 决算 prints 年末结转和结余 blank (an exact 0): a
-    # warning, at the budget's figure.
+    # 西南大学 p.7: 上年结转 93,801.70; its 2022 决算 prints 年末结转和结余 blank (an exact 0):
+    # information (the budget's figure is an estimate), at the budget's figure.
     [(severity, lhs, rhs, location, message)] = warehouse.execute(
         "select severity, lhs_wan_yuan, rhs_wan_yuan, source_location, message "
         "from marts.audit_findings where rule_id = 'B.carryover_prior_final' "
         "and severity <> 'indeterminate'").fetchall()
-    assert (severity, lhs, rhs) == ("warning", D("93801.7"), D("0"))
+    assert (severity, lhs, rhs) == ("info", D("93801.7"), D("0"))
     assert location.startswith("swu-university-2023.pdf:p.7")
     assert "预计数" in message
 
