@@ -18,51 +18,33 @@ Corpus (tests/fixtures/budgets, see its README; figures read by hand from the PD
 
 from __future__ import annotations
 
-import shutil
 from decimal import Decimal as D
-from pathlib import Path
 
-import duckdb
 import pytest
 
-from tests.conftest import run_pipeline
+from tests.budget_pairs import pipeline_warehouse, seed_final_as
 
 pytestmark = pytest.mark.e2e
 
-FIXTURES = Path(__file__).parent / "fixtures" / "budgets"
-SEED = Path(__file__).parents[1] / "seeds" / "reports" / "caidian-trade-union-2024.txt"
 SWU = "西南大学"
 SHENZHEN = "深圳市信访局"
 # The seed's 公开01表 年末结转和结余 line: its label, its 栏次 59, its blank amount.
 CARRYOVER_END = "\t年末结转和结余\n\t59\n\t\n"
 
 
-def _seed_as(unit: str, year: int, carryover_end: str | None = None) -> str:
-    """The seed 决算 (2024, prior year 2023) under another unit's name and year; with its
-    公开01表 年末结转和结余 printed as `carryover_end` when given."""
-    text = SEED.read_text("utf-8")
-    text = (text.replace("武汉市蔡甸区总工会本级", unit).replace("武汉市蔡甸区总工会", unit)
-            .replace("蔡甸区总工会", unit))
-    text = text.replace("2024", str(year)).replace("2023", str(year - 1))
-    if carryover_end is not None:
-        assert text.count(CARRYOVER_END) >= 1
-        text = text.replace(CARRYOVER_END, f"\t年末结转和结余\n\t59\n\t{carryover_end}\n", 1)
-    return text
+def _with_carryover_end(text: str, amount: str) -> str:
+    """The seed's 公开01表 年末结转和结余 printed as `amount`."""
+    assert text.count(CARRYOVER_END) >= 1
+    return text.replace(CARRYOVER_END, f"\t年末结转和结余\n\t59\n\t{amount}\n", 1)
 
 
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("budget-across")
-    reports = tmp / "reports"
-    reports.mkdir()
-    for name in ("swu-university-2023.pdf", "swu-university-2023-final.pdf",
-                 "shenzhen-xinfang-2026.pdf"):
-        shutil.copy(FIXTURES / name, reports)
-    (reports / "shenzhen-final-2025.txt").write_text(_seed_as(SHENZHEN, 2025, "7.34"), "utf-8")
-    (reports / "swu-final-2022.txt").write_text(_seed_as(SWU, 2022), "utf-8")
-    db = tmp / "w.duckdb"
-    run_pipeline(reports, db)
-    con = duckdb.connect(str(db), read_only=True)
+    con = pipeline_warehouse(
+        tmp_path_factory.mktemp("budget-across"),
+        ["swu-university-2023.pdf", "swu-university-2023-final.pdf", "shenzhen-xinfang-2026.pdf"],
+        {"shenzhen-final-2025.txt": _with_carryover_end(seed_final_as(SHENZHEN, 2025), "7.34"),
+         "swu-final-2022.txt": seed_final_as(SWU, 2022)})
     yield con
     con.close()
 

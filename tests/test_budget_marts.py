@@ -10,44 +10,25 @@ its 2024 决算 (a 决算 whose budget is not loaded)."""
 
 from __future__ import annotations
 
-import shutil
 from decimal import Decimal as D
 from pathlib import Path
 
-import duckdb
 import pytest
 
-from tests.conftest import run_pipeline
+from tests.budget_pairs import pipeline_warehouse, seed_final_as
 
 pytestmark = pytest.mark.e2e
 
 FIXTURE = Path(__file__).parent / "fixtures" / "budgets" / "shanghai-putuo-office-unit-2025.pdf"
-SEED = Path(__file__).parents[1] / "seeds" / "reports" / "caidian-trade-union-2024.txt"
 UNIT = "上海市普陀区人民政府办公室"
 BUDGET_REPORTS = "select report_id from marts.dim_reports where report_kind like '%预算'"
 
 
-def _seed_as(unit: str, year: int) -> str:
-    """The seed 决算 under another unit's name, in every form it prints, for `year`."""
-    text = SEED.read_text("utf-8")
-    text = (text.replace("武汉市蔡甸区总工会本级", unit).replace("武汉市蔡甸区总工会", unit)
-            .replace("蔡甸区总工会", unit))
-    if year == 2025:
-        text = text.replace("2024", "2025").replace("2023", "2024")
-    return text
-
-
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("budget-marts")
-    reports = tmp / "reports"
-    reports.mkdir()
-    shutil.copy(FIXTURE, reports)
-    (reports / "final-2025.txt").write_text(_seed_as(UNIT, 2025), "utf-8")
-    (reports / "final-2024.txt").write_text(_seed_as(UNIT, 2024), "utf-8")
-    db = tmp / "w.duckdb"
-    run_pipeline(reports, db)
-    con = duckdb.connect(str(db), read_only=True)
+    con = pipeline_warehouse(
+        tmp_path_factory.mktemp("budget-marts"), [FIXTURE.name],
+        {"final-2025.txt": seed_final_as(UNIT, 2025), "final-2024.txt": seed_final_as(UNIT, 2024)})
     yield con
     con.close()
 

@@ -21,19 +21,14 @@ real text, as documented here:
 
 from __future__ import annotations
 
-import shutil
 from decimal import Decimal as D
-from pathlib import Path
 
-import duckdb
 import pytest
 
-from tests.conftest import run_pipeline
+from tests.budget_pairs import pipeline_warehouse, seed_final_as
 
 pytestmark = pytest.mark.e2e
 
-FIXTURES = Path(__file__).parent / "fixtures" / "budgets"
-SEED = Path(__file__).parents[1] / "seeds" / "reports" / "caidian-trade-union-2024.txt"
 SWU = "西南大学"
 PROJECT = "236中央高校捐赠配比专项"
 # (seed text, mutated text) inside the seed's 职工服务经费项目自评表, one cell a line
@@ -46,10 +41,7 @@ MUTATIONS = [
 
 
 def _final_with_the_budgets_project() -> str:
-    text = SEED.read_text("utf-8")
-    text = (text.replace("武汉市蔡甸区总工会本级", SWU).replace("武汉市蔡甸区总工会", SWU)
-            .replace("蔡甸区总工会", SWU))
-    text = text.replace("2023", "2022").replace("2024", "2023")
+    text = seed_final_as(SWU, 2023)
     start = text.index("二、2023年度职工服务经费项目自评表")
     end = text.index("三、2023年度职工帮扶经费项目自评表")
     table = text[start:end].replace("职工服务经费项目自评表", "中央高校捐赠配比专项项目自评表")
@@ -61,14 +53,9 @@ def _final_with_the_budgets_project() -> str:
 
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("budget-targets")
-    reports = tmp / "reports"
-    reports.mkdir()
-    shutil.copy(FIXTURES / "swu-university-2023.pdf", reports)
-    (reports / "swu-final-2023.txt").write_text(_final_with_the_budgets_project(), "utf-8")
-    db = tmp / "w.duckdb"
-    run_pipeline(reports, db)
-    con = duckdb.connect(str(db), read_only=True)
+    con = pipeline_warehouse(tmp_path_factory.mktemp("budget-targets"),
+                             ["swu-university-2023.pdf"],
+                             {"swu-final-2023.txt": _final_with_the_budgets_project()})
     yield con
     con.close()
 

@@ -111,28 +111,28 @@ gaps as (
 
 ),
 
--- document_cell -----------------------------------------------------------------------------
-cell_rules as (
+-- the two sides of every rule whose sides are cells (document_cell, document_prior_cell,
+-- document_rows): the budget's term and the other document's
+term_sides as (
 
     select
-        rule_id,
-        string_split(lhs, '/') as l,
-        string_split(rhs, '/') as r
-    from rules
-    where template in ('document_cell', 'document_prior_cell')
+        p.report_id, p.rule_id, p.template, side.side, p.other_year,
+        case side.side when 'lhs' then p.report_id else p.other_report_id end as side_report_id,
+        string_split(case side.side when 'lhs' then rules.lhs else rules.rhs end, '/') as term,
+        -- findings name the budget's table
+        split_part(rules.lhs, '/', 1) as budget_table_code
+    from rule_pairs as p
+    inner join rules on rules.rule_id = p.rule_id
+    cross join (values ('lhs'), ('rhs')) as side(side)
+    where p.other_report_id is not null
+        and p.template in ('document_cell', 'document_prior_cell', 'document_rows')
 
 ),
 
+-- document_cell, document_prior_cell ---------------------------------------------------------
 cell_sides as (
 
-    select
-        p.report_id, m.rule_id, side.side, p.other_year,
-        case side.side when 'lhs' then p.report_id else p.other_report_id end as side_report_id,
-        case side.side when 'lhs' then m.l else m.r end as term
-    from rule_pairs as p
-    inner join cell_rules as m on m.rule_id = p.rule_id
-    cross join (values ('lhs'), ('rhs')) as side(side)
-    where p.other_report_id is not null
+    select * from term_sides where template in ('document_cell', 'document_prior_cell')
 
 ),
 
@@ -255,27 +255,9 @@ item_compared as (
 ),
 
 -- document_rows -----------------------------------------------------------------------------
-row_rules as (
-
-    select
-        rule_id,
-        string_split(lhs, '/') as l,
-        string_split(rhs, '/') as r
-    from rules
-    where template = 'document_rows'
-
-),
-
 row_sides as (
 
-    select
-        p.report_id, m.rule_id, side.side,
-        case side.side when 'lhs' then p.report_id else p.other_report_id end as side_report_id,
-        case side.side when 'lhs' then m.l else m.r end as term
-    from rule_pairs as p
-    inner join row_rules as m on m.rule_id = p.rule_id
-    cross join (values ('lhs'), ('rhs')) as side(side)
-    where p.other_report_id is not null
+    select * from term_sides where template = 'document_rows'
 
 ),
 
@@ -286,7 +268,7 @@ row_gaps as (
         s.report_id, s.rule_id,
         string_agg(case s.side when 'lhs' then g.gap_reason
                         else '同年决算' || g.gap_reason end, '; ') as gap_detail,
-        any_value(s.term[1]) filter (where s.side = 'lhs') as table_code
+        any_value(s.budget_table_code) as table_code
     from row_sides as s
     inner join gaps as g on g.report_id = s.side_report_id and g.table_code = s.term[1]
     group by all
@@ -299,6 +281,7 @@ row_values as (
 
     select
         s.report_id, s.rule_id, s.side, c.row_code,
+        any_value(s.budget_table_code) as table_code,
         sum(c.value0) as value,
         sum(c.half_width) as half_width,
         list(c.cell_id) as participants,
@@ -329,7 +312,7 @@ row_compared as (
         coalesce(l.half_width, 0) + coalesce(r.half_width, 0) as tolerance,
         false as missing_cells,
         list_concat(coalesce(l.participants, []), coalesce(r.participants, [])) as participants,
-        rules.l[1] as table_code,
+        coalesce(l.table_code, r.table_code) as table_code,
         coalesce(l.row_code, r.row_code) as row_code,
         coalesce(l.row_label, r.row_label) as row_label,
         coalesce(l.column_label, r.column_label) as column_label,
@@ -338,16 +321,31 @@ row_compared as (
     from (select * from row_values where side = 'lhs') as l
     full outer join (select * from row_values where side = 'rhs') as r
         on r.report_id = l.report_id and r.rule_id = l.rule_id and r.row_code = l.row_code
-    inner join row_rules as rules on rules.rule_id = coalesce(l.rule_id, r.rule_id)
 
 ),
 
-row_unknown as (
+-- unknown for the budget: the 决算 a rule reads is not loaded (one identity per rule), or a
+-- document_rows table either side cannot read
+unknown_inputs as (
+
+    select
+        report_id, rule_id, 'unpaired' as instance_key, cast(null as varchar) as table_code,
+        case when other_year = fiscal_year then '同年决算未载入：' else '上年决算未载入：' end
+            || unit_name || ' ' || other_year || '年决算 is not loaded' as gap_detail
+    from rule_pairs
+    where other_report_id is null
+    union all
+    select report_id, rule_id, 'table', table_code, gap_detail
+    from row_gaps
+
+),
+
+unknown as (
 
     select
         report_id,
         rule_id,
-        'table' as instance_key,
+        instance_key,
         cast(0 as decimal(24, 6)) as lhs_value,
         cast(0 as decimal(24, 6)) as rhs_value,
         cast(0 as decimal(24, 12)) as tolerance,
@@ -359,31 +357,7 @@ row_unknown as (
         cast(null as varchar) as column_label,
         cast(null as varchar) as source_location,
         gap_detail
-    from row_gaps
-
-),
-
--- the 决算 a rule reads is not loaded: the rule is unknown for the budget
-unpaired as (
-
-    select
-        p.report_id,
-        p.rule_id,
-        'unpaired' as instance_key,
-        cast(0 as decimal(24, 6)) as lhs_value,
-        cast(0 as decimal(24, 6)) as rhs_value,
-        cast(0 as decimal(24, 12)) as tolerance,
-        true as missing_cells,
-        cast([] as varchar[]) as participants,
-        cast(null as varchar) as table_code,
-        cast(null as varchar) as row_code,
-        cast(null as varchar) as row_label,
-        cast(null as varchar) as column_label,
-        cast(null as varchar) as source_location,
-        case when p.other_year = p.fiscal_year then '同年决算未载入：' else '上年决算未载入：' end
-            || p.unit_name || ' ' || p.other_year || '年决算 is not loaded' as gap_detail
-    from rule_pairs as p
-    where p.other_report_id is null
+    from unknown_inputs
 
 ),
 
@@ -395,9 +369,7 @@ unioned as (
     union all by name
     select * from row_compared
     union all by name
-    select * from row_unknown
-    union all by name
-    select * from unpaired
+    select * from unknown
 
 ),
 
