@@ -1,5 +1,6 @@
--- Per indicator of a budget's 绩效目标表: the target the budget set (预算), matched to the same
--- indicator of the same project in the 绩效自评表 of the 决算 of the same unit and year, with the
+-- Per indicator of a budget's 绩效目标表 (项目, or 部门整体 matched to the 部门整体 自评表): the
+-- target the budget set (预算), matched to the same indicator of the same project in the
+-- 绩效自评表 of the 决算 of the same unit and year, with the
 -- 年度指标值 the 决算 restates and what it reports achieved. Matched by unit, year, project and
 -- indicator name: names normalised (spaces, quotes, brackets, dashes and a leading project code
 -- dropped); a project matches on equality or on one name starting with the other (a 决算 prints
@@ -27,13 +28,13 @@ normalised as (
 
 targets as (
 
-    select * from normalised where phase = '预算' and evaluation_kind = '项目'
+    select * from normalised where phase = '预算'
 
 ),
 
 results as (
 
-    select * from normalised where phase = '决算' and evaluation_kind = '项目'
+    select * from normalised where phase = '决算'
 
 ),
 
@@ -53,11 +54,14 @@ project_pairs as (
         t.evaluation_index,
         arg_max(r.report_id || '|' || r.evaluation_index, length(r.project_key))
             as result_evaluation_id
-    from (select distinct report_id, evaluation_index, unit_name, fiscal_year, project_key
+    from (select distinct report_id, evaluation_index, evaluation_kind, unit_name, fiscal_year,
+                          project_key
           from targets) as t
-    inner join (select distinct report_id, evaluation_index, unit_name, fiscal_year, project_key
+    inner join (select distinct report_id, evaluation_index, evaluation_kind, unit_name,
+                                fiscal_year, project_key
                 from results) as r
         on r.unit_name = t.unit_name and r.fiscal_year = t.fiscal_year
+        and r.evaluation_kind = t.evaluation_kind
         and r.project_key <> '' and t.project_key <> ''
         and (starts_with(r.project_key, t.project_key) or starts_with(t.project_key, r.project_key))
     group by all
@@ -86,6 +90,7 @@ final as (
         t.report_id,
         t.unit_name,
         t.fiscal_year,
+        t.evaluation_kind,
         t.project_name,
         t.level1,
         t.level2,
