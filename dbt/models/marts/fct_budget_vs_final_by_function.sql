@@ -9,6 +9,12 @@ with rows as (
 
     select * from {{ ref('fct_function_budget_and_final') }}
     where is_item
+        -- a budget's 财政拨款支出表 stands in for its 一般公共预算支出表 only when it prints none
+        -- (江苏 prints both; a university only the first): the catalogue's B.item_appropriation,
+        -- `instead=Y10`
+        and (table_code <> 'Y10' or report_id not in (
+            select report_id from {{ ref('fct_function_budget_and_final') }}
+            where table_code = 'Y05'))
 
 ),
 

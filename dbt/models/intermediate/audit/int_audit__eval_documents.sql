@@ -111,19 +111,37 @@ gaps as (
 
 ),
 
+-- the tables each report prints (present, declared empty or unreadable: not missing)
+printed as (
+
+    select report_id, table_code from tables where table_status <> 'missing'
+
+),
+
 -- the two sides of every rule whose sides are cells (document_cell, document_prior_cell,
--- document_rows): the budget's term and the other document's
+-- document_rows): the budget's term and the other document's. A rule whose condition says
+-- `instead=Y10` reads that table on the budget's side when the budget does not print the one
+-- its lhs names (a university prints a 财政拨款支出表 and no 一般公共预算支出表).
 term_sides as (
 
     select
         p.report_id, p.rule_id, p.template, side.side, p.other_year,
         case side.side when 'lhs' then p.report_id else p.other_report_id end as side_report_id,
-        string_split(case side.side when 'lhs' then rules.lhs else rules.rhs end, '/') as term,
+        case when side.side = 'lhs' and stand_in.table_code is not null and own.table_code is null
+             then list_concat([stand_in.table_code], string_split(rules.lhs, '/')[2:])
+             else string_split(case side.side when 'lhs' then rules.lhs else rules.rhs end, '/')
+        end as term,
         -- findings name the budget's table
-        split_part(rules.lhs, '/', 1) as budget_table_code
+        coalesce(case when own.table_code is null then stand_in.table_code end,
+                 split_part(rules.lhs, '/', 1)) as budget_table_code
     from rule_pairs as p
     inner join rules on rules.rule_id = p.rule_id
     cross join (values ('lhs'), ('rhs')) as side(side)
+    left join printed as own
+        on own.report_id = p.report_id and own.table_code = split_part(rules.lhs, '/', 1)
+    left join printed as stand_in
+        on stand_in.report_id = p.report_id
+        and stand_in.table_code = nullif(regexp_extract(rules.condition, 'instead=(\w+)', 1), '')
     where p.other_report_id is not null
         and p.template in ('document_cell', 'document_prior_cell', 'document_rows')
 
