@@ -20,9 +20,11 @@ from __future__ import annotations
 
 from decimal import Decimal as D
 
+import duckdb
 import pytest
 
 from tests.budget_pairs import pipeline_warehouse, seed_final_as
+from tests.conftest import run_pipeline
 
 pytestmark = pytest.mark.e2e
 
@@ -139,3 +141,23 @@ def test_a_budget_whose_final_is_not_loaded_is_unknown(warehouse):
     assert warehouse.execute(
         "select count(*) from marts.fct_budget_vs_final_by_function where unit_name = ? "
         "and fiscal_year = 2026 and status <> 'indeterminate'", [SHENZHEN]).fetchone() == (0,)
+
+
+def test_last_years_final_loaded_later_decides_the_budget(tmp_path):
+    # An incremental build: the budget alone is unknown against last year's 决算; when that 决算
+    # arrives in a later run, the budget (next year of the queued unit) is evaluated again.
+    con = pipeline_warehouse(tmp_path, ["shenzhen-xinfang-2026.pdf"], {})
+    [(status, detail)] = con.execute(
+        "select status, detail from intermediate.int_audit__evaluations "
+        "where rule_id = 'B.carryover_prior_final'").fetchall()
+    con.close()
+    assert (status, detail) == ("indeterminate", "上年决算未载入：深圳市信访局 2025年决算 is not loaded")
+    reports = tmp_path / "reports"
+    (reports / "shenzhen-final-2025.txt").write_text(
+        _with_carryover_end(seed_final_as(SHENZHEN, 2025), "7.34"), "utf-8")
+    run_pipeline(reports, tmp_path / "w.duckdb")
+    con = duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True)
+    assert con.execute(
+        "select lhs_value, rhs_value, status from intermediate.int_audit__evaluations "
+        "where rule_id = 'B.carryover_prior_final'").fetchall() == [(D("7.34"), D("7.34"), "pass")]
+    con.close()
