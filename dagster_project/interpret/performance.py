@@ -44,8 +44,11 @@ def _amount(text: str) -> tuple[object, int | None]:
 
 
 class _Reader:
-    def __init__(self, kind: str, title: str, location: Location):
+    def __init__(self, kind: str, title: str, location: Location, targets: bool = False):
         self.evaluation = EvaluationFact(kind, "部门整体" if kind == "部门整体" else title, location)
+        # a budget's 绩效目标表: its 年度资金总额 is the 预算数 (a 自评表 prints 年度资金总额 over
+        # 年初预算数 | 全年预算数 | 全年执行数 columns, read by its budget header instead)
+        self.targets = targets
         self.budget_header: list[str] | None = None
         self.indicator_header: list[str] | None = None
         self.goal: str | None = None
@@ -63,7 +66,7 @@ class _Reader:
         funds = next((m for t in nonblank if (m := _FUNDS_TOTAL.match(t))), None)
         if first == "项目名称" and len(nonblank) > 1:
             ev.project_name = nonblank[1]
-        elif funds is not None and self.indicator_header is None:
+        elif funds is not None and self.targets and self.indicator_header is None:
             self._funds_total(nonblank, funds)
         elif "基本支出总额" in texts:
             self._totals(texts)
@@ -223,7 +226,7 @@ def extract_evaluations(items: list[Paragraph | list[Cell]], phase: str = "决�
                 for suffix in ("项目自评表", "绩效自评表", "自评表", "项目绩效目标表", "绩效目标申报表",
                                "绩效目标表"):
                     title = title.removesuffix(suffix)
-                current = _Reader(kind, title, item.location)
+                current = _Reader(kind, title, item.location, targets=phase == "预算")
                 readers.append(current)
             elif _ENDS_TABLE.match(text) or (len(text) > 60 and text.endswith("。")):
                 current = None  # a new part, an annex or prose: the 自评表 is over
