@@ -8,7 +8,8 @@ warehouse with --warehouse), then:
   opening each view, cold (first visit after start) and warm (median of three later visits),
   timed until the view's tables are on the page;
 - interactions: on 比较部门, changing the sort column; on 审核发现, opening a finding (its page
-  rendered, cells framed), each timed until the page has re-rendered;
+  rendered, cells framed, or its lines shown), each timed until the page shows the result:
+  the first time and the median of three more;
 - requests: every request the browser made, and how many left 127.0.0.1 (must be 0).
 
 Appends (or replaces) its section of benchmarks/RESULTS.md unless --no-write.
@@ -107,21 +108,43 @@ def measure(warehouse: Path, work: Path) -> dict:
             _settled(page)
             sort = page.get_by_role("combobox", name="排序")
 
+            def changed(action) -> None:
+                """Done when the main area's text has changed (not only when no run is in
+                progress: a fragment's rerun may not have started when the click returns)."""
+                before = page.inner_text('[data-testid="stMain"]')
+                action()
+                page.wait_for_function(
+                    "before => document.querySelector('[data-testid=\"stMain\"]')"
+                    ".innerText !== before", arg=before, timeout=120_000)
+
             def resort(option: str) -> None:
                 sort.click()
-                page.get_by_role("option", name=option).click()
+                page.get_by_role("option", name=option, exact=True).click()
+                # the caption under the table names the order it shows
+                expect(page.get_by_text(f"按「{option}」")).to_be_visible(timeout=120_000)
 
-            interactions["比较部门: sort by 三公经费"] = _time(
-                lambda: resort("三公经费（万元）"), page)
+            # the first time, then back and forth (median of 3): the first includes loading
+            # the dropdown's code into the page
+            columns = ["三公经费（万元）", "支出合计（万元）", "三公经费（万元）", "支出合计（万元）"]
+            sorts = [_time(lambda c=c: resort(c), page) for c in columns]
+            interactions["比较部门: sort by 三公经费 / 支出合计"] = (sorts[0], statistics.median(sorts[1:]))
             page.goto(f"{url}/findings")
             _settled(page)
 
-            def open_finding() -> None:
+            def open_finding(n: int) -> None:
                 page.get_by_role("combobox", name="打开一条发现，查看原文位置").click()
-                page.get_by_role("option").first.click()
+                page.get_by_role("option").nth(n).click()
                 expect(page.get_by_text("发现详情")).to_be_visible(timeout=120_000)
+                # and its source shown: the page image loaded, or the cited line marked
+                page.wait_for_function(
+                    "() => [...document.querySelectorAll('[data-testid=\"stImage\"] img')]"
+                    ".some(i => i.complete && i.naturalWidth > 0)"
+                    " || document.querySelector('mark[data-cited-line]')"
+                    " || document.body.innerText.includes('没有可定位')", timeout=120_000)
 
-            interactions["审核发现: open a finding (page rendered)"] = _time(open_finding, page)
+            opens = [_time(lambda n=n: changed(lambda: open_finding(n)), page) for n in range(4)]
+            interactions["审核发现: open a finding (its page or lines shown)"] = (
+                opens[0], statistics.median(opens[1:]))
             browser.close()
     finally:
         app.terminate()
@@ -143,9 +166,11 @@ def render(result: dict, label: str) -> str:
              "| view | first visit s | warm s (median of 3) | aim warm < 3 s |", "|---|---:|---:|---|"]
     for name, (cold, warm) in result["views"].items():
         lines.append(f"| {name} | {cold:.2f} | {warm:.2f} | {'met' if warm < 3 else 'missed'} |")
-    lines += ["", "| interaction | s | aim < 1 s |", "|---|---:|---|"]
-    for name, seconds in result["interactions"].items():
-        lines.append(f"| {name} | {seconds:.2f} | {'met' if seconds < 1 else 'missed'} |")
+    lines += ["", "| interaction | first s | then s (median of 3) | aim < 1 s |",
+              "|---|---:|---:|---|"]
+    for name, (first, then) in result["interactions"].items():
+        lines.append(f"| {name} | {first:.2f} | {then:.2f} | "
+                     f"{'met' if max(first, then) < 1 else 'missed'} |")
     return "\n".join(lines)
 
 
