@@ -17,6 +17,9 @@ def _warehouse(path, amount: str):
     con.execute("insert into marts.fct_x values ('某单位', ?)", [amount])
     con.execute("create or replace table marts.\"it's\" (n integer)")
     con.execute("create or replace view marts.v_not_copied as select 1 as n")
+    # every printed cell: kept in the warehouse only (publish.WAREHOUSE_ONLY)
+    con.execute("create or replace table marts.fct_table_cells (cell_id varchar)")
+    con.execute("insert into marts.fct_table_cells values ('c1'), ('c2')")
     con.execute("create schema if not exists intermediate")
     con.execute("create or replace table intermediate.int_not_copied (n integer)")
     return con
@@ -38,8 +41,12 @@ def test_publish_copies_the_marts_with_their_types(tmp_path):
                                        "from information_schema.tables").fetchall()}
     assert tables == {"marts.fct_x", "marts.it's", "main.publication"}
     assert bi.execute("select source_warehouse, table_name, row_count from publication "
-                      "order by table_name").fetchall() == [("w.duckdb", "fct_x", 1),
-                                                             ("w.duckdb", "it's", 0)]
+                      "where not_published_because is null order by table_name"
+                      ).fetchall() == [("w.duckdb", "fct_x", 1), ("w.duckdb", "it's", 0)]
+    # the table left out is named in the file, with why, so a BI user knows where it is
+    (kept, because), = bi.execute("select table_name, not_published_because from publication "
+                                  "where row_count is null").fetchall()
+    assert kept == "fct_table_cells" and "warehouse" in because
     bi.close()
     # only the file itself: no temp file or WAL left beside it
     assert sorted(p.name for p in target.parent.iterdir()) == ["bi.duckdb"]
