@@ -227,6 +227,23 @@ def test_compare_departments_prints_the_documents_figures(page, served):
     _no_exception(page)
 
 
+def test_compare_departments_sorts_by_a_chosen_indicator(page, served):
+    _open(page, served, "compare")
+    main = page.locator('[data-testid="stMain"]')
+    expect(main).to_contain_text("14,572.53", timeout=WAIT_MS)
+    page.get_by_role("combobox", name="排序").click()
+    page.get_by_role("option", name="三公经费（万元）", exact=True).click()
+    page.get_by_text("从大到小", exact=True).click()
+    expect(page.get_by_text("按「三公经费（万元）」从小到大排列")).to_be_visible(timeout=WAIT_MS)
+    rows = [[td.inner_text() for td in r.locator("td").all()]
+            for r in main.locator('[data-testid="stTable"]').first.locator("tbody tr").all()]
+    # 国家信访局 2024, p.24: 三公经费 决算 46.21 万元; 蔡甸区总工会本级 (L1843): no 三公经费;
+    # smallest first puts 国家信访局 last, with its figure
+    assert rows[-1][0] == "国家信访局" and "46.21" in rows[-1], rows
+    assert [r[0] for r in rows].index("武汉市蔡甸区总工会本级") < len(rows) - 1
+    _no_exception(page)
+
+
 def test_one_unit_over_the_years(page, served):
     _open(page, served, "unit")
     main = page.locator('[data-testid="stMain"]')
