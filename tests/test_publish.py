@@ -86,3 +86,23 @@ def test_a_crashed_publish_leaves_the_previous_file(tmp_path):
     bi = duckdb.connect(str(target), read_only=True)
     assert bi.execute("select count(*) from marts.fct_x").fetchall() == [(2,)]
     bi.close()
+
+
+def test_the_bi_file_asset_is_downstream_of_every_mart_and_the_audit():
+    """Dagster shows when the BI file was last published: an asset after the marts it copies
+    and the audit reports (a run that failed to audit does not publish)."""
+    import dagster as dg
+
+    from dagster_project.definitions import build_definitions
+
+    graph = build_definitions().resolve_asset_graph()
+    bi = dg.AssetKey("bi_file")
+    parents = graph.get(bi).parent_keys
+    marts = {k for k in graph.get_all_asset_keys() if k.path[0] == "marts"}
+    # the marts the dashboards read are among them (dbt's names, one name end to end)
+    assert {dg.AssetKey(["marts", t]) for t in ("dim_reports", "audit_findings",
+                                                "audit_finding_cells", "fct_unit_year_summary",
+                                                "fct_expenditure_by_function")} <= marts
+    assert marts <= parents
+    assert dg.AssetKey("audit_reports") in parents
+    assert graph.get(bi).group_name == "publish"
