@@ -153,23 +153,25 @@ def publish(con: duckdb.DuckDBPyConnection, target: str | Path, *, source: str =
             counts, reason = None, None
     if counts is None:
         counts = _write(con, tmp, tables, replace_reports=set())
+    mode = "incremental" if reason else "full"
     try:
         with duckdb.connect(str(tmp)) as bi:
             bi.execute(f"create or replace table main.{PUBLICATION_TABLE} "
                        "(published_at timestamp, source_warehouse varchar, "
-                       "build_finished_at timestamp, table_name varchar, row_count bigint, "
-                       "not_published_because varchar)")
-            bi.executemany(f"insert into main.{PUBLICATION_TABLE} values (?, ?, ?, ?, ?, ?)",
-                           [(published_at, source, build, t, n, None) for t, n in counts.items()]
-                           + [(published_at, source, build, t, None, kept[t]) for t in skipped])
+                       "build_finished_at timestamp, publish_mode varchar, table_name varchar, "
+                       "row_count bigint, not_published_because varchar)")
+            head = (published_at, source, build, mode)
+            bi.executemany(f"insert into main.{PUBLICATION_TABLE} values (?, ?, ?, ?, ?, ?, ?)",
+                           [(*head, t, n, None) for t, n in counts.items()]
+                           + [(*head, t, None, kept[t]) for t in skipped])
             # Everything into the file itself (no WAL beside it) before it is renamed.
             bi.execute("checkpoint")
     except BaseException:
         _remove(tmp)
         raise
     os.replace(tmp, target)
-    return Published(target, counts, time.perf_counter() - start, published_at,
-                     "incremental" if reason else "full", reason or "")
+    return Published(target, counts, time.perf_counter() - start, published_at, mode,
+                     reason or "")
 
 
 def _write(con: duckdb.DuckDBPyConnection, tmp: Path, tables: list[str],

@@ -384,3 +384,32 @@ def test_export_dashboard_without_a_bi_file_says_so(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2
     assert "juesuan run" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_run_that_changes_a_report_publishes_only_its_rows(served, loaded):
+    """Last in this file (it changes the loaded warehouse): a changed report, loaded by
+    `juesuan run`, is built incrementally and the BI file is brought up to date by replacing
+    that report's rows - and then holds exactly what the warehouse's marts hold."""
+    from dagster_project.publish import WAREHOUSE_ONLY, mart_tables
+
+    base = loaded["base"]
+    changed = base / "reports" / "caidian-trade-union-2024.txt"
+    changed.write_bytes(changed.read_bytes() + b"\n")  # a new revision, the same figures
+    run = _run(base / "reports", base / "warehouse.duckdb")
+    out, _ = run.communicate(timeout=900)
+    assert run.returncode == 0, out
+    assert "dbt build: incremental" in out, out
+    con = duckdb.connect(str(base / "warehouse.duckdb"), read_only=True)
+    try:
+        con.execute(f"attach '{base / 'bi.duckdb'}' as bi (read_only)")
+        assert con.execute("select distinct publish_mode, build_finished_at "
+                           "from bi.main.publication").fetchall() == con.execute(
+            "select 'incremental', max(finished_at) from raw.dbt_builds").fetchall()
+        for table in mart_tables(con):
+            if table in WAREHOUSE_ONLY:
+                continue
+            for a, b in (("marts", "bi.marts"), ("bi.marts", "marts")):
+                assert con.execute(f'select count(*) from (select * from {a}."{table}" except all '
+                                   f'select * from {b}."{table}")').fetchall() == [(0,)], table
+    finally:
+        con.close()
