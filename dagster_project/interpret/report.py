@@ -247,10 +247,11 @@ def interpret(doc: Document) -> ReportFacts:
     _require_identity(facts, where, phase)
     prose = [i for i in segments.others if isinstance(i, Paragraph)]
     if phase == "决算":
-        # The 情况说明 and 绩效自评表 of a 决算; a budget's 绩效目标 are not read yet.
+        # The 情况说明 of a 决算; a budget's prose is read only for what it says of last year.
         facts.narrative = extract_narrative(prose, facts.fiscal_year, facts.problems)
-        facts.evaluations, perf_problems = extract_evaluations(segments.others)
-        facts.problems.extend(perf_problems)
+    # a 决算's 绩效自评表, a budget's 绩效目标表
+    facts.evaluations, perf_problems = extract_evaluations(segments.others, phase)
+    facts.problems.extend(perf_problems)
     # what the prose says of last year's document, as the registry words it for this phase
     facts.narrative.extend(extract_prior_year(prose, phase, facts.problems))
     _check_completeness(facts, doc, _ends_in_table(doc, segments.others), phase)
