@@ -55,6 +55,16 @@ def university():
 
 
 @pytest.fixture(scope="module")
+def jiangsu_court():
+    return _read("jiangsu-court-2018.pdf")
+
+
+@pytest.fixture(scope="module")
+def shenzhen_port():
+    return _read("shenzhen-port-office-2026.pdf")
+
+
+@pytest.fixture(scope="module")
 def wanli():
     return {year: _read(f"shanghai-putuo-wanli-{year}.pdf") for year in (2024, 2025)}
 
@@ -218,3 +228,61 @@ def test_wanli_2025_restates_its_2024_budget(wanli):
                         ("budget_vehicle_operation", D("0"))]:
         assert _one(y2025, "Y09", column_key=key) - _one(y2024, "Y09", column_key=key) == change
     assert _one(y2024, "Y09", column_key="budget_total") == D("47.91")
+
+
+def test_wanli_2024_kuan_printed_without_its_zero(wanli):
+    # 2024 p.29 一般公共预算基本支出部门预算经济分类预算表 (元) prints the 款 of 津贴补贴 and
+    # 绩效工资 as "2" and "7" in the 款 column (`301 | 2 | 津贴补贴`): 30102 and 30107.
+    y2024 = wanli[2024]
+    assert _one(y2024, "Y06", row_code="30102", column_key="total") == D("1662.381")
+    assert _one(y2024, "Y06", row_code="30107", column_key="total") == D("1144.71")
+    # With them, 301 工资福利支出 88,282,511 is the sum of its nine 款 (5,873,551 + 16,623,810
+    # + 11,447,100 + 4,608,515 + 2,302,815 + 3,023,657 + 216,087 + 3,503,499 + 40,683,477).
+    kuan = [c.value_wan_yuan for c in y2024.tables["Y06"].cells if c.column_key == "total"
+            and c.row_code and c.row_code.startswith("301") and len(c.row_code) == 5]
+    assert len(kuan) == 9
+    assert sum(kuan) == _one(y2024, "Y06", row_code="301", column_key="total") == D("8828.2511")
+
+
+def test_jiangsu_court_amounts_beside_their_column(jiangsu_court):
+    # p.12 七、一般公共预算支出预算表 (万元): a class's amount in the 金额 column, its 款's and
+    # 项's one column to the left (under the merged header): 204 公共安全支出 26,200.88,
+    # 20405 法院 26,200.88, 2040501 行政运行 14,857.61. The names are the names alone.
+    facts = jiangsu_court
+    assert (facts.report_kind, facts.unit_name, facts.fiscal_year) == (
+        "部门预算", "江苏省高级人民法院", 2018)
+    assert _one(facts, "Y05", row_code="204", column_key="total") == D("26200.88")
+    assert _one(facts, "Y05", row_code="20405", column_key="total") == D("26200.88")
+    [name] = {c.row_label for c in facts.tables["Y05"].cells if c.row_code == "20405"}
+    assert name == "法院"
+    # p.13's first row lost its top rule at the page break: "2040504 案件审判 1,833.30" is the
+    # table's row, and 20405 = the sum of its six 项 (14,857.61 + 6,049.97 + 1,600.00 +
+    # 1,833.30 + 950.00 + 910.00).
+    assert _one(facts, "Y05", row_code="2040504", column_key="total") == D("1833.30")
+    items = [c.value_wan_yuan for c in facts.tables["Y05"].cells if c.column_key == "total"
+             and c.row_code and c.row_code.startswith("20405") and len(c.row_code) == 7]
+    assert sorted(items) == sorted(D(x) for x in (
+        "14857.61", "6049.97", "1600.00", "1833.30", "950.00", "910.00"))
+    # p.13-14 八、一般公共预算基本支出预算表: 302 商品和服务支出 3,407.38; p.14's first row
+    # "30231 公务用车运行维护费 266.80" is read with the others.
+    assert _one(facts, "Y06", row_code="30231", column_key="total") == D("266.80")
+    kuan = [c.value_wan_yuan for c in facts.tables["Y06"].cells if c.column_key == "total"
+            and c.row_code and c.row_code.startswith("302") and len(c.row_code) == 5]
+    assert sorted(kuan) == sorted(D(x) for x in (
+        "350.00", "34.00", "266.00", "119.00", "305.00", "550.00", "111.54", "45.37", "48.95",
+        "40.00", "410.00", "111.00", "266.80", "596.38", "153.34"))
+    assert sum(kuan) == _one(facts, "Y06", row_code="302", column_key="total") == D("3407.38")
+
+
+def test_shenzhen_kuan_named_like_its_class(shenzhen_port):
+    # p.15-16 收支总表: the 支出 side lists each class (numbered 一、… 五、) with its 款 and 项 by
+    # name only; under 五、其他支出 7,647.43 come the 款 其他支出 and the 项 其他支出: not classes.
+    facts = shenzhen_port
+    classes = {c.row_code: c.value_wan_yuan for c in facts.tables["Y01"].cells
+               if c.row_key == "function_class"}
+    assert classes == {"201": D("46284.00"), "208": D("654.07"), "210": D("104.86"),
+                       "221": D("1194.32"), "229": D("7647.43")}
+    # The five classes make 本年支出合计 55,884.67 within the rounding of five figures.
+    total = _one(facts, "Y01", row_key="expenditure_total")
+    assert total == D("55884.67")
+    assert abs(sum(classes.values()) - total) <= D("0.025")

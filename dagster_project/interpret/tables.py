@@ -320,6 +320,9 @@ def parse_function_table(region: Region, unit: str) -> _Builder:
                 row[0].location,
             )
         prefix, values = texts[:-n], row[-n:]
+        stray = _stray_amount(row[:-n], values)
+        if stray is not None:
+            prefix[stray], values = "", [row[stray], *values[1:]]
         if all(_PLACEHOLDER.match(t) for t in prefix if t) and not any(v.text for v in values):
             continue  # a template's '… | …' line
         code, label = _row_code_and_label(prefix, previous)
@@ -340,6 +343,22 @@ def parse_function_table(region: Region, unit: str) -> _Builder:
                         row_code=code, row_label=label, row_key=row_key)
         row_index += 1
     return builder
+
+
+def _stray_amount(items: list[Cell], values: list[Cell]) -> int | None:
+    """江苏 prints a 款's or 项's amount one column left of its class's, under the header's
+    merged 金额 but before the column the header names: a row whose amount columns are all
+    blank and whose last printed item cell is a figure (decimals or thousands separators:
+    never a code) holds its amount there. Its position among the item cells, else None."""
+    if any(v.text.strip() for v in values):
+        return None
+    printed = [i for i, c in enumerate(items) if c.text.strip()]
+    if not printed:
+        return None
+    text = items[printed[-1]].text.strip()
+    if text.isdigit() or not is_amount(text) or len(printed) < 2:
+        return None
+    return printed[-1]
 
 
 def _remember(previous: dict[int, str], code: str) -> dict[int, str]:
@@ -507,6 +526,7 @@ def parse_summary_table(region: Region, unit: str) -> _Builder:
     builder = _Builder(region.code, unit)
     income_context: str | None = None
     expenditure_context: str | None = None
+    numbered = _classes_numbered(data, layout)
     row_index = 0
     for row in data:
         texts = _texts(row)
@@ -528,6 +548,11 @@ def parse_summary_table(region: Region, unit: str) -> _Builder:
             income_context = inc_key if inc_key.startswith("carryover_begin") else None
         exp_label = texts[layout.expenditure_label]
         exp_key, exp_code = expenditure_row_key(exp_label)
+        if exp_key == "function_class" and numbered and not _is_numbered(exp_label):
+            # 深圳 lists each class's 款 and 项 under it by name only: "五、其他支出" over "其他
+            # 支出" (款) and "其他支出" (项). Where the classes carry their numbering, a line
+            # without one is not a class, whatever its name.
+            exp_key, exp_code = None, None
         if not exp_label and fund and expenditure_context == "carryover_end":
             exp_key = f"carryover_end_{fund}"
         elif exp_key:
@@ -562,6 +587,18 @@ def parse_summary_table(region: Region, unit: str) -> _Builder:
                             row_label=label)
         row_index += 1
     return builder
+
+
+def _classes_numbered(data: list[list[Cell]], layout: _SummaryLayout) -> bool:
+    """Do the 支出 side's 功能分类 class lines carry a numbering (一、一般公共服务支出)?"""
+    labels = [r[layout.expenditure_label].text.strip() for r in data
+              if len(r) == layout.width]
+    return any(_is_numbered(t) and expenditure_row_key(t)[0] == "function_class"
+               for t in labels)
+
+
+def _is_numbered(label: str) -> bool:
+    return strip_numbering(label) != re.sub(r"[ \u3000]", "", label)
 
 
 _FUND_COLUMN_KEYS = [("一般公共预算", "general_budget"), ("政府性基金", "gov_fund"),
