@@ -154,6 +154,22 @@ def test_jiangsu_budget(jiangsu):
     assert _one(jiangsu, "Y01", row_key="expenditure_total", column_group=1) == D("24458.43")
 
 
+def test_jiangsu_three_public_table_loads(tmp_path):
+    # p.11: 合计 1,471.70 (三公 with 会议费 and 培训费: no canonical column) and 会议费 933.50
+    # are cells of their own beside 预算数/合计 508.20: the report loads whole.
+    result = read_one(source_file(FIXTURES / "jiangsu-party-office-2018-tables.pdf"))
+    con = connect(tmp_path / "w.duckdb")
+    ensure_schema(con)
+    [outcome] = load_results(con, [result]).outcomes
+    assert outcome.status == "loaded"
+    cells = dict(con.execute("select column_label, value_wan_yuan from raw.table_cells "
+                             "where table_code = 'Y09'").fetchall())
+    assert cells["合计"] == D("1471.70")
+    assert cells["预算数/合计"] == D("508.20")
+    assert cells["会议费"] == D("933.50")
+    con.close()
+
+
 def test_guangzhou_budget(guangzhou):
     # p.1 "2026年 / 广州市人民政府办公厅部门预算".
     assert (guangzhou.report_kind, guangzhou.unit_name, guangzhou.fiscal_year) == (
@@ -278,11 +294,11 @@ def test_shenzhen_kuan_named_like_its_class(shenzhen_port):
     # p.15-16 收支总表: the 支出 side lists each class (numbered 一、… 五、) with its 款 and 项 by
     # name only; under 五、其他支出 7,647.43 come the 款 其他支出 and the 项 其他支出: not classes.
     facts = shenzhen_port
-    classes = {c.row_code: c.value_wan_yuan for c in facts.tables["Y01"].cells
-               if c.row_key == "function_class"}
-    assert classes == {"201": D("46284.00"), "208": D("654.07"), "210": D("104.86"),
-                       "221": D("1194.32"), "229": D("7647.43")}
+    classes = [(c.row_code, c.value_wan_yuan) for c in facts.tables["Y01"].cells
+               if c.row_key == "function_class"]
+    assert classes == [("201", D("46284.00")), ("208", D("654.07")), ("210", D("104.86")),
+                       ("221", D("1194.32")), ("229", D("7647.43"))]
     # The five classes make 本年支出合计 55,884.67 within the rounding of five figures.
     total = _one(facts, "Y01", row_key="expenditure_total")
     assert total == D("55884.67")
-    assert abs(sum(classes.values()) - total) <= D("0.025")
+    assert abs(sum(v for _c, v in classes) - total) <= D("0.025")

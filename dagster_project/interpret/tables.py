@@ -829,8 +829,10 @@ def parse_three_public_table(region: Region, unit: str) -> _Builder:
             key = f"{stage}_{item}" if stage and item else None
             if key is None and not row[position].text.strip():
                 continue
+            # A column of no canonical key (江苏's 合计 with 会议费 and 培训费, 会议费 itself) is
+            # numbered after the canonical ones: its position would be another column's index.
             builder.add(0 if row_stage else row_index, row[position],
-                        list(labels).index(key) if key in labels else position,
+                        list(labels).index(key) if key in labels else len(labels) + position,
                         labels.get(key, path_label), key, row_key="total")
     keyed = [c.column_key for c in builder.cells if c.column_key]
     if len(set(keyed)) != len(keyed):
@@ -919,7 +921,8 @@ def _three_public_by_rows(header: list[list[str]], data: list[list[Cell]], unit:
         label = strip_numbering(re.sub(r"^其中[:：]?", "", strip_numbering(row[0].text)))
         item = _item_of_label(row[0].text, code)
         key = f"{stage}_{item}" if item else None
-        builder.add(row_index, row[amount_at], list(labels).index(key) if key in labels else row_index,
+        builder.add(row_index, row[amount_at],
+                    list(labels).index(key) if key in labels else len(labels) + row_index,
                     labels.get(key, label or f"第{row_index + 1}行"), key, row_label=label,
                     row_key="total")
     keyed = [c.column_key for c in builder.cells if c.column_key]
