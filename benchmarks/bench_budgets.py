@@ -12,8 +12,9 @@ their kind found (registry `seeds/reference/public_tables.csv`, column `required
 table how often it is found, read (present or declared empty) and unreadable, with the
 unreadable reasons by kind. A file that is one part of a report published as several (a
 情况说明 whose tables are in another file) counts as loaded when a loaded report of the same
-unit, year and kind holds its tables, as `juesuan run` attaches it; else it fails as
-`partner_file_missing`. `--cache DIR` keeps each file's neutral Document (pickled, keyed
+unit (as `unit_names` compares names), year and kind holds its tables, as `juesuan run`
+attaches it; else it loads alone, its tables indeterminate, with a `partner_file_missing`
+warning. `--cache DIR` keeps each file's neutral Document (pickled, keyed
 by the file's path) so that the interpretation can be re-measured without reading the PDFs
 again: reading is most of the time. `--warehouse W` also loads every file's facts into the
 DuckDB warehouse W as `juesuan run` does (`ingest.load_results`), from the cached Documents;
@@ -96,18 +97,21 @@ def read(args: tuple[Path, Path | None]) -> dict:
 
 def group_parts(rows: list[dict]) -> None:
     """A part of a multi-file report (its tables in another file) loads with the loaded report
-    of the same unit, year and kind, as `ingest.load_results` attaches it; without one it is a
-    failure of its own cause (`partner_file_missing`: the other file is not in the corpus)."""
-    reports = {(r["unit"], r["year"], r["kind"]): r["file"] for r in rows
-               if r["status"] == "loaded"}
+    of the same unit (as `unit_names` compares them), year and kind, as `ingest.load_results`
+    attaches it; without one it loads alone, its tables indeterminate, with a warning
+    (`partner_file_missing`: the other file is not in the corpus)."""
+    from dagster_project.unit_names import same_unit
+
+    reports = [r for r in rows if r["status"] == "loaded"]
     for r in rows:
         if r["status"] != "part":
             continue
-        partner = reports.get((r["unit"], r["year"], r["kind"]))
+        partner = next((p["file"] for p in reports if (p["year"], p["kind"]) == (
+            r["year"], r["kind"]) and same_unit(p["unit"], r["unit"])), None)
         if partner:
             r.update(status="part_loaded", partner=partner)
         else:
-            r.update(status="failed", causes=["partner_file_missing"],
+            r.update(status="loaded_alone", causes=["partner_file_missing"],
                      message=f"{r['unit']} {r['year']} {r['kind']}: {r['tables_elsewhere']}")
 
 
@@ -188,16 +192,20 @@ def main() -> None:
         args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=1), "utf-8")
     loaded = [r for r in rows if r["status"] == "loaded"]
     parts = [r for r in rows if r["status"] == "part_loaded"]
-    ok = len(loaded) + len(parts)
+    alone = [r for r in rows if r["status"] == "loaded_alone"]
+    ok = len(loaded) + len(parts) + len(alone)
     print(f"files: {len(rows)}; loaded with no whole-report failure: {ok} "
           f"({100 * ok / max(len(rows), 1):.1f} %: {len(loaded)} reports, {len(parts)} files "
-          f"loaded as a part of one of them); reports with every required table found: "
+          f"loaded as a part of one of them, {len(alone)} parts loaded alone, their tables in "
+          f"a file not collected); reports with every required table found: "
           f"{sum(r['all_required_found'] for r in loaded)} "
           f"({100 * sum(r['all_required_found'] for r in loaded) / max(len(loaded), 1):.1f} %); "
           f"every required table read: {sum(r['all_required_read'] for r in loaded)}; "
           f"wall {wall:.0f} s")
     for r in parts:
         print(f"  part: {Path(r['file']).name} -> {Path(r['partner']).name}")
+    for r in alone:
+        print(f"  loaded alone: {Path(r['file']).name} ({r['message']})")
     print("\nfailures by cause:")
     for cause, n in Counter(c for r in rows if r["status"] == "failed"
                             for c in r["causes"]).most_common():
@@ -210,7 +218,7 @@ def main() -> None:
         groups[(place_of(path), row.get("kind") or "?")].append(row)
     for (place, kind), group in sorted(groups.items()):
         ok = [r for r in group if r["status"] == "loaded"]
-        n_parts = sum(r["status"] == "part_loaded" for r in group)
+        n_parts = sum(r["status"] in ("part_loaded", "loaded_alone") for r in group)
         per_table = []
         for code in sorted({c for r in ok for c in r["tables"]}):
             statuses = [r["tables"][code] for r in ok]

@@ -225,6 +225,13 @@ def interpret(doc: Document) -> ReportFacts:
                 "tables_in_other_file",
                 f"a {kind} whose tables are not in this file: it says they are in another "
                 f"({attachment[0][:60]})", attachment[1], fatal=False, severity="info"))
+            # Loaded alone (the other file not collected), its tables are indeterminate, never
+            # missing nor zero: the document has them, elsewhere.
+            for code in table_codes(phase):
+                if TABLE_KINDS[code].required:
+                    facts.tables[code] = TableFact(
+                        code, None, "unreadable", None, None, attachment[1],
+                        reason=f"in another file ({attachment[0][:60]}), not read with this one")
             _require_identity(facts, where, phase)
             return facts
         names = "公开01表 … 公开09表" if phase == "决算" else "收支总表, 收入总表, 支出总表 …"
