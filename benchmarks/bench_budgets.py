@@ -8,7 +8,8 @@ Default folders: ../shared/reports/budgets/ (142 budgets from 16 places) and
 interpreted as `juesuan run` would (`readers.read_document` + `interpret.report.interpret`).
 Printed: how many load with no whole-report failure, the failures by cause (ingest-error
 kind), and per place and document kind: files, loaded, loaded with every required table of
-their kind found (registry `seeds/reference/public_tables.csv`, column `required`), and per
+their template found (the template the document's tables identify, registry
+`seeds/reference/document_templates.csv`), and per
 table how often it is found, read (present or declared empty) and unreadable, with the
 unreadable reasons by kind. A file that is one part of a report published as several (a
 情况说明 whose tables are in another file) counts as loaded when a loaded report of the same
@@ -61,7 +62,6 @@ def _document(path: Path, cache: Path | None):
 
 
 def read(args: tuple[Path, Path | None]) -> dict:
-    from dagster_project.interpret.layout import TABLE_KINDS
     from dagster_project.interpret.report import interpret
 
     path, cache = args
@@ -83,9 +83,9 @@ def read(args: tuple[Path, Path | None]) -> dict:
         # One part of a multi-file report: grouped with its partner in `group_parts`.
         return {**row, "status": "part", "kind": facts.report_kind, "unit": facts.unit_name,
                 "year": facts.fiscal_year, "tables_elsewhere": facts.tables_elsewhere}
-    required = [c for c in facts.tables if TABLE_KINDS[c].required]
+    required = [c for c, t in facts.tables.items() if t.required]
     return {**row, "status": "loaded", "kind": facts.report_kind, "unit": facts.unit_name,
-            "year": facts.fiscal_year,
+            "year": facts.fiscal_year, "template": facts.template,
             "tables": {c: t.status for c, t in facts.tables.items()},
             "all_required_found": all(facts.tables[c].status != "missing" for c in required),
             "all_required_read": all(facts.tables[c].status in ("present", "declared_empty")
@@ -210,13 +210,13 @@ def main() -> None:
     for cause, n in Counter(c for r in rows if r["status"] == "failed"
                             for c in r["causes"]).most_common():
         print(f"  {cause}: {n}")
-    print("\n| place | kind | files | loaded | all required found | all required read | "
-          "tables found / read / unreadable (per table) |")
-    print("|---|---|---:|---:|---:|---:|---|")
-    groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    print("\n| place | kind | template | files | loaded | all required found | "
+          "all required read | tables found / read / unreadable (per table) |")
+    print("|---|---|---|---:|---:|---:|---:|---|")
+    groups: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
     for path, row in zip(paths, rows, strict=True):
-        groups[(place_of(path), row.get("kind") or "?")].append(row)
-    for (place, kind), group in sorted(groups.items()):
+        groups[(place_of(path), row.get("kind") or "?", row.get("template") or "-")].append(row)
+    for (place, kind, template), group in sorted(groups.items()):
         ok = [r for r in group if r["status"] == "loaded"]
         n_parts = sum(r["status"] in ("part_loaded", "loaded_alone") for r in group)
         per_table = []
@@ -226,7 +226,7 @@ def main() -> None:
             read_ = sum(s in ("present", "declared_empty") for s in statuses)
             bad = sum(s == "unreadable" for s in statuses)
             per_table.append(f"{code} {found}/{read_}/{bad}")
-        print(f"| {place} | {kind} | {len(group)} | {len(ok)}"
+        print(f"| {place} | {kind} | {template} | {len(group)} | {len(ok)}"
               f"{f' + {n_parts} parts' if n_parts else ''} | "
               f"{sum(r['all_required_found'] for r in ok)} | "
               f"{sum(r['all_required_read'] for r in ok)} | {', '.join(per_table)} |")

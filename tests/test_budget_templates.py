@@ -60,6 +60,11 @@ def jiangsu_court():
 
 
 @pytest.fixture(scope="module")
+def jiangsu_procuratorate():
+    return _read("jiangsu-procuratorate-2018.pdf")
+
+
+@pytest.fixture(scope="module")
 def shenzhen_port():
     return _read("shenzhen-port-office-2026.pdf")
 
@@ -225,6 +230,32 @@ def test_university_budget(university):
     assert _one(university, "Y03", row_label="合计", column_key="project") == D("92759.19")
 
 
+def test_university_template_requires_its_four_tables(university):
+    # Its tables (p.7-10) are the central template's four: 收支预算总表, 收入预算表, 支出预算表,
+    # 财政拨款支出预算表, and none of the local template's 财政拨款收支总表, 一般公共预算 or 三公
+    # tables: those are not this document's to print, and not recorded as missing.
+    assert university.template == "central_four_tables"
+    assert {c: (t.status, t.required) for c, t in university.tables.items()} == {
+        "Y01": ("present", True), "Y02": ("present", True), "Y03": ("present", True),
+        "Y10": ("present", True)}
+    assert not [p for p in university.problems if p.kind == "missing_table"]
+    # p.10 财政拨款支出预算表: 205 教育支出 208,613.34 = 基本支出 177,215.79 + 项目支出 31,397.55;
+    # 2050205 高等教育 181,866.03.
+    assert _one(university, "Y10", row_code="205", column_key="total") == D("208613.34")
+    assert _one(university, "Y10", row_code="205", column_key="basic") == D("177215.79")
+    assert _one(university, "Y10", row_code="205", column_key="project") == D("31397.55")
+    assert _one(university, "Y10", row_code="2050205", column_key="total") == D("181866.03")
+
+
+def test_a_local_budget_keeps_the_local_template(guangzhou, jiangsu):
+    # 广州 and 江苏 print the local template's tables (江苏 also a 财政拨款支出预算表, optional
+    # there): every one of Y01-Y06 and Y09 is required.
+    for facts in (guangzhou, jiangsu):
+        assert facts.template == "local"
+        assert {c for c, t in facts.tables.items() if t.required} == {
+            "Y01", "Y02", "Y03", "Y04", "Y05", "Y06", "Y09"}
+
+
 def test_wanli_2025_restates_its_2024_budget(wanli):
     # Each budget's 财政拨款收支预算总表 (单位：元): 2024 p.21 一般公共预算资金 156,211,123;
     # 2025 p.19 189,767,551.
@@ -302,3 +333,28 @@ def test_shenzhen_kuan_named_like_its_class(shenzhen_port):
     total = _one(facts, "Y01", row_key="expenditure_total")
     assert total == D("55884.67")
     assert abs(sum(v for _c, v in classes) - total) <= D("0.025")
+
+
+def test_jiangsu_class_amount_set_below_its_name(jiangsu_procuratorate):
+    # p.17-18 公开07表：一般公共预算支出预算表 (万元): "204 公共安全支出" over blank amount
+    # columns, its 16,444.36 on the row below (a tall cell); 221 住房保障支出 3,660.38 likewise
+    # on p.18. 合计 21,940.96 = 16,444.36 + 1,836.22 + 3,660.38.
+    facts = jiangsu_procuratorate
+    classes = {c.row_code: c.value_wan_yuan for c in facts.tables["Y05"].cells
+               if c.column_key == "total" and c.row_code and len(c.row_code) == 3}
+    assert classes == {"204": D("16444.36"), "208": D("1836.22"), "221": D("3660.38")}
+    assert _one(facts, "Y05", row_key="total", column_key="total") == D("21940.96")
+    # 2040401 行政运行 10,883.36 + 2040402 3,666.00 + 2040405 1,895.00 = 20404 检察 16,444.36
+    assert _one(facts, "Y05", row_code="20404", column_key="total") == D("16444.36")
+    # No row of amounts without a code or a name is left over.
+    assert not [c for c in facts.tables["Y05"].cells if c.value_wan_yuan is not None
+                and not c.row_code and not c.row_key]
+
+
+def test_jiangsu_expenditure_table_reserve_column(jiangsu):
+    # p.5 支出预算总表: 合计 24,458.43 = 基本支出 10,403.11 + 项目支出 12,081.46 + 单位预留机动经费
+    # 1,973.86: the reserve column is keyed, so that 合计 = the sum of its parts can be checked.
+    row = {c.column_key: c.value_wan_yuan for c in jiangsu.tables["Y03"].cells
+           if c.value_wan_yuan is not None}
+    assert row == {"total": D("24458.43"), "basic": D("10403.11"), "project": D("12081.46"),
+                   "reserve": D("1973.86")}

@@ -12,6 +12,7 @@ from dagster_project.interpret.performance import extract_evaluations
 from dagster_project.interpret.segment import merge_regions, segment
 from dagster_project.interpret.statements import extract_statements
 from dagster_project.interpret.tables import parse_region
+from dagster_project.interpret.templates import template_of
 
 STANDARD_CODES = table_codes("决算")
 _YEAR = re.compile(r"(20\d{2})\s*年度?")
@@ -231,7 +232,8 @@ def interpret(doc: Document) -> ReportFacts:
                 if TABLE_KINDS[code].required:
                     facts.tables[code] = TableFact(
                         code, None, "unreadable", None, None, attachment[1],
-                        reason=f"in another file ({attachment[0][:60]}), not read with this one")
+                        reason=f"in another file ({attachment[0][:60]}), not read with this one",
+                        required=True)
             _require_identity(facts, where, phase)
             return facts
         names = "公开01表 … 公开09表" if phase == "决算" else "收支总表, 收入总表, 支出总表 …"
@@ -250,6 +252,7 @@ def interpret(doc: Document) -> ReportFacts:
             table, problems = _compare_copies(table, problems, region)
         facts.tables[code] = table
         facts.problems.extend(problems)
+    _apply_template(facts, phase)
     _require_identity(facts, where, phase)
     if phase == "决算":
         # The 情况说明 and 绩效自评表 of a 决算; a budget's prose and 绩效目标 are not read yet.
@@ -262,6 +265,20 @@ def interpret(doc: Document) -> ReportFacts:
         # after the completeness check: a title's year is no 情况说明 (a truncated file has none)
         facts.narrative.extend(extract_statements(doc))
     return facts
+
+
+def _apply_template(facts: ReportFacts, phase: str) -> None:
+    """Which tables the document must print, by the template its printed tables identify: a
+    table the template does not require (or does not have), and not printed, is not recorded
+    at all: nothing expects it."""
+    printed = {c for c, t in facts.tables.items() if t.status != "missing"}
+    template = template_of(phase, printed)
+    facts.template = template.name
+    for code in list(facts.tables):
+        if code not in template.required and code not in printed:
+            del facts.tables[code]
+        else:
+            facts.tables[code].required = code in template.required
 
 
 def _attachment(texts: list[tuple[str, Location]]) -> tuple[str, Location] | None:
@@ -329,8 +346,7 @@ def _last_location(doc: Document) -> Location:
 
 def _check_completeness(facts: ReportFacts, doc: Document, ends_in_table: bool,
                         phase: str = "决算") -> None:
-    missing = [c for c, t in facts.tables.items() if t.status == "missing"
-               and TABLE_KINDS[c].required]
+    missing = [c for c, t in facts.tables.items() if t.status == "missing" and t.required]
     names = ", ".join(table_name(c) for c in missing)
     if missing and doc.pages_without_text:
         pages = doc.pages_without_text

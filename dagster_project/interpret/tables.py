@@ -301,7 +301,7 @@ def parse_function_table(region: Region, unit: str) -> _Builder:
     builder = _Builder(region.code, unit)
     previous: dict[int, str] = {}
     row_index = 0
-    for row in data:
+    for row in _join_lowered_amounts(data, n):
         texts = _texts(row)
         if not any(texts):
             continue
@@ -343,6 +343,25 @@ def parse_function_table(region: Region, unit: str) -> _Builder:
                         row_code=code, row_label=label, row_key=row_key)
         row_index += 1
     return builder
+
+
+def _join_lowered_amounts(data: list[list[Cell]], n: int) -> list[list[Cell]]:
+    """江苏 (2017-2018) sets a class's amount lower in its tall cell than its code and name:
+    the class's row prints its code and name over blank amount columns, and the next printed
+    row holds amounts only (no code, no name). That row's amounts are the class row's."""
+    out: list[list[Cell]] = []
+    for row in data:
+        texts = _texts(row)
+        if not any(texts):
+            continue
+        if out and len(row) > n and not any(texts[:-n]) and any(texts[-n:]):
+            above = _texts(out[-1])
+            if len(out[-1]) == len(row) and any(above[:-n]) and not any(above[-n:]) \
+                    and _stray_amount(out[-1][:-n], out[-1][-n:]) is None:
+                out[-1] = [*out[-1][:-n], *row[-n:]]
+                continue
+        out.append(row)
+    return out
 
 
 def _stray_amount(items: list[Cell], values: list[Cell]) -> int | None:

@@ -93,7 +93,8 @@ def _s(value) -> str | None:
 
 COLUMNS = {
     "report_tables": ["report_id", "table_code", "table_title", "status", "declaration",
-                      "amount_unit", "row_count", "cell_count", "source_location", "status_reason"],
+                      "amount_unit", "row_count", "cell_count", "source_location", "status_reason",
+                      "is_required"],
     "table_cells": ["report_id", "table_code", "row_index", "row_code", "row_label", "row_key",
                     "row_line_no", "column_index", "column_label", "column_key", "column_group",
                     "value_wan_yuan", "printed_text", "decimals", "unit_divisor",
@@ -126,7 +127,8 @@ def raw_rows(facts: ReportFacts, report_id: str) -> dict[str, list[tuple]]:
     return {
         "report_tables": [
             (report_id, t.table_code, t.title, t.status, t.declaration, t.amount_unit,
-             t.row_count, len(t.cells), loc(t.location) if t.location else None, t.reason)
+             t.row_count, len(t.cells), loc(t.location) if t.location else None, t.reason,
+             t.required)
             for t in facts.tables.values()],
         "table_cells": [
             (report_id, c.table_code, c.row_index, c.row_code, c.row_label, c.row_key,

@@ -5,6 +5,10 @@
 -- this reason, and never reads the absent amounts as 0. A declared-empty table is read: the
 -- document says it is zero. A budget table the registry marks optional (`required` 0: 政府性
 -- 基金, 国有资本经营) that the budget does not print is not expected: no identity reads it.
+-- Which tables a budget must print is its template's (the reader decides it from the tables
+-- the document prints: seeds/reference/document_templates.csv) and recorded per table
+-- (`is_required`); a table the template does not have is not recorded, and not expected.
+-- Reports loaded before templates (no table says) keep the registry's `required`.
 with reports as (
 
     select report_id, phase from {{ ref('stg_raw__reports') }}
@@ -16,6 +20,16 @@ report_tables as (
 
     select * from {{ ref('stg_raw__report_tables') }}
     where {{ in_rebuild() }}
+
+),
+
+-- reports whose reader recorded which tables their template requires
+templated as (
+
+    select report_id
+    from report_tables
+    group by report_id
+    having bool_or(is_required is not null)
 
 ),
 
@@ -37,8 +51,11 @@ expected as (
         and report_tables.table_code = standard_tables.table_code
     -- every 决算 table is expected (the 2015 template prints all 9); a budget's optional
     -- table only when the document prints it
-    where reports.phase = '决算' or standard_tables.is_required
+    left join templated on templated.report_id = reports.report_id
+    where reports.phase = '决算'
         or coalesce(report_tables.status, 'missing') <> 'missing'
+        or coalesce(report_tables.is_required,
+                    standard_tables.is_required and templated.report_id is null)
 
 ),
 
