@@ -349,6 +349,12 @@ def test_jiangsu_class_amount_set_below_its_name(jiangsu_procuratorate):
     # No row of amounts without a code or a name is left over.
     assert not [c for c in facts.tables["Y05"].cells if c.value_wan_yuan is not None
                 and not c.row_code and not c.row_key]
+    # p.15 公开03表：支出预算总表, its header "单位预留机动经" / "费" wrapped over two grid rows:
+    # 合计 21,955.35 = 基本支出 13,994.31 + 项目支出 5,573.00 + 单位预留机动经费 2,388.04.
+    row = {c.column_key: c.value_wan_yuan for c in facts.tables["Y03"].cells
+           if c.value_wan_yuan is not None}
+    assert row == {"total": D("21955.35"), "basic": D("13994.31"), "project": D("5573.00"),
+                   "reserve": D("2388.04")}
 
 
 def test_jiangsu_expenditure_table_reserve_column(jiangsu):
