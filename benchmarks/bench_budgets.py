@@ -221,7 +221,7 @@ def main() -> None:
         n_parts = sum(r["status"] in ("part_loaded", "loaded_alone") for r in group)
         per_table = []
         for code in sorted({c for r in ok for c in r["tables"]}):
-            statuses = [r["tables"][code] for r in ok]
+            statuses = [r["tables"].get(code, "missing") for r in ok]
             found = sum(s != "missing" for s in statuses)
             read_ = sum(s in ("present", "declared_empty") for s in statuses)
             bad = sum(s == "unreadable" for s in statuses)

@@ -133,9 +133,10 @@ def column_key(table_code: str, path: list[str]) -> str | None:
             # one; guessing which figure is which would misread the table.
             raise MergedColumns(f"the header {leaf!r} names {len(named)} columns at once")
     key = _match(rules, leaf)
-    if key is None and budget and len(parts) > 1:
+    if key is None and budget and len(parts) > 1 and _match(rules, parts[-2]) is None:
         # A header wrapped within its column over two grid rows (江苏 2018: "单位预留机动经" /
-        # "费"): the two pieces are one header when only together they name a column.
+        # "费"): the two pieces are one header when neither alone names a column and together
+        # they do (a group title over its columns names one itself: 财政拨款收入).
         key = _match(rules, parts[-2] + leaf)
     if key and budget and any(_CARRIED.search(p) for p in parts[:-1]):
         # A budget's 收入总表 prints the same funds under 本年收入 and under 上年结转结余.
