@@ -330,7 +330,7 @@ def _compare_copies(table: TableFact, problems: list[Problem], region
 
 
 def _ends_in_table(doc: Document, others: list) -> bool:
-    """Does the document stop inside one of the 9 tables (a file cut short)?"""
+    """Does the document stop inside one of its tables (a file cut short)?"""
     last = doc.blocks[-1]
     last_item = last if isinstance(last, Paragraph) else last.rows[-1]
     return not (others and others[-1] is last_item)
@@ -347,6 +347,7 @@ def _last_location(doc: Document) -> Location:
 def _check_completeness(facts: ReportFacts, doc: Document, ends_in_table: bool,
                         phase: str = "决算") -> None:
     missing = [c for c, t in facts.tables.items() if t.status == "missing" and t.required]
+    required = sum(1 for t in facts.tables.values() if t.required)
     names = ", ".join(table_name(c) for c in missing)
     if missing and doc.pages_without_text:
         pages = doc.pages_without_text
@@ -359,7 +360,7 @@ def _check_completeness(facts: ReportFacts, doc: Document, ends_in_table: bool,
     elif missing and ends_in_table and not facts.narrative and phase == "决算":
         facts.problems.append(Problem(
             "truncated",
-            f"the report ends after {len(STANDARD_CODES) - len(missing)} of the 9 tables and "
+            f"the report ends after {required - len(missing)} of the {required} tables and "
             f"before the 情况说明: tables {names} missing; "
             f"the file looks truncated",
             _last_location(doc), fatal=True))
