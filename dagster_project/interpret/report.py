@@ -14,7 +14,6 @@ from dagster_project.interpret.statements import extract_statements
 from dagster_project.interpret.tables import parse_region
 from dagster_project.interpret.templates import template_of
 
-STANDARD_CODES = table_codes("决算")
 _YEAR = re.compile(r"(20\d{2})\s*年度?")
 # "单位：…", "部门名称：…", 烟台's "部门（单位）：…".
 _UNIT_NAME = re.compile(
