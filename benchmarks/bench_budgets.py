@@ -157,7 +157,8 @@ def _reason_kind(reason: str) -> str:
     """The cause of an unreadable table without its figures and places."""
     if "printed" in reason and "times" in reason:
         return "printed twice with different figures"
-    m = re.search(r"(names a column twice|names none of the table's columns|does not name the "
+    m = re.search(r"(a row per unit \(单位编码\) with a column per funding source|"
+                  r"names a column twice|names none of the table's columns|does not name the "
                   r"收入 and 支出 columns|not an amount|a row has \d+ cells|not an economic code|"
                   r"more than one row of figures)", reason)
     return m.group(1) if m else reason[:60]

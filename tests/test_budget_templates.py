@@ -212,6 +212,10 @@ def test_xian_budget(xian):
     assert _one(xian, "Y09", column_key="budget_reception") == D("2")
     assert _one(xian, "Y09", column_key="budget_vehicle_operation") == D("8.2")
     assert _one(xian, "Y09", column_key="budget_training") == D("21")
+    # p.24 部门综合预算支出总表: 单位编码 | 单位名称 | 合计 | 一般公共预算拨款 … 其他收入, a row per
+    # unit and a column per funding source: not 支出 by 功能分类 code, named so and not read.
+    assert xian.tables["Y03"].status == "unreadable"
+    assert "a row per unit (单位编码) with a column per funding source" in xian.tables["Y03"].reason
 
 
 def test_university_budget(university):

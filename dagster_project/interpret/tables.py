@@ -287,6 +287,12 @@ def parse_function_table(region: Region, unit: str) -> _Builder:
     try:
         mapped = _mapped_columns(header, width, region.code)
     except TableError as exc:
+        if "单位编码" in labels:
+            # 西安's 部门综合预算支出总表: a row per unit (单位编码 | 单位名称) and a column per
+            # funding source (一般公共预算拨款/小计 … 其他收入): not 支出 by 功能分类 code.
+            raise TableError(exc.kind, f"{table_name(region.code)}: a row per unit (单位编码) "
+                             f"with a column per funding source, not a row per 功能分类 code; "
+                             f"{exc.message}", region.location) from None
         raise TableError(exc.kind, exc.message, region.location) from None
     if mapped is not None:
         n = len(mapped)
