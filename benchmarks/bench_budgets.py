@@ -176,6 +176,10 @@ def main() -> None:
                         help="also load every file's facts into this DuckDB file")
     args = parser.parse_args()
     roots = args.folders or DEFAULT
+    absent = [r for r in roots if not r.is_dir()]
+    if absent:
+        # ../shared is beside the main checkout; from a worktree elsewhere, name the folders.
+        parser.error(f"no such folder: {', '.join(map(str, absent))} (pass the folders)")
     paths = sorted(p for r in roots for p in r.rglob("*.pdf"))
     if args.cache:
         args.cache.mkdir(parents=True, exist_ok=True)
