@@ -10,44 +10,25 @@ its 2024 决算 (a 决算 whose budget is not loaded)."""
 
 from __future__ import annotations
 
-import shutil
 from decimal import Decimal as D
 from pathlib import Path
 
-import duckdb
 import pytest
 
-from tests.conftest import run_pipeline
+from tests.budget_pairs import pipeline_warehouse, seed_final_as
 
 pytestmark = pytest.mark.e2e
 
 FIXTURE = Path(__file__).parent / "fixtures" / "budgets" / "shanghai-putuo-office-unit-2025.pdf"
-SEED = Path(__file__).parents[1] / "seeds" / "reports" / "caidian-trade-union-2024.txt"
 UNIT = "上海市普陀区人民政府办公室"
 BUDGET_REPORTS = "select report_id from marts.dim_reports where report_kind like '%预算'"
 
 
-def _seed_as(unit: str, year: int) -> str:
-    """The seed 决算 under another unit's name, in every form it prints, for `year`."""
-    text = SEED.read_text("utf-8")
-    text = (text.replace("武汉市蔡甸区总工会本级", unit).replace("武汉市蔡甸区总工会", unit)
-            .replace("蔡甸区总工会", unit))
-    if year == 2025:
-        text = text.replace("2024", "2025").replace("2023", "2024")
-    return text
-
-
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("budget-marts")
-    reports = tmp / "reports"
-    reports.mkdir()
-    shutil.copy(FIXTURE, reports)
-    (reports / "final-2025.txt").write_text(_seed_as(UNIT, 2025), "utf-8")
-    (reports / "final-2024.txt").write_text(_seed_as(UNIT, 2024), "utf-8")
-    db = tmp / "w.duckdb"
-    run_pipeline(reports, db)
-    con = duckdb.connect(str(db), read_only=True)
+    con = pipeline_warehouse(
+        tmp_path_factory.mktemp("budget-marts"), [FIXTURE.name],
+        {"final-2025.txt": seed_final_as(UNIT, 2025), "final-2024.txt": seed_final_as(UNIT, 2024)})
     yield con
     con.close()
 
@@ -74,16 +55,18 @@ def test_function_rows_by_phase_and_the_comparison_with_the_final(warehouse):
     assert row == [("预算", D("1202.950184"), D("1191.950184"), D("11"))]
     compared = {r[0]: r[1:] for r in warehouse.execute(
         "select fiscal_year || '/' || function_code, budget_wan_yuan, final_wan_yuan, "
-        "final_loaded, status from marts.fct_budget_vs_final_by_function "
-        "where unit_name = ?", [UNIT]).fetchall()}
+        "final_loaded, status, initial_budget_wan_yuan "
+        "from marts.fct_budget_vs_final_by_function where unit_name = ?", [UNIT]).fetchall()}
     # 2025: the 决算 is loaded and prints no 2010301, so its final is 0, and the budget's
-    # 1202.950184 against it is a warning (a mid-year change is possible, not an error).
-    assert compared["2025/2010301"] == (D("1202.950184"), D("0"), True, "warning")
+    # 1202.950184 against it is information (a mid-year change is normal, not an error); the
+    # 决算's 情况说明 quotes no 年初预算 for it: null.
+    assert compared["2025/2010301"] == (D("1202.950184"), D("0"), True, "info", None)
     # The seed's 公开05表 prints 2012901 行政运行 343.90 (seed L1888: 支出决算为343.90万元),
-    # which the budget does not print: 0 in the budget.
-    assert compared["2025/2012901"] == (D("0"), D("343.9"), True, "warning")
+    # which the budget does not print: 0 in the budget; the 情况说明 quotes its 年初预算
+    # 269.04 (L1888), side by side with both.
+    assert compared["2025/2012901"] == (D("0"), D("343.9"), True, "info", D("269.04"))
     # 2024: only the 决算 is loaded; the budget is unknown, never 0.
-    assert compared["2024/2012901"] == (None, D("343.9"), True, "indeterminate")
+    assert compared["2024/2012901"] == (None, D("343.9"), True, "indeterminate", D("269.04"))
 
 
 def test_the_final_accounts_audit_leaves_the_budget_alone(warehouse):
@@ -174,6 +157,12 @@ def test_the_budget_against_the_final_accounts_of_its_year(warehouse):
         "where rule_id = 'B.item_initial_budget' and row_code = '2012901'").fetchall()
     assert (severity, lhs, rhs) == ("error", D("0"), D("269.04"))
     assert location == "final-2025.txt:L1888"
+    # 上年结转 against last year's 决算 (the seed filed as the unit's 2024 决算): the 上海 收支总表
+    # prints no 上年结转 line (p.8), so there is nothing to compare: unknown, never 0.
+    [(status, detail)] = warehouse.execute(
+        "select status, detail from intermediate.int_audit__evaluations "
+        "where rule_id = 'B.carryover_prior_final'").fetchall()
+    assert (status, detail) == ("indeterminate", "预算01表 has no such cell")
     # Every evaluation of these rules is on the budget: the 2024 决算 has no budget to answer to.
     assert warehouse.execute(
         "select distinct d.report_kind from intermediate.int_audit__evaluations as e "
@@ -193,7 +182,7 @@ def test_the_dashboards_budget_view_reads_the_comparison(warehouse, monkeypatch)
     frame = queries.budget_against_final(2025)
     row = frame[frame["function_code"] == "2010301"].iloc[0]
     assert (row["unit_name"], row["budget_wan_yuan"], row["final_wan_yuan"], row["status"]) == (
-        UNIT, D("1202.950184"), D("0"), "warning")
+        UNIT, D("1202.950184"), D("0"), "info")
     assert queries.budget_against_final(2024).empty
 
 

@@ -251,24 +251,6 @@ def test_university_template_requires_its_four_tables(university):
     assert _one(university, "Y10", row_code="2050205", column_key="total") == D("181866.03")
 
 
-def test_university_final_accounts_use_the_same_template():
-    # Its 决算 (p.2 目录: 表1 高等学校收支决算总表 … 表4 高等学校财政拨款支出决算表) prints the
-    # central template's four tables, not 公开04-09表: none is missing.
-    facts = _read("swu-university-2023-final.pdf")
-    assert (facts.report_kind, facts.template) == ("部门决算", "central_four_tables")
-    assert {c: (t.status, t.required) for c, t in facts.tables.items()} == {
-        "01": ("present", True), "02": ("present", True), "03": ("present", True),
-        "10": ("present", True)}
-    assert not [p for p in facts.problems if p.kind == "missing_table"]
-    # p.14 表4: 合计 237,100.00 = 基本支出 199,015.13 + 项目支出 38,084.87 (of which 基本建设
-    # 6,894.90, a breakdown: no column of its own); the table prints its 合计 again as its last
-    # row (p.15), with the same figures.
-    for column, value in [("total", "237100.00"), ("basic", "199015.13"),
-                          ("project", "38084.87")]:
-        assert {c.value_wan_yuan for c in facts.tables["10"].cells
-                if c.row_key == "total" and c.column_key == column} == {D(value)}
-
-
 def test_a_local_budget_keeps_the_local_template(guangzhou, jiangsu):
     # 广州 and 江苏 print the local template's tables (江苏 also a 财政拨款支出预算表, optional
     # there): every one of Y01-Y06 and Y09 is required.

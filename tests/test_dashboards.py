@@ -227,6 +227,23 @@ def test_compare_departments_prints_the_documents_figures(page, served):
     _no_exception(page)
 
 
+def test_compare_departments_sorts_by_a_chosen_indicator(page, served):
+    _open(page, served, "compare")
+    main = page.locator('[data-testid="stMain"]')
+    expect(main).to_contain_text("14,572.53", timeout=WAIT_MS)
+    page.get_by_role("combobox", name="排序").click()
+    page.get_by_role("option", name="三公经费（万元）", exact=True).click()
+    page.get_by_text("从大到小", exact=True).click()
+    expect(page.get_by_text("按「三公经费（万元）」从小到大排列")).to_be_visible(timeout=WAIT_MS)
+    rows = [[td.inner_text() for td in r.locator("td").all()]
+            for r in main.locator('[data-testid="stTable"]').first.locator("tbody tr").all()]
+    # 国家信访局 2024, p.24: 三公经费 决算 46.21 万元; 蔡甸区总工会本级 (L1843): no 三公经费;
+    # smallest first puts 国家信访局 last, with its figure
+    assert rows[-1][0] == "国家信访局" and "46.21" in rows[-1], rows
+    assert [r[0] for r in rows].index("武汉市蔡甸区总工会本级") < len(rows) - 1
+    _no_exception(page)
+
+
 def test_one_unit_over_the_years(page, served):
     _open(page, served, "unit")
     main = page.locator('[data-testid="stMain"]')
@@ -367,3 +384,32 @@ def test_export_dashboard_without_a_bi_file_says_so(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2
     assert "juesuan run" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_run_that_changes_a_report_publishes_only_its_rows(served, loaded):
+    """Last in this file (it changes the loaded warehouse): a changed report, loaded by
+    `juesuan run`, is built incrementally and the BI file is brought up to date by replacing
+    that report's rows - and then holds exactly what the warehouse's marts hold."""
+    from dagster_project.publish import WAREHOUSE_ONLY, mart_tables
+
+    base = loaded["base"]
+    changed = base / "reports" / "caidian-trade-union-2024.txt"
+    changed.write_bytes(changed.read_bytes() + b"\n")  # a new revision, the same figures
+    run = _run(base / "reports", base / "warehouse.duckdb")
+    out, _ = run.communicate(timeout=900)
+    assert run.returncode == 0, out
+    assert "dbt build: incremental" in out, out
+    con = duckdb.connect(str(base / "warehouse.duckdb"), read_only=True)
+    try:
+        con.execute(f"attach '{base / 'bi.duckdb'}' as bi (read_only)")
+        assert con.execute("select distinct publish_mode, build_finished_at "
+                           "from bi.main.publication").fetchall() == con.execute(
+            "select 'incremental', max(finished_at) from raw.dbt_builds").fetchall()
+        for table in mart_tables(con):
+            if table in WAREHOUSE_ONLY:
+                continue
+            for a, b in (("marts", "bi.marts"), ("bi.marts", "marts")):
+                assert con.execute(f'select count(*) from (select * from {a}."{table}" except all '
+                                   f'select * from {b}."{table}")').fetchall() == [(0,)], table
+    finally:
+        con.close()

@@ -61,14 +61,17 @@ def university():
 def test_university_template_loads_its_tables_and_misses_the_others(university):
     assert not university.fatal
     assert (university.unit_name, university.fiscal_year) == ("西南大学", 2023)  # the cover
-    # Its template is the central four tables (表1-表4), not the 9 公开表: 公开04-09表 are not
-    # this document's to print (seeds/reference/document_templates.csv), so none is missing.
-    status = {c: (t.status, t.required) for c, t in university.tables.items()}
-    assert university.template == "central_four_tables"
-    assert status == {"01": ("present", True), "02": ("present", True),
-                      "03": ("present", True), "10": ("present", True)}
-    # 表4 高等学校财政拨款支出决算表 is a table of its own (10): its rows must not run on into
-    # 公开03表.
+    status = {c: t.status for c, t in university.tables.items()}
+    assert status == {"01": "present", "02": "present", "03": "present", "04": "missing",
+                      "05": "present", "06": "missing", "07": "missing", "08": "missing",
+                      "09": "missing"}
+    # 表4 高等学校财政拨款支出决算表 is this template's 财政拨款 per 功能分类 table, read as
+    # 公开05表 (registry): p.15 实验室及相关设施 1,707.93, all of it 项目支出 (its 项目支出/小计;
+    # 其中：基本建设资金支出 1,357.93 breaks it down).
+    t05 = _values(university.tables["05"])
+    assert (t05[("2060204", "total")], t05[("2060204", "project")]) == (
+        D("1707.93"), D("1707.93"))
+    # Its rows must not run on into 公开03表.
     t03 = _values(university.tables["03"])
     assert t03[("2050205", "total")] == D("389606.87")  # p.12 高等教育
     assert t03[("2050205", "project")] == D("93462.71")
@@ -219,6 +222,9 @@ def test_a_budget_is_not_read_as_final_accounts(seed_path, tmp_path):
     budget.write_text(seed_path.read_text("utf-8").replace("决算", "预算"), "utf-8")
     facts = interpret(read_document(budget))
     assert facts.report_kind == "部门预算" and not facts.fatal
+    # Y01-Y09, the local template's tables it prints; Y10 (a 财政拨款支出表 of every fund,
+    # which universities print) is optional there and not printed: not recorded.
+    assert facts.template == "local"
     assert set(facts.tables) == {f"Y{i:02d}" for i in range(1, 10)}
     assert not any(code in facts.tables for code in ("01", "03", "09"))
 

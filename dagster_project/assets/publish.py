@@ -3,6 +3,8 @@
 No `from __future__ import annotations` here: Dagster inspects the context type hints.
 """
 
+import json
+
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
@@ -10,10 +12,11 @@ from dagster_project.assets.audit import audit_reports
 from dagster_project.assets.dbt import juesuan_dbt_models
 from dagster_project.assets.ingest import DUCKDB_POOL, DUCKDB_TAGS
 from dagster_project.config import bi_path, warehouse_path
-from dagster_project.publish import publish
+from dagster_project.dbt_project import juesuan_dbt_project
+from dagster_project.publish import incremental_marts, publish
 
-# Every mart: the BI file copies them all. The audit reports come first so that a run which
-# failed to audit does not publish. (The GX checks only judge the residuals: they change no
+# Every mart: the BI file copies them (but publish.WAREHOUSE_ONLY). The audit reports come
+# first so that a run which failed to audit does not publish. (The GX checks only judge the residuals: they change no
 # table, so a copy made before or after them is the same.)
 MART_KEYS = [k for k in juesuan_dbt_models.keys if k.path[0] == "marts"]
 
@@ -24,11 +27,17 @@ def bi_file(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.Mat
     """The marts copied into the read-only BI file ($JUESUAN_BI, default data/bi.duckdb) and
     renamed over the previous copy: dashboards and BI tools read it, never the warehouse."""
     target = bi_path()
+    # which marts dbt builds per report: after an incremental build only their rebuilt
+    # reports' rows are replaced in a copy of the previous BI file
+    manifest = json.loads(juesuan_dbt_project.manifest_path.read_text("utf-8"))
     with duckdb.get_connection() as con:
-        result = publish(con, target, source=str(warehouse_path()))
-    context.log.info(f"published {len(result.tables)} marts to {target} in {result.seconds:.2f} s")
+        result = publish(con, target, source=str(warehouse_path()),
+                         incremental=incremental_marts(manifest))
+    context.log.info(f"published {len(result.tables)} marts to {target} in {result.seconds:.2f} s "
+                     f"({result.mode}{': ' + result.reason if result.reason else ''})")
     return dg.MaterializeResult(metadata={
         "path": str(target),
+        "mode": result.mode,
         "tables": len(result.tables),
         "rows": dg.MetadataValue.json(result.tables),
         "seconds": round(result.seconds, 3),

@@ -25,8 +25,8 @@ TEMPLATES = {"cell_sum", "ratio", "row_sum", "hierarchy", "match_by_code", "narr
              # what the words say (issue 14): int_audit__eval_statements
              "named_unit", "named_year", "table_status", "zero_budget_rate", "code_name",
              "unit_of_measure",
-             # a budget against the 决算 of its unit and year: int_audit__eval_documents
-             "document_cell", "document_item"}
+             # a budget against its 决算 (same year, or last year's): int_audit__eval_documents
+             "document_cell", "document_prior_cell", "document_item", "document_rows"}
 
 
 @dataclass(frozen=True)

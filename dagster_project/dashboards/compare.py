@@ -38,6 +38,22 @@ def by_class_table(frame: pd.DataFrame) -> pd.DataFrame:
                                  "function_name": "功能分类（类）", "total_wan_yuan": "支出（万元）"})
 
 
+@st.fragment
+def indicators(frame: pd.DataFrame) -> None:
+    """The indicator table, sorted as chosen. A fragment: changing the sort reruns only this
+    part, on the frame already fetched - no query, no chart redrawn."""
+    sort_by = st.selectbox("排序", [h for c, (h, _f) in COLUMNS.items() if c != "unit_name"],
+                           key="compare-sort")
+    column = next(c for c, (h, _f) in COLUMNS.items() if h == sort_by)
+    descending = st.toggle("从大到小", value=True, key="compare-desc")
+    # a missing figure sorts last, never as 0; Decimal compared as float only to order rows
+    ordered = frame.sort_values(column, ascending=not descending, na_position="last",
+                                key=lambda s: s.map(lambda v: None if v is None else float(v)))
+    st.subheader("主要指标")
+    st.table(comparison_table(ordered).reset_index(drop=True))
+    st.caption(f"按「{sort_by}」{'从大到小' if descending else '从小到大'}排列；缺少的数字排在最后。")
+
+
 def render() -> None:
     st.title("比较部门")
     if not ready():
@@ -50,14 +66,7 @@ def render() -> None:
         st.info("请选择至少一个单位。")
         return
     frame = queries.compare(year, chosen)
-    sort_by = st.selectbox("排序", [h for c, (h, _f) in COLUMNS.items() if c != "unit_name"],
-                           key="compare-sort")
-    column = next(c for c, (h, _f) in COLUMNS.items() if h == sort_by)
-    descending = st.toggle("从大到小", value=True, key="compare-desc")
-    frame = frame.sort_values(column, ascending=not descending, na_position="last",
-                              key=lambda s: s.map(lambda v: None if v is None else float(v)))
-    st.subheader("主要指标")
-    st.table(comparison_table(frame).reset_index(drop=True))
+    indicators(frame)
     st.subheader("支出（按功能分类 类）")
     by_class = queries.expenditure_by_class(year, chosen)
     chart_and_table(charts.bars(by_class, "function_name", "total_wan_yuan", "unit_name",

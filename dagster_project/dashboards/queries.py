@@ -142,7 +142,7 @@ def budget_reports() -> int:
 
 def budget_against_final(year: int) -> pd.DataFrame:
     """Per unit and 功能分类 项: the budget's appropriation beside the 决算's total, as the mart
-    compares them (within rounding: pass; a difference: warning; the 决算 not loaded:
+    compares them (within rounding: pass; a difference: info; the 决算 not loaded:
     indeterminate, its amount unknown rather than 0). Units with a budget loaded only."""
     return query("""
         select unit_name, function_code, function_name, budget_wan_yuan, final_wan_yuan,

@@ -122,8 +122,10 @@ def column_key(table_code: str, path: list[str]) -> str | None:
         if parent in ("vehicle_purchase", "vehicle_operation", "vehicle_total"):
             return "vehicle_total"
         total = _match(rules, leaf)
-        if parent not in (None, total) and budget:
-            return parent  # a budget's 基本支出/小计 is the 基本支出 column
+        if parent not in (None, total) and (budget or not three_public):
+            # a budget's 基本支出/小计 is the 基本支出 column; so is a 决算's 项目支出/小计
+            # beside 项目支出/其中：基本建设资金支出 (a university's 财政拨款支出决算表)
+            return parent
         if parent in (None, total) or not three_public:
             return total
     if not three_public:

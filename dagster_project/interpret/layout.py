@@ -202,6 +202,7 @@ def income_row_key(label: str) -> str | None:
         ("上年结转和结余", "carryover_begin"),
         ("上年结转结余", "carryover_begin"),  # 北京's budget 收支总表
         ("上年结转", "carryover_begin"),
+        ("上年结余", "carryover_begin"),  # 深圳's budget 收支总表: 上年结余、结转
         ("总计", "grand_total"),
         ("一般公共预算财政拨款", "general_budget_appropriation"),
         ("政府性基金预算财政拨款", "gov_fund_appropriation"),

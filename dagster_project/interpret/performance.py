@@ -1,4 +1,6 @@
-"""绩效自评表: the 部门整体 and each 项目 self-evaluation, with budget execution and indicators.
+"""绩效自评表: the 部门整体 and each 项目 self-evaluation, with budget execution and indicators;
+and a budget's 绩效目标表 (项目绩效目标表, 部门整体支出绩效目标表): the same facts before the year,
+the project's 年度资金总额 as its 预算数 and each indicator's 指标值 as its target, nothing executed.
 
 The tables merge cells freely (a level-1 name printed once for several rows, a row holding
 only the level names), so rows are read right-aligned: the last cells are always the
@@ -14,6 +16,10 @@ from dagster_project.document import Cell, Location, Paragraph
 from dagster_project.interpret.facts import EvaluationFact, IndicatorFact, Problem
 
 _TITLE = re.compile(r"自评表")
+# A budget's: "236中央高校教育教学改革专项绩效目标表", "政策和项目预算绩效目标表", "部门整体支出绩效目标表".
+_TARGET_TITLE = re.compile(r"绩效目标(申报)?表")
+# "年度资金总额：" (central template), "资金总额", "项目资金总额": the project's budget line.
+_FUNDS_TOTAL = re.compile(r"^(年度|项目)?资金总额[:：]?\s*(.*)$")
 _ENDS_TABLE = re.compile(r"^\s*(第[一二三四五六七八九十]+部分|附件|名词解释)")
 _LEVEL1_OF_LEVEL2 = [
     ("满意度", "满意度指标"),
@@ -38,8 +44,11 @@ def _amount(text: str) -> tuple[object, int | None]:
 
 
 class _Reader:
-    def __init__(self, kind: str, title: str, location: Location):
+    def __init__(self, kind: str, title: str, location: Location, targets: bool = False):
         self.evaluation = EvaluationFact(kind, "部门整体" if kind == "部门整体" else title, location)
+        # a budget's 绩效目标表: its 年度资金总额 is the 预算数 (a 自评表 prints 年度资金总额 over
+        # 年初预算数 | 全年预算数 | 全年执行数 columns, read by its budget header instead)
+        self.targets = targets
         self.budget_header: list[str] | None = None
         self.indicator_header: list[str] | None = None
         self.goal: str | None = None
@@ -54,8 +63,11 @@ class _Reader:
             return
         first = nonblank[0]
         ev = self.evaluation
+        funds = next((m for t in nonblank if (m := _FUNDS_TOTAL.match(t))), None)
         if first == "项目名称" and len(nonblank) > 1:
             ev.project_name = nonblank[1]
+        elif funds is not None and self.targets and self.indicator_header is None:
+            self._funds_total(nonblank, funds)
         elif "基本支出总额" in texts:
             self._totals(texts)
         elif any("预算数" in t for t in texts) and any("执行数" in t for t in texts):
@@ -78,6 +90,17 @@ class _Reader:
             self.in_deviation = False
         elif self.indicator_header is not None:
             self._indicator(row, texts)
+
+    def _funds_total(self, nonblank: list[str], funds: re.Match[str]) -> None:
+        """A 绩效目标表's "年度资金总额： 2112.76": the amount in the same cell or the next."""
+        if self.evaluation.budget_wan_yuan is not None:
+            return
+        after = nonblank[nonblank.index(funds.group(0)) + 1:]
+        for text in [funds.group(2), *after]:
+            value, decimals = _amount(text)
+            if value is not None:
+                self.evaluation.budget_wan_yuan, self.evaluation.budget_decimals = value, decimals
+                return
 
     def _totals(self, texts: list[str]) -> None:
         ev = self.evaluation
@@ -187,17 +210,23 @@ def parse_amount_safe(text: str):
         return None
 
 
-def extract_evaluations(items: list[Paragraph | list[Cell]]) -> tuple[list[EvaluationFact], list[Problem]]:
+def extract_evaluations(items: list[Paragraph | list[Cell]], phase: str = "决算"
+                        ) -> tuple[list[EvaluationFact], list[Problem]]:
+    """A 决算's 绩效自评表, or (phase 预算) a budget's 绩效目标表: one EvaluationFact each."""
+    title_pattern = _TITLE if phase == "决算" else _TARGET_TITLE
     readers: list[_Reader] = []
     current: _Reader | None = None
     for item in items:
         if isinstance(item, Paragraph):
             text = item.text.strip()
-            if _TITLE.search(text) and len(text) < 60:
+            if title_pattern.search(text) and len(text) < 60 and not _CONTENTS.search(text):
                 kind = "部门整体" if "整体" in text else "项目"
                 title = re.sub(r"^[一二三四五六七八九十\d]+[、.]\s*|^\d{4}年度?", "", text)
-                title = re.sub(r"^\d{4}年度?", "", title).removesuffix("项目自评表").removesuffix("绩效自评表").removesuffix("自评表")
-                current = _Reader(kind, title, item.location)
+                title = re.sub(r"^\d{4}年度?", "", title)
+                for suffix in ("项目自评表", "绩效自评表", "自评表", "项目绩效目标表", "绩效目标申报表",
+                               "绩效目标表"):
+                    title = title.removesuffix(suffix)
+                current = _Reader(kind, title, item.location, targets=phase == "预算")
                 readers.append(current)
             elif _ENDS_TABLE.match(text) or (len(text) > 60 and text.endswith("。")):
                 current = None  # a new part, an annex or prose: the 自评表 is over
@@ -208,12 +237,18 @@ def extract_evaluations(items: list[Paragraph | list[Cell]]) -> tuple[list[Evalu
                    if r.evaluation.budget_wan_yuan is not None or r.evaluation.indicators]
     # Every 自评表 whose figures could not be read is a located problem, a 项目自评表 with nothing
     # read at all too: the audit then knows a sum over all projects would be short.
+    # A budget's target table without an amount is no problem of the audit (no rule sums them):
+    # only a 决算's.
     problems = [
         Problem("performance_unread",
                 f"{r.evaluation.evaluation_kind}自评表 {r.evaluation.project_name!r}: "
                 "no 预算数/执行数 row found",
                 r.evaluation.location, fatal=False)
-        for r in readers if r.evaluation.budget_wan_yuan is None
+        for r in readers if r.evaluation.budget_wan_yuan is None and phase == "决算"
         and (r.evaluation in evaluations or r.evaluation.evaluation_kind == "项目")
     ]
     return evaluations, problems
+
+
+# a contents line: "五、项目绩效目标表 ........ 16"
+_CONTENTS = re.compile(r"[.…．·]{4,}\s*\d*$")

@@ -254,11 +254,12 @@ def interpret(doc: Document) -> ReportFacts:
     _apply_template(facts, phase)
     _require_identity(facts, where, phase)
     if phase == "决算":
-        # The 情况说明 and 绩效自评表 of a 决算; a budget's prose and 绩效目标 are not read yet.
+        # The 情况说明 and 绩效自评表 of a 决算; a budget's prose is not read yet.
         prose = [i for i in segments.others if isinstance(i, Paragraph)]
         facts.narrative = extract_narrative(prose, facts.fiscal_year, facts.problems)
-        facts.evaluations, perf_problems = extract_evaluations(segments.others)
-        facts.problems.extend(perf_problems)
+    # a 决算's 绩效自评表, a budget's 绩效目标表
+    facts.evaluations, perf_problems = extract_evaluations(segments.others, phase)
+    facts.problems.extend(perf_problems)
     _check_completeness(facts, doc, _ends_in_table(doc, segments.others), phase)
     if phase == "决算":
         # after the completeness check: a title's year is no 情况说明 (a truncated file has none)

@@ -1,11 +1,20 @@
--- Per unit, year and 功能分类 项: the general-budget appropriation the budget approved (预算, Y05)
--- beside what the 决算 reports spent (公开05表), and whether they agree within rounding. A
--- difference is a warning, not an error: mid-year additions and cuts change the budget after
--- the 预算 was published. Indeterminate when the other document is not loaded: never a zero.
+-- Per unit, year and 功能分类 项: the 财政拨款 the budget approved (预算, Y05: 一般公共预算支出表, or a
+-- university's 财政拨款支出预算表), the 年初预算 the 决算's 情况说明 quotes for the 项, and what the
+-- 决算 reports spent (公开05表), side by side, and whether budget and 决算 agree within rounding. A
+-- difference is information, not an error (the catalogue's B.item_appropriation, severity info):
+-- mid-year additions, cuts and last year's carry-over change what is spent after the 预算 was
+-- published. Indeterminate when the other document is not loaded: never a zero. The quoted 年初预算
+-- is null where the 决算 quotes none for the 项.
 with rows as (
 
     select * from {{ ref('fct_function_budget_and_final') }}
     where is_item
+        -- a budget's 财政拨款支出表 stands in for its 一般公共预算支出表 only when it prints none
+        -- (江苏 prints both; a university only the first): the catalogue's B.item_appropriation,
+        -- `instead=Y10`
+        and (table_code <> 'Y10' or report_id not in (
+            select report_id from {{ ref('fct_function_budget_and_final') }}
+            where table_code = 'Y05'))
 
 ),
 
@@ -39,6 +48,29 @@ keys as (
 
 ),
 
+-- the 年初预算 the 决算's 情况说明 quotes per 项 (matched to its code), general budget only
+quoted as (
+
+    select
+        reports.unit_name,
+        reports.fiscal_year,
+        quoted.matched_function_code as function_code,
+        arg_min(cast(quoted.initial_budget_wan_yuan as decimal(24, 6)), quoted.first_fact_id)
+            as initial_budget_wan_yuan,
+        arg_min(quoted.source_location, quoted.first_fact_id) as initial_budget_location
+    from {{ ref('int_narrative_items_matched_to_codes') }} as quoted
+    inner join {{ ref('stg_raw__reports') }} as reports
+        on reports.report_id = quoted.report_id
+        and reports.is_current
+        and reports.phase = '决算'
+    where quoted.fund_type = 'general_budget'
+        and quoted.matched_function_code is not null
+        and quoted.match_occurrence = 1
+        and quoted.initial_budget_wan_yuan is not null
+    group by all
+
+),
+
 compared as (
 
     select
@@ -54,10 +86,12 @@ compared as (
             as budget_wan_yuan,
         case when final_doc.phase is not null then coalesce(final_.total_wan_yuan, 0) end
             as final_wan_yuan,
+        quoted.initial_budget_wan_yuan,
         coalesce(budget.half_width_wan_yuan, 0) + coalesce(final_.half_width_wan_yuan, 0)
             as allowed_wan_yuan,
         budget.source_location as budget_location,
-        final_.source_location as final_location
+        final_.source_location as final_location,
+        quoted.initial_budget_location
     from keys
     left join by_phase as budget
         on budget.unit_name = keys.unit_name and budget.fiscal_year = keys.fiscal_year
@@ -71,6 +105,9 @@ compared as (
     left join documents as final_doc
         on final_doc.unit_name = keys.unit_name and final_doc.fiscal_year = keys.fiscal_year
         and final_doc.phase = '决算'
+    left join quoted
+        on quoted.unit_name = keys.unit_name and quoted.fiscal_year = keys.fiscal_year
+        and quoted.function_code = keys.function_code
 
 ),
 
@@ -82,7 +119,7 @@ final as (
         case
             when budget_wan_yuan is null or final_wan_yuan is null then 'indeterminate'
             when abs(final_wan_yuan - budget_wan_yuan) <= allowed_wan_yuan then 'pass'
-            else 'warning'
+            else 'info'
         end as status
     from compared
 

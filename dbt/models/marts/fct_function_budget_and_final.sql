@@ -1,13 +1,15 @@
 -- Every printed 功能分类 row of the general-budget expenditure table of each current report, with
--- the document phase: a budget's 一般公共预算支出表 (Y05, the budget approved in spring) and a
--- 决算's 公开05表 (the final accounts), the same columns under one name. Which table of which
+-- the document phase: a budget's 一般公共预算支出表 (Y05, the budget approved in spring) or its
+-- 财政拨款支出表 (Y10, every fund) and a 决算's 公开05表 (the final accounts), the same columns
+-- under one name. Which table of which
 -- phase this is comes from the table registry (seeds/reference/public_tables.csv: Y05 reads as 05).
 with registry as (
 
-    -- 公开05表 and the budget's 一般公共预算支出表: the 功能分类 table of general-budget spending
+    -- 公开05表 and the budget's 一般公共预算支出表: the 功能分类 table of general-budget spending;
+    -- and a budget's 财政拨款支出表 (Y10, every fund: universities print it instead of Y05)
     select table_code, document_phase
     from {{ ref('public_tables') }}
-    where table_code in ('05', 'Y05')
+    where table_code in ('05', 'Y05', 'Y10')
 
 ),
 

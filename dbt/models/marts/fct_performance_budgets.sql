@@ -72,6 +72,8 @@ final as (
         reports.unit_name,
         reports.fiscal_year,
         reports.is_current,
+        -- 决算: a 绩效自评表 (targets and results); 预算: a budget's 绩效目标表 (targets only)
+        reports.phase,
         evaluations.evaluation_index,
         evaluations.evaluation_kind,
         evaluations.project_name,

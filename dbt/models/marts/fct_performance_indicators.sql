@@ -21,6 +21,8 @@ final as (
         reports.unit_name,
         reports.fiscal_year,
         reports.is_current,
+        -- 决算: a 绩效自评表 (targets and results); 预算: a budget's 绩效目标表 (targets only)
+        reports.phase,
         indicators.evaluation_index,
         indicators.indicator_index,
         indicators.evaluation_kind,

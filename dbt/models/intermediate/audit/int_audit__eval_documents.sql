@@ -1,17 +1,26 @@
 -- grain: one row per current budget report × across-documents rule × instance: a budget
--- checked against the 决算 of the same unit and year (the document that reports on it a year
--- later). Anchored on the budget: a budget whose 决算 is not loaded is one indeterminate
--- identity per rule (unknown, never compared with 0); a 决算 without its budget gets none.
---   document_cell  one cell of the budget = one cell of the 决算 (`Y09/0/key:total/budget_total`
---                  = `09/0/key:total/budget_total`: the 三公 budget against 公开09表's 预算数)
---   document_item  every 项 whose 年初预算 the 决算's 情况说明 quotes (matched to its code by
---                  int_narrative_items_matched_to_codes) = that code's row of the budget's table
---                  (`Y05/0/level:3/total`; a code the read table does not print is 0)
+-- checked against the 决算 that reports on it a year later (same unit and year), or, for its
+-- 上年结转, against last year's 决算 (same unit, year N-1). Anchored on the budget: a budget
+-- whose 决算 is not loaded is one indeterminate identity per rule (unknown, never compared with
+-- 0); a 决算 without its budget gets none.
+--   document_cell        one cell of the budget = one cell of the same year's 决算
+--                        (`Y09/0/key:total/budget_total` = `09/0/key:total/budget_total`: the
+--                        三公 budget against 公开09表's 预算数)
+--   document_prior_cell  one cell of the budget = one cell of last year's 决算 (the budget's
+--                        上年结转 `Y01/0/key:carryover_begin/amount` = 决算 N-1's 年末结转和结余
+--                        `01/1/key:carryover_end/amount`)
+--   document_item        every 项 whose 年初预算 the 决算's 情况说明 quotes (matched to its code by
+--                        int_narrative_items_matched_to_codes) = that code's row of the budget's table
+--                        (`Y05/0/level:3/total`; a code the read table does not print is 0)
+--   document_rows        every 项 printed by either document's table = the same code's row of the
+--                        other (`Y05/0/level:3/total` = `05/0/level:3/total`: the 财政拨款 per 项
+--                        the budget approved against the 决算's spending; a 项 a read table does not
+--                        print is 0 in it)
 -- Severity is the catalogue's: how binding each comparison is.
 with rules as (
 
     select * from {{ ref('stg_reference__audit_rules') }}
-    where template in ('document_cell', 'document_item')
+    where template in ('document_cell', 'document_prior_cell', 'document_item', 'document_rows')
 
 ),
 
@@ -23,12 +32,29 @@ reports as (
 
 ),
 
--- a budget and its unit-year's 决算 are rebuilt together (int_reports_to_rebuild: every report
--- of a queued unit and year)
+-- a budget and its unit-year's 决算 are rebuilt together, and a budget with last year's
+-- (int_reports_to_rebuild: every report of a queued unit and year, and of the year after)
 budgets as (
 
     select * from reports
     where {{ in_rebuild() }} and phase = '预算'
+
+),
+
+-- a 部门预算 answers to the 部门决算, a 单位预算 to the 单位决算, when both are loaded
+finals as (
+
+    select
+        budgets.report_id,
+        finals.fiscal_year - budgets.fiscal_year as year_offset,
+        arg_min(finals.report_id, case when left(finals.report_kind, 2)
+                                            = left(budgets.report_kind, 2) then '0' else '1' end
+                                   || finals.report_id) as final_report_id
+    from budgets
+    inner join reports as finals
+        on finals.unit_name = budgets.unit_name and finals.phase = '决算'
+        and finals.fiscal_year in (budgets.fiscal_year, budgets.fiscal_year - 1)
+    group by all
 
 ),
 
@@ -38,29 +64,44 @@ pairs as (
         budgets.report_id,
         budgets.unit_name,
         budgets.fiscal_year,
-        -- a 部门预算 answers to the 部门决算, a 单位预算 to the 单位决算, when both are loaded
-        arg_min(finals.report_id, case when left(finals.report_kind, 2)
-                                            = left(budgets.report_kind, 2) then '0' else '1' end
-                                   || finals.report_id) as final_report_id
+        same_year.final_report_id,
+        prior_year.final_report_id as prior_final_report_id
     from budgets
-    left join reports as finals
-        on finals.unit_name = budgets.unit_name and finals.fiscal_year = budgets.fiscal_year
-        and finals.phase = '决算'
-    group by all
+    left join finals as same_year
+        on same_year.report_id = budgets.report_id and same_year.year_offset = 0
+    left join finals as prior_year
+        on prior_year.report_id = budgets.report_id and prior_year.year_offset = -1
 
 ),
 
-cells as (
+-- which 决算 each rule reads: the same year's, or last year's for a document_prior_cell rule
+rule_pairs as (
+
+    select
+        pairs.*,
+        rules.rule_id,
+        rules.template,
+        case rules.template when 'document_prior_cell' then pairs.prior_final_report_id
+             else pairs.final_report_id end as other_report_id,
+        case rules.template when 'document_prior_cell' then pairs.fiscal_year - 1
+             else pairs.fiscal_year end as other_year
+    from pairs
+    cross join rules
+
+),
+
+-- every report's cells and tables, not only the rebuilt ones (last year's 决算 of a rebuilt
+-- budget is not rebuilt with it): not materialized, so each use reads only the reports it
+-- joins (as int_audit__eval_across)
+cells as not materialized (
 
     select * from {{ ref('int_audit__cells') }}
-    where {{ in_rebuild() }}
 
 ),
 
-tables as (
+tables as not materialized (
 
     select * from {{ ref('int_audit__tables') }}
-    where {{ in_rebuild() }}
 
 ),
 
@@ -70,35 +111,53 @@ gaps as (
 
 ),
 
--- document_cell -----------------------------------------------------------------------------
-cell_rules as (
+-- the tables each report prints (present, declared empty or unreadable: not missing)
+printed as (
 
-    select
-        rule_id,
-        string_split(lhs, '/') as l,
-        string_split(rhs, '/') as r
-    from rules
-    where template = 'document_cell'
+    select report_id, table_code from tables where table_status <> 'missing'
 
 ),
 
-cell_sides as (
+-- the two sides of every rule whose sides are cells (document_cell, document_prior_cell,
+-- document_rows): the budget's term and the other document's. A rule whose condition says
+-- `instead=Y10` reads that table on the budget's side when the budget does not print the one
+-- its lhs names (a university prints a 财政拨款支出表 and no 一般公共预算支出表).
+term_sides as (
 
     select
-        p.report_id, m.rule_id, side.side,
-        case side.side when 'lhs' then p.report_id else p.final_report_id end as side_report_id,
-        case side.side when 'lhs' then m.l else m.r end as term
-    from pairs as p
-    cross join cell_rules as m
+        p.report_id, p.rule_id, p.template, side.side, p.other_year,
+        case side.side when 'lhs' then p.report_id else p.other_report_id end as side_report_id,
+        case when side.side = 'lhs' and stand_in.table_code is not null and own.table_code is null
+             then list_concat([stand_in.table_code], string_split(rules.lhs, '/')[2:])
+             else string_split(case side.side when 'lhs' then rules.lhs else rules.rhs end, '/')
+        end as term,
+        -- findings name the budget's table
+        coalesce(case when own.table_code is null then stand_in.table_code end,
+                 split_part(rules.lhs, '/', 1)) as budget_table_code
+    from rule_pairs as p
+    inner join rules on rules.rule_id = p.rule_id
     cross join (values ('lhs'), ('rhs')) as side(side)
-    where p.final_report_id is not null
+    left join printed as own
+        on own.report_id = p.report_id and own.table_code = split_part(rules.lhs, '/', 1)
+    left join printed as stand_in
+        on stand_in.report_id = p.report_id
+        and stand_in.table_code = nullif(regexp_extract(rules.condition, 'instead=(\w+)', 1), '')
+    where p.other_report_id is not null
+        and p.template in ('document_cell', 'document_prior_cell', 'document_rows')
+
+),
+
+-- document_cell, document_prior_cell ---------------------------------------------------------
+cell_sides as (
+
+    select * from term_sides where template in ('document_cell', 'document_prior_cell')
 
 ),
 
 cell_values as (
 
     select
-        s.report_id, s.rule_id, s.side,
+        s.report_id, s.rule_id, s.side, s.other_year,
         s.term[1] as table_code,
         any_value(g.gap_reason) as gap_reason,
         -- a table the document declares empty is a real zero
@@ -145,7 +204,8 @@ cell_compared as (
                   case when l.gap_reason is null and l.n_cells = 0 and not l.is_declared_empty
                        then {{ table_label('l.table_code') }} || ' has no such cell' end,
                   case when r.gap_reason is null and r.n_cells = 0 and not r.is_declared_empty
-                       then '同年决算' || {{ table_label('r.table_code') }} || ' has no such cell'
+                       then r.other_year || '年决算' || {{ table_label('r.table_code') }}
+                            || ' has no such cell'
                   end) as gap_detail
     from cell_values as l
     inner join cell_values as r
@@ -200,9 +260,9 @@ item_compared as (
         c.column_label,
         coalesce(c.source_location, q.source_location) as source_location,
         g.gap_reason as gap_detail
-    from pairs as p
-    cross join item_rules as m
-    inner join quoted as q on q.report_id = p.final_report_id
+    from rule_pairs as p
+    inner join item_rules as m on m.rule_id = p.rule_id
+    inner join quoted as q on q.report_id = p.other_report_id
     left join gaps as g on g.report_id = p.report_id and g.table_code = m.r[1]
     left join cells as c
         on c.report_id = p.report_id
@@ -212,28 +272,110 @@ item_compared as (
 
 ),
 
--- the 决算 of the year is not loaded: each rule is unknown for the budget
-unpaired as (
+-- document_rows -----------------------------------------------------------------------------
+row_sides as (
+
+    select * from term_sides where template = 'document_rows'
+
+),
+
+-- a table either side cannot read makes the whole comparison unknown: one identity per rule
+row_gaps as (
 
     select
-        p.report_id,
-        rules.rule_id,
-        'unpaired' as instance_key,
+        s.report_id, s.rule_id,
+        string_agg(case s.side when 'lhs' then g.gap_reason
+                        else '同年决算' || g.gap_reason end, '; ') as gap_detail,
+        any_value(s.budget_table_code) as table_code
+    from row_sides as s
+    inner join gaps as g on g.report_id = s.side_report_id and g.table_code = s.term[1]
+    group by all
+
+),
+
+-- each side's amount per code at the rule's level (a code printed twice, a department's
+-- section per unit, is summed)
+row_values as (
+
+    select
+        s.report_id, s.rule_id, s.side, c.row_code,
+        any_value(s.budget_table_code) as table_code,
+        sum(c.value0) as value,
+        sum(c.half_width) as half_width,
+        list(c.cell_id) as participants,
+        min(c.source_location) as source_location,
+        any_value(c.row_label) as row_label,
+        any_value(c.column_label) as column_label
+    from row_sides as s
+    inner join cells as c
+        on c.report_id = s.side_report_id
+        and c.table_code = s.term[1]
+        and (s.term[2] = '*' or c.column_group = try_cast(s.term[2] as integer))
+        and c.code_level = try_cast(split_part(s.term[3], ':', 2) as integer)
+        and c.column_key = s.term[4]
+    anti join row_gaps as g on g.report_id = s.report_id and g.rule_id = s.rule_id
+    group by all
+
+),
+
+row_compared as (
+
+    select
+        coalesce(l.report_id, r.report_id) as report_id,
+        coalesce(l.rule_id, r.rule_id) as rule_id,
+        coalesce(l.row_code, r.row_code) as instance_key,
+        -- both tables are read: a 项 one of them does not print is 0 in it
+        coalesce(l.value, 0) as lhs_value,
+        coalesce(r.value, 0) as rhs_value,
+        coalesce(l.half_width, 0) + coalesce(r.half_width, 0) as tolerance,
+        false as missing_cells,
+        list_concat(coalesce(l.participants, []), coalesce(r.participants, [])) as participants,
+        coalesce(l.table_code, r.table_code) as table_code,
+        coalesce(l.row_code, r.row_code) as row_code,
+        coalesce(l.row_label, r.row_label) as row_label,
+        coalesce(l.column_label, r.column_label) as column_label,
+        coalesce(l.source_location, r.source_location) as source_location,
+        cast(null as varchar) as gap_detail
+    from (select * from row_values where side = 'lhs') as l
+    full outer join (select * from row_values where side = 'rhs') as r
+        on r.report_id = l.report_id and r.rule_id = l.rule_id and r.row_code = l.row_code
+
+),
+
+-- unknown for the budget: the 决算 a rule reads is not loaded (one identity per rule), or a
+-- document_rows table either side cannot read
+unknown_inputs as (
+
+    select
+        report_id, rule_id, 'unpaired' as instance_key, cast(null as varchar) as table_code,
+        case when other_year = fiscal_year then '同年决算未载入：' else '上年决算未载入：' end
+            || unit_name || ' ' || other_year || '年决算 is not loaded' as gap_detail
+    from rule_pairs
+    where other_report_id is null
+    union all
+    select report_id, rule_id, 'table', table_code, gap_detail
+    from row_gaps
+
+),
+
+unknown as (
+
+    select
+        report_id,
+        rule_id,
+        instance_key,
         cast(0 as decimal(24, 6)) as lhs_value,
         cast(0 as decimal(24, 6)) as rhs_value,
         cast(0 as decimal(24, 12)) as tolerance,
         true as missing_cells,
         cast([] as varchar[]) as participants,
-        cast(null as varchar) as table_code,
+        table_code,
         cast(null as varchar) as row_code,
         cast(null as varchar) as row_label,
         cast(null as varchar) as column_label,
         cast(null as varchar) as source_location,
-        '同年决算未载入：' || p.unit_name || ' ' || p.fiscal_year || '年决算 is not loaded'
-            as gap_detail
-    from pairs as p
-    cross join rules
-    where p.final_report_id is null
+        gap_detail
+    from unknown_inputs
 
 ),
 
@@ -243,7 +385,9 @@ unioned as (
     union all by name
     select * from item_compared
     union all by name
-    select * from unpaired
+    select * from row_compared
+    union all by name
+    select * from unknown
 
 ),
 
