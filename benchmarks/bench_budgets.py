@@ -8,14 +8,20 @@ Default folders: ../shared/reports/budgets/ (142 budgets from 16 places) and
 interpreted as `juesuan run` would (`readers.read_document` + `interpret.report.interpret`).
 Printed: how many load with no whole-report failure, the failures by cause (ingest-error
 kind), and per place and document kind: files, loaded, loaded with every required table of
-their kind found (registry `seeds/reference/public_tables.csv`, column `required`), and per
+their template found (the template the document's tables identify, registry
+`seeds/reference/document_templates.csv`), and per
 table how often it is found, read (present or declared empty) and unreadable, with the
 unreadable reasons by kind. A file that is one part of a report published as several (a
 情况说明 whose tables are in another file) counts as loaded when a loaded report of the same
-unit, year and kind holds its tables, as `juesuan run` attaches it; else it fails as
-`partner_file_missing`. `--cache DIR` keeps each file's neutral Document (pickled, keyed
+unit (as `unit_names` compares names), year and kind holds its tables, as `juesuan run`
+attaches it; else it loads alone, its tables indeterminate, with a `partner_file_missing`
+warning. `--cache DIR` keeps each file's neutral Document (pickled, keyed
 by the file's path) so that the interpretation can be re-measured without reading the PDFs
-again: reading is most of the time.
+again: reading is most of the time. `--warehouse W` also loads every file's facts into the
+DuckDB warehouse W as `juesuan run` does (`ingest.load_results`), from the cached Documents;
+`juesuan run --reports FOLDER --warehouse W --full-refresh` then builds and audits it without
+reading the PDFs again (their bytes are loaded), so the audit's findings can be re-measured
+after an interpretation change in minutes.
 """
 
 from __future__ import annotations
@@ -56,7 +62,6 @@ def _document(path: Path, cache: Path | None):
 
 
 def read(args: tuple[Path, Path | None]) -> dict:
-    from dagster_project.interpret.layout import TABLE_KINDS
     from dagster_project.interpret.report import interpret
 
     path, cache = args
@@ -78,9 +83,9 @@ def read(args: tuple[Path, Path | None]) -> dict:
         # One part of a multi-file report: grouped with its partner in `group_parts`.
         return {**row, "status": "part", "kind": facts.report_kind, "unit": facts.unit_name,
                 "year": facts.fiscal_year, "tables_elsewhere": facts.tables_elsewhere}
-    required = [c for c in facts.tables if TABLE_KINDS[c].required]
+    required = [c for c, t in facts.tables.items() if t.required]
     return {**row, "status": "loaded", "kind": facts.report_kind, "unit": facts.unit_name,
-            "year": facts.fiscal_year,
+            "year": facts.fiscal_year, "template": facts.template,
             "tables": {c: t.status for c, t in facts.tables.items()},
             "all_required_found": all(facts.tables[c].status != "missing" for c in required),
             "all_required_read": all(facts.tables[c].status in ("present", "declared_empty")
@@ -92,19 +97,51 @@ def read(args: tuple[Path, Path | None]) -> dict:
 
 def group_parts(rows: list[dict]) -> None:
     """A part of a multi-file report (its tables in another file) loads with the loaded report
-    of the same unit, year and kind, as `ingest.load_results` attaches it; without one it is a
-    failure of its own cause (`partner_file_missing`: the other file is not in the corpus)."""
-    reports = {(r["unit"], r["year"], r["kind"]): r["file"] for r in rows
-               if r["status"] == "loaded"}
+    of the same unit (as `unit_names` compares them), year and kind, as `ingest.load_results`
+    attaches it; without one it loads alone, its tables indeterminate, with a warning
+    (`partner_file_missing`: the other file is not in the corpus)."""
+    from dagster_project.unit_names import same_unit
+
+    reports = [r for r in rows if r["status"] == "loaded"]
     for r in rows:
         if r["status"] != "part":
             continue
-        partner = reports.get((r["unit"], r["year"], r["kind"]))
+        partner = next((p["file"] for p in reports if (p["year"], p["kind"]) == (
+            r["year"], r["kind"]) and same_unit(p["unit"], r["unit"])), None)
         if partner:
             r.update(status="part_loaded", partner=partner)
         else:
-            r.update(status="failed", causes=["partner_file_missing"],
+            r.update(status="loaded_alone", causes=["partner_file_missing"],
                      message=f"{r['unit']} {r['year']} {r['kind']}: {r['tables_elsewhere']}")
+
+
+def load_warehouse(paths: list[Path], cache: Path | None, warehouse: Path) -> None:
+    """Load the files' facts as `juesuan run` would (`ingest.load_results`: reports, then the
+    parts of multi-file reports, failures recorded in raw.ingest_errors), one file at a time
+    so that memory stays flat."""
+    from dagster_project.ingest import ReadResult, SourceFile, load_results
+    from dagster_project.interpret.facts import Problem
+    from dagster_project.interpret.report import interpret
+    from dagster_project.warehouse.load import connect, ensure_schema
+
+    def results():
+        for path in paths:
+            doc, _seconds = _document(path, cache)
+            if isinstance(doc, Exception):
+                source = SourceFile(path, hashlib.sha256(path.read_bytes()).hexdigest(),
+                                    path.stat().st_size)
+                kind = getattr(doc, "kind", "reader_crash")
+                yield ReadResult(source, None, [Problem(kind, str(doc), None, True)])
+                continue
+            facts = interpret(doc)
+            yield ReadResult(SourceFile(path, doc.sha256, path.stat().st_size), facts,
+                             list(facts.problems))
+
+    with connect(warehouse) as con:
+        ensure_schema(con)
+        summary = load_results(con, results())
+    print(f"warehouse {warehouse}: loaded {summary.count('loaded')}, "
+          f"failed {len(summary.failed)}, unchanged {summary.count('unchanged')}")
 
 
 def place_of(path: Path) -> str:
@@ -120,7 +157,8 @@ def _reason_kind(reason: str) -> str:
     """The cause of an unreadable table without its figures and places."""
     if "printed" in reason and "times" in reason:
         return "printed twice with different figures"
-    m = re.search(r"(names a column twice|names none of the table's columns|does not name the "
+    m = re.search(r"(a row per unit \(单位编码\) with a column per funding source|"
+                  r"names a column twice|names none of the table's columns|does not name the "
                   r"收入 and 支出 columns|not an amount|a row has \d+ cells|not an economic code|"
                   r"more than one row of figures)", reason)
     return m.group(1) if m else reason[:60]
@@ -134,8 +172,14 @@ def main() -> None:
     parser.add_argument("--only-cached", action="store_true",
                         help="measure only the files already in --cache")
     parser.add_argument("--json", type=Path, help="write every file's result here")
+    parser.add_argument("--warehouse", type=Path,
+                        help="also load every file's facts into this DuckDB file")
     args = parser.parse_args()
     roots = args.folders or DEFAULT
+    absent = [r for r in roots if not r.is_dir()]
+    if absent:
+        # ../shared is beside the main checkout; from a worktree elsewhere, name the folders.
+        parser.error(f"no such folder: {', '.join(map(str, absent))} (pass the folders)")
     paths = sorted(p for r in roots for p in r.rglob("*.pdf"))
     if args.cache:
         args.cache.mkdir(parents=True, exist_ok=True)
@@ -147,41 +191,47 @@ def main() -> None:
         rows = list(pool.map(read, [(p, args.cache) for p in paths], chunksize=1))
     wall = time.perf_counter() - started
     group_parts(rows)
+    if args.warehouse:
+        load_warehouse(paths, args.cache, args.warehouse)
     if args.json:
         args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=1), "utf-8")
     loaded = [r for r in rows if r["status"] == "loaded"]
     parts = [r for r in rows if r["status"] == "part_loaded"]
-    ok = len(loaded) + len(parts)
+    alone = [r for r in rows if r["status"] == "loaded_alone"]
+    ok = len(loaded) + len(parts) + len(alone)
     print(f"files: {len(rows)}; loaded with no whole-report failure: {ok} "
           f"({100 * ok / max(len(rows), 1):.1f} %: {len(loaded)} reports, {len(parts)} files "
-          f"loaded as a part of one of them); reports with every required table found: "
+          f"loaded as a part of one of them, {len(alone)} parts loaded alone, their tables in "
+          f"a file not collected); reports with every required table found: "
           f"{sum(r['all_required_found'] for r in loaded)} "
           f"({100 * sum(r['all_required_found'] for r in loaded) / max(len(loaded), 1):.1f} %); "
           f"every required table read: {sum(r['all_required_read'] for r in loaded)}; "
           f"wall {wall:.0f} s")
     for r in parts:
         print(f"  part: {Path(r['file']).name} -> {Path(r['partner']).name}")
+    for r in alone:
+        print(f"  loaded alone: {Path(r['file']).name} ({r['message']})")
     print("\nfailures by cause:")
     for cause, n in Counter(c for r in rows if r["status"] == "failed"
                             for c in r["causes"]).most_common():
         print(f"  {cause}: {n}")
-    print("\n| place | kind | files | loaded | all required found | all required read | "
-          "tables found / read / unreadable (per table) |")
-    print("|---|---|---:|---:|---:|---:|---|")
-    groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    print("\n| place | kind | template | files | loaded | all required found | "
+          "all required read | tables found / read / unreadable (per table) |")
+    print("|---|---|---|---:|---:|---:|---:|---|")
+    groups: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
     for path, row in zip(paths, rows, strict=True):
-        groups[(place_of(path), row.get("kind") or "?")].append(row)
-    for (place, kind), group in sorted(groups.items()):
+        groups[(place_of(path), row.get("kind") or "?", row.get("template") or "-")].append(row)
+    for (place, kind, template), group in sorted(groups.items()):
         ok = [r for r in group if r["status"] == "loaded"]
-        n_parts = sum(r["status"] == "part_loaded" for r in group)
+        n_parts = sum(r["status"] in ("part_loaded", "loaded_alone") for r in group)
         per_table = []
         for code in sorted({c for r in ok for c in r["tables"]}):
-            statuses = [r["tables"][code] for r in ok]
+            statuses = [r["tables"].get(code, "missing") for r in ok]
             found = sum(s != "missing" for s in statuses)
             read_ = sum(s in ("present", "declared_empty") for s in statuses)
             bad = sum(s == "unreadable" for s in statuses)
             per_table.append(f"{code} {found}/{read_}/{bad}")
-        print(f"| {place} | {kind} | {len(group)} | {len(ok)}"
+        print(f"| {place} | {kind} | {template} | {len(group)} | {len(ok)}"
               f"{f' + {n_parts} parts' if n_parts else ''} | "
               f"{sum(r['all_required_found'] for r in ok)} | "
               f"{sum(r['all_required_read'] for r in ok)} | {', '.join(per_table)} |")

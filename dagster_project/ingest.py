@@ -161,8 +161,9 @@ def read_all(sources: list[SourceFile], workers: int | None = None,
 def failed_shas(con: duckdb.DuckDBPyConnection) -> set[str]:
     """SHA-256 of files that failed to parse: the same bytes fail the same way, so they are not
     read again unless asked (`juesuan run --retry-failed`). An I/O error or a failed insert is
-    not the bytes' doing and is retried; nor is a part of a multi-file report waiting for the
-    file with its tables (`partner_file_missing`): it loads once that file arrives."""
+    not the bytes' doing and is retried; nor is a part of a multi-file report that an earlier
+    version failed as waiting for the file with its tables (a fatal `partner_file_missing`):
+    read again, it loads alone until that file arrives (`load.attach_part`)."""
     if not table_exists(con, "raw", "ingest_errors"):
         return set()
     return {r[0] for r in con.execute(
@@ -189,7 +190,7 @@ def load_results(con: duckdb.DuckDBPyConnection, results: Iterable[ReadResult],
 
     A file that is one part of a multi-file report (its tables in another file) is attached
     after every report of the batch is loaded, so its partner may come anywhere in the batch
-    (or in an earlier run)."""
+    (or in an earlier run); with no partner it loads alone and joins it when it comes."""
     summary = BatchSummary()
     buffer: list[ReadResult] = []
     parts: list[ReadResult] = []

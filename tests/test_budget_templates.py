@@ -55,6 +55,21 @@ def university():
 
 
 @pytest.fixture(scope="module")
+def jiangsu_court():
+    return _read("jiangsu-court-2018.pdf")
+
+
+@pytest.fixture(scope="module")
+def jiangsu_procuratorate():
+    return _read("jiangsu-procuratorate-2018.pdf")
+
+
+@pytest.fixture(scope="module")
+def shenzhen_port():
+    return _read("shenzhen-port-office-2026.pdf")
+
+
+@pytest.fixture(scope="module")
 def wanli():
     return {year: _read(f"shanghai-putuo-wanli-{year}.pdf") for year in (2024, 2025)}
 
@@ -144,6 +159,22 @@ def test_jiangsu_budget(jiangsu):
     assert _one(jiangsu, "Y01", row_key="expenditure_total", column_group=1) == D("24458.43")
 
 
+def test_jiangsu_three_public_table_loads(tmp_path):
+    # p.11: 合计 1,471.70 (三公 with 会议费 and 培训费: no canonical column) and 会议费 933.50
+    # are cells of their own beside 预算数/合计 508.20: the report loads whole.
+    result = read_one(source_file(FIXTURES / "jiangsu-party-office-2018-tables.pdf"))
+    con = connect(tmp_path / "w.duckdb")
+    ensure_schema(con)
+    [outcome] = load_results(con, [result]).outcomes
+    assert outcome.status == "loaded"
+    cells = dict(con.execute("select column_label, value_wan_yuan from raw.table_cells "
+                             "where table_code = 'Y09'").fetchall())
+    assert cells["合计"] == D("1471.70")
+    assert cells["预算数/合计"] == D("508.20")
+    assert cells["会议费"] == D("933.50")
+    con.close()
+
+
 def test_guangzhou_budget(guangzhou):
     # p.1 "2026年 / 广州市人民政府办公厅部门预算".
     assert (guangzhou.report_kind, guangzhou.unit_name, guangzhou.fiscal_year) == (
@@ -181,6 +212,10 @@ def test_xian_budget(xian):
     assert _one(xian, "Y09", column_key="budget_reception") == D("2")
     assert _one(xian, "Y09", column_key="budget_vehicle_operation") == D("8.2")
     assert _one(xian, "Y09", column_key="budget_training") == D("21")
+    # p.24 部门综合预算支出总表: 单位编码 | 单位名称 | 合计 | 一般公共预算拨款 … 其他收入, a row per
+    # unit and a column per funding source: not 支出 by 功能分类 code, named so and not read.
+    assert xian.tables["Y03"].status == "unreadable"
+    assert "a row per unit (单位编码) with a column per funding source" in xian.tables["Y03"].reason
 
 
 def test_university_budget(university):
@@ -197,6 +232,32 @@ def test_university_budget(university):
     assert _one(university, "Y03", row_label="合计", column_key="total") == D("468779.07")
     assert _one(university, "Y03", row_label="合计", column_key="basic") == D("376019.88")
     assert _one(university, "Y03", row_label="合计", column_key="project") == D("92759.19")
+
+
+def test_university_template_requires_its_four_tables(university):
+    # Its tables (p.7-10) are the central template's four: 收支预算总表, 收入预算表, 支出预算表,
+    # 财政拨款支出预算表, and none of the local template's 财政拨款收支总表, 一般公共预算 or 三公
+    # tables: those are not this document's to print, and not recorded as missing.
+    assert university.template == "central_four_tables"
+    assert {c: (t.status, t.required) for c, t in university.tables.items()} == {
+        "Y01": ("present", True), "Y02": ("present", True), "Y03": ("present", True),
+        "Y10": ("present", True)}
+    assert not [p for p in university.problems if p.kind == "missing_table"]
+    # p.10 财政拨款支出预算表: 205 教育支出 208,613.34 = 基本支出 177,215.79 + 项目支出 31,397.55;
+    # 2050205 高等教育 181,866.03.
+    assert _one(university, "Y10", row_code="205", column_key="total") == D("208613.34")
+    assert _one(university, "Y10", row_code="205", column_key="basic") == D("177215.79")
+    assert _one(university, "Y10", row_code="205", column_key="project") == D("31397.55")
+    assert _one(university, "Y10", row_code="2050205", column_key="total") == D("181866.03")
+
+
+def test_a_local_budget_keeps_the_local_template(guangzhou, jiangsu):
+    # 广州 and 江苏 print the local template's tables (江苏 also a 财政拨款支出预算表, optional
+    # there): every one of Y01-Y06 and Y09 is required.
+    for facts in (guangzhou, jiangsu):
+        assert facts.template == "local"
+        assert {c for c, t in facts.tables.items() if t.required} == {
+            "Y01", "Y02", "Y03", "Y04", "Y05", "Y06", "Y09"}
 
 
 def test_wanli_2025_restates_its_2024_budget(wanli):
@@ -218,3 +279,92 @@ def test_wanli_2025_restates_its_2024_budget(wanli):
                         ("budget_vehicle_operation", D("0"))]:
         assert _one(y2025, "Y09", column_key=key) - _one(y2024, "Y09", column_key=key) == change
     assert _one(y2024, "Y09", column_key="budget_total") == D("47.91")
+
+
+def test_wanli_2024_kuan_printed_without_its_zero(wanli):
+    # 2024 p.29 一般公共预算基本支出部门预算经济分类预算表 (元) prints the 款 of 津贴补贴 and
+    # 绩效工资 as "2" and "7" in the 款 column (`301 | 2 | 津贴补贴`): 30102 and 30107.
+    y2024 = wanli[2024]
+    assert _one(y2024, "Y06", row_code="30102", column_key="total") == D("1662.381")
+    assert _one(y2024, "Y06", row_code="30107", column_key="total") == D("1144.71")
+    # With them, 301 工资福利支出 88,282,511 is the sum of its nine 款 (5,873,551 + 16,623,810
+    # + 11,447,100 + 4,608,515 + 2,302,815 + 3,023,657 + 216,087 + 3,503,499 + 40,683,477).
+    kuan = [c.value_wan_yuan for c in y2024.tables["Y06"].cells if c.column_key == "total"
+            and c.row_code and c.row_code.startswith("301") and len(c.row_code) == 5]
+    assert len(kuan) == 9
+    assert sum(kuan) == _one(y2024, "Y06", row_code="301", column_key="total") == D("8828.2511")
+
+
+def test_jiangsu_court_amounts_beside_their_column(jiangsu_court):
+    # p.12 七、一般公共预算支出预算表 (万元): a class's amount in the 金额 column, its 款's and
+    # 项's one column to the left (under the merged header): 204 公共安全支出 26,200.88,
+    # 20405 法院 26,200.88, 2040501 行政运行 14,857.61. The names are the names alone.
+    facts = jiangsu_court
+    assert (facts.report_kind, facts.unit_name, facts.fiscal_year) == (
+        "部门预算", "江苏省高级人民法院", 2018)
+    assert _one(facts, "Y05", row_code="204", column_key="total") == D("26200.88")
+    assert _one(facts, "Y05", row_code="20405", column_key="total") == D("26200.88")
+    [name] = {c.row_label for c in facts.tables["Y05"].cells if c.row_code == "20405"}
+    assert name == "法院"
+    # p.13's first row lost its top rule at the page break: "2040504 案件审判 1,833.30" is the
+    # table's row, and 20405 = the sum of its six 项 (14,857.61 + 6,049.97 + 1,600.00 +
+    # 1,833.30 + 950.00 + 910.00).
+    assert _one(facts, "Y05", row_code="2040504", column_key="total") == D("1833.30")
+    items = [c.value_wan_yuan for c in facts.tables["Y05"].cells if c.column_key == "total"
+             and c.row_code and c.row_code.startswith("20405") and len(c.row_code) == 7]
+    assert sorted(items) == sorted(D(x) for x in (
+        "14857.61", "6049.97", "1600.00", "1833.30", "950.00", "910.00"))
+    # p.13-14 八、一般公共预算基本支出预算表: 302 商品和服务支出 3,407.38; p.14's first row
+    # "30231 公务用车运行维护费 266.80" is read with the others.
+    assert _one(facts, "Y06", row_code="30231", column_key="total") == D("266.80")
+    kuan = [c.value_wan_yuan for c in facts.tables["Y06"].cells if c.column_key == "total"
+            and c.row_code and c.row_code.startswith("302") and len(c.row_code) == 5]
+    assert sorted(kuan) == sorted(D(x) for x in (
+        "350.00", "34.00", "266.00", "119.00", "305.00", "550.00", "111.54", "45.37", "48.95",
+        "40.00", "410.00", "111.00", "266.80", "596.38", "153.34"))
+    assert sum(kuan) == _one(facts, "Y06", row_code="302", column_key="total") == D("3407.38")
+
+
+def test_shenzhen_kuan_named_like_its_class(shenzhen_port):
+    # p.15-16 收支总表: the 支出 side lists each class (numbered 一、… 五、) with its 款 and 项 by
+    # name only; under 五、其他支出 7,647.43 come the 款 其他支出 and the 项 其他支出: not classes.
+    facts = shenzhen_port
+    classes = [(c.row_code, c.value_wan_yuan) for c in facts.tables["Y01"].cells
+               if c.row_key == "function_class"]
+    assert classes == [("201", D("46284.00")), ("208", D("654.07")), ("210", D("104.86")),
+                       ("221", D("1194.32")), ("229", D("7647.43"))]
+    # The five classes make 本年支出合计 55,884.67 within the rounding of five figures.
+    total = _one(facts, "Y01", row_key="expenditure_total")
+    assert total == D("55884.67")
+    assert abs(sum(v for _c, v in classes) - total) <= D("0.025")
+
+
+def test_jiangsu_class_amount_set_below_its_name(jiangsu_procuratorate):
+    # p.17-18 公开07表：一般公共预算支出预算表 (万元): "204 公共安全支出" over blank amount
+    # columns, its 16,444.36 on the row below (a tall cell); 221 住房保障支出 3,660.38 likewise
+    # on p.18. 合计 21,940.96 = 16,444.36 + 1,836.22 + 3,660.38.
+    facts = jiangsu_procuratorate
+    classes = {c.row_code: c.value_wan_yuan for c in facts.tables["Y05"].cells
+               if c.column_key == "total" and c.row_code and len(c.row_code) == 3}
+    assert classes == {"204": D("16444.36"), "208": D("1836.22"), "221": D("3660.38")}
+    assert _one(facts, "Y05", row_key="total", column_key="total") == D("21940.96")
+    # 2040401 行政运行 10,883.36 + 2040402 3,666.00 + 2040405 1,895.00 = 20404 检察 16,444.36
+    assert _one(facts, "Y05", row_code="20404", column_key="total") == D("16444.36")
+    # No row of amounts without a code or a name is left over.
+    assert not [c for c in facts.tables["Y05"].cells if c.value_wan_yuan is not None
+                and not c.row_code and not c.row_key]
+    # p.15 公开03表：支出预算总表, its header "单位预留机动经" / "费" wrapped over two grid rows:
+    # 合计 21,955.35 = 基本支出 13,994.31 + 项目支出 5,573.00 + 单位预留机动经费 2,388.04.
+    row = {c.column_key: c.value_wan_yuan for c in facts.tables["Y03"].cells
+           if c.value_wan_yuan is not None}
+    assert row == {"total": D("21955.35"), "basic": D("13994.31"), "project": D("5573.00"),
+                   "reserve": D("2388.04")}
+
+
+def test_jiangsu_expenditure_table_reserve_column(jiangsu):
+    # p.5 支出预算总表: 合计 24,458.43 = 基本支出 10,403.11 + 项目支出 12,081.46 + 单位预留机动经费
+    # 1,973.86: the reserve column is keyed, so that 合计 = the sum of its parts can be checked.
+    row = {c.column_key: c.value_wan_yuan for c in jiangsu.tables["Y03"].cells
+           if c.value_wan_yuan is not None}
+    assert row == {"total": D("24458.43"), "basic": D("10403.11"), "project": D("12081.46"),
+                   "reserve": D("1973.86")}

@@ -40,6 +40,8 @@ class TableFact:
     cells: list[CellFact] = field(default_factory=list)
     row_count: int = 0
     reason: str | None = None  # why a table is missing or unreadable, with where
+    # Must the document print it? Its template's say (interpret.templates); None: not decided.
+    required: bool | None = None
 
 
 @dataclass
@@ -124,6 +126,8 @@ class ReportFacts:
     # ("附件2：北京市某某局2026年度部门预算报表"). The loader attaches such a file to the report
     # of the same unit, year and kind (`ingest.attach_parts`); None for a whole report.
     tables_elsewhere: str | None = None
+    # The template its printed tables identify (seeds/reference/document_templates.csv).
+    template: str | None = None
     tables: dict[str, TableFact] = field(default_factory=dict)
     narrative: list[NarrativeFact] = field(default_factory=list)
     evaluations: list[EvaluationFact] = field(default_factory=list)

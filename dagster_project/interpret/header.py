@@ -23,6 +23,7 @@ HEADERS_CSV = PROJECT_ROOT / "seeds" / "reference" / "public_table_headers.csv"
 # Path parts that say nothing about which column it is: the table's own title printed as a
 # group header, the 栏次 numbers, the 金额 caption.
 _NOISE_PART = re.compile(r"^(栏次|\d{1,2}|金额|决算数|金额单位.*|单位.*|.{0,6}“?三公”?经费.{0,6})$")
+_UNIT_CAPTION = re.compile(r"^单位\s*([:：(（].*)?$")
 _NUMBERS = re.compile(r"^(栏次|\d{1,2})$")
 # 09表: which figures a column holds.
 _BUDGET = re.compile(r"预算")
@@ -98,11 +99,13 @@ def column_key(table_code: str, path: list[str]) -> str | None:
     three_public = reads_as(table_code) == "09"
     budget = reads_as(table_code) != table_code
     # A budget table with one amount column heads it 金额: that is its column, not noise.
-    # So is 单位资金 (a unit's own funds, 湖州's 单位资金结转结余), which the noise rule for
-    # 单位：万元 would drop.
+    # So is 单位资金 (a unit's own funds, 湖州's 单位资金结转结余), or any header opening with 单位
+    # that is not the unit caption (江苏's 单位预留机动经费), which the noise rule for 单位：万元
+    # would drop.
     # "“三公”经费合计" (杭州) is the 合计 column, not the table's title as a group header.
     parts = [p for p in path
-             if not _NOISE_PART.match(p) or (budget and (p == "金额" or "资金" in p))
+             if not _NOISE_PART.match(p) or (budget and (
+                 p == "金额" or "资金" in p or (p.startswith("单位") and not _UNIT_CAPTION.match(p))))
              or (three_public and re.search(r"三公.{0,4}(合计|总计)$", p))]
     if three_public:
         parts = [p for p in parts if not (_BUDGET.search(p) or _FINAL.search(p)) or len(p) > 6]
@@ -132,6 +135,11 @@ def column_key(table_code: str, path: list[str]) -> str | None:
             # one; guessing which figure is which would misread the table.
             raise MergedColumns(f"the header {leaf!r} names {len(named)} columns at once")
     key = _match(rules, leaf)
+    if key is None and budget and len(parts) > 1 and _match(rules, parts[-2]) is None:
+        # A header wrapped within its column over two grid rows (江苏 2018: "单位预留机动经" /
+        # "费"): the two pieces are one header when neither alone names a column and together
+        # they do (a group title over its columns names one itself: 财政拨款收入).
+        key = _match(rules, parts[-2] + leaf)
     if key and budget and any(_CARRIED.search(p) for p in parts[:-1]):
         # A budget's 收入总表 prints the same funds under 本年收入 and under 上年结转结余.
         return f"carryover_{key}"

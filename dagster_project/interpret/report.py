@@ -13,8 +13,8 @@ from dagster_project.interpret.prior_year import extract_prior_year
 from dagster_project.interpret.segment import merge_regions, segment
 from dagster_project.interpret.statements import extract_statements
 from dagster_project.interpret.tables import parse_region
+from dagster_project.interpret.templates import template_of
 
-STANDARD_CODES = table_codes("决算")
 _YEAR = re.compile(r"(20\d{2})\s*年度?")
 # "单位：…", "部门名称：…", 烟台's "部门（单位）：…".
 _UNIT_NAME = re.compile(
@@ -226,6 +226,14 @@ def interpret(doc: Document) -> ReportFacts:
                 "tables_in_other_file",
                 f"a {kind} whose tables are not in this file: it says they are in another "
                 f"({attachment[0][:60]})", attachment[1], fatal=False, severity="info"))
+            # Loaded alone (the other file not collected), its tables are indeterminate, never
+            # missing nor zero: the document has them, elsewhere.
+            for code in table_codes(phase):
+                if TABLE_KINDS[code].required:
+                    facts.tables[code] = TableFact(
+                        code, None, "unreadable", None, None, attachment[1],
+                        reason=f"in another file ({attachment[0][:60]}), not read with this one",
+                        required=True)
             _require_identity(facts, where, phase)
             return facts
         names = "公开01表 … 公开09表" if phase == "决算" else "收支总表, 收入总表, 支出总表 …"
@@ -244,6 +252,7 @@ def interpret(doc: Document) -> ReportFacts:
             table, problems = _compare_copies(table, problems, region)
         facts.tables[code] = table
         facts.problems.extend(problems)
+    _apply_template(facts, phase)
     _require_identity(facts, where, phase)
     prose = [i for i in segments.others if isinstance(i, Paragraph)]
     if phase == "决算":
@@ -259,6 +268,20 @@ def interpret(doc: Document) -> ReportFacts:
         # after the completeness check: a title's year is no 情况说明 (a truncated file has none)
         facts.narrative.extend(extract_statements(doc))
     return facts
+
+
+def _apply_template(facts: ReportFacts, phase: str) -> None:
+    """Which tables the document must print, by the template its printed tables identify: a
+    table the template does not require (or does not have), and not printed, is not recorded
+    at all: nothing expects it."""
+    printed = {c for c, t in facts.tables.items() if t.status != "missing"}
+    template = template_of(phase, printed)
+    facts.template = template.name
+    for code in list(facts.tables):
+        if code not in template.required and code not in printed:
+            del facts.tables[code]
+        else:
+            facts.tables[code].required = code in template.required
 
 
 def _attachment(texts: list[tuple[str, Location]]) -> tuple[str, Location] | None:
@@ -310,7 +333,7 @@ def _compare_copies(table: TableFact, problems: list[Problem], region
 
 
 def _ends_in_table(doc: Document, others: list) -> bool:
-    """Does the document stop inside one of the 9 tables (a file cut short)?"""
+    """Does the document stop inside one of its tables (a file cut short)?"""
     last = doc.blocks[-1]
     last_item = last if isinstance(last, Paragraph) else last.rows[-1]
     return not (others and others[-1] is last_item)
@@ -326,8 +349,8 @@ def _last_location(doc: Document) -> Location:
 
 def _check_completeness(facts: ReportFacts, doc: Document, ends_in_table: bool,
                         phase: str = "决算") -> None:
-    missing = [c for c, t in facts.tables.items() if t.status == "missing"
-               and TABLE_KINDS[c].required]
+    missing = [c for c, t in facts.tables.items() if t.status == "missing" and t.required]
+    required = sum(1 for t in facts.tables.values() if t.required)
     names = ", ".join(table_name(c) for c in missing)
     if missing and doc.pages_without_text:
         pages = doc.pages_without_text
@@ -340,7 +363,7 @@ def _check_completeness(facts: ReportFacts, doc: Document, ends_in_table: bool,
     elif missing and ends_in_table and not facts.narrative and phase == "决算":
         facts.problems.append(Problem(
             "truncated",
-            f"the report ends after {len(STANDARD_CODES) - len(missing)} of the 9 tables and "
+            f"the report ends after {required - len(missing)} of the {required} tables and "
             f"before the 情况说明: tables {names} missing; "
             f"the file looks truncated",
             _last_location(doc), fatal=True))

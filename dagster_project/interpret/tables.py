@@ -287,6 +287,12 @@ def parse_function_table(region: Region, unit: str) -> _Builder:
     try:
         mapped = _mapped_columns(header, width, region.code)
     except TableError as exc:
+        if "单位编码" in labels:
+            # 西安's 部门综合预算支出总表: a row per unit (单位编码 | 单位名称) and a column per
+            # funding source (一般公共预算拨款/小计 … 其他收入): not 支出 by 功能分类 code.
+            raise TableError(exc.kind, f"{table_name(region.code)}: a row per unit (单位编码) "
+                             f"with a column per funding source, not a row per 功能分类 code; "
+                             f"{exc.message}", region.location) from None
         raise TableError(exc.kind, exc.message, region.location) from None
     if mapped is not None:
         n = len(mapped)
@@ -301,7 +307,7 @@ def parse_function_table(region: Region, unit: str) -> _Builder:
     builder = _Builder(region.code, unit)
     previous: dict[int, str] = {}
     row_index = 0
-    for row in data:
+    for row in _join_lowered_amounts(data, n):
         texts = _texts(row)
         if not any(texts):
             continue
@@ -320,6 +326,9 @@ def parse_function_table(region: Region, unit: str) -> _Builder:
                 row[0].location,
             )
         prefix, values = texts[:-n], row[-n:]
+        stray = _stray_amount(row[:-n], values)
+        if stray is not None:
+            prefix[stray], values = "", [row[stray], *values[1:]]
         if all(_PLACEHOLDER.match(t) for t in prefix if t) and not any(v.text for v in values):
             continue  # a template's '… | …' line
         code, label = _row_code_and_label(prefix, previous)
@@ -340,6 +349,41 @@ def parse_function_table(region: Region, unit: str) -> _Builder:
                         row_code=code, row_label=label, row_key=row_key)
         row_index += 1
     return builder
+
+
+def _join_lowered_amounts(data: list[list[Cell]], n: int) -> list[list[Cell]]:
+    """江苏 (2017-2018) sets a class's amount lower in its tall cell than its code and name:
+    the class's row prints its code and name over blank amount columns, and the next printed
+    row holds amounts only (no code, no name). That row's amounts are the class row's."""
+    out: list[list[Cell]] = []
+    for row in data:
+        texts = _texts(row)
+        if not any(texts):
+            continue
+        if out and len(row) > n and not any(texts[:-n]) and any(texts[-n:]):
+            above = _texts(out[-1])
+            if len(out[-1]) == len(row) and any(above[:-n]) and not any(above[-n:]) \
+                    and _stray_amount(out[-1][:-n], out[-1][-n:]) is None:
+                out[-1] = [*out[-1][:-n], *row[-n:]]
+                continue
+        out.append(row)
+    return out
+
+
+def _stray_amount(items: list[Cell], values: list[Cell]) -> int | None:
+    """江苏 prints a 款's or 项's amount one column left of its class's, under the header's
+    merged 金额 but before the column the header names: a row whose amount columns are all
+    blank and whose last printed item cell is a figure (decimals or thousands separators:
+    never a code) holds its amount there. Its position among the item cells, else None."""
+    if any(v.text.strip() for v in values):
+        return None
+    printed = [i for i, c in enumerate(items) if c.text.strip()]
+    if not printed:
+        return None
+    text = items[printed[-1]].text.strip()
+    if text.isdigit() or not is_amount(text) or len(printed) < 2:
+        return None
+    return printed[-1]
 
 
 def _remember(previous: dict[int, str], code: str) -> dict[int, str]:
@@ -507,6 +551,7 @@ def parse_summary_table(region: Region, unit: str) -> _Builder:
     builder = _Builder(region.code, unit)
     income_context: str | None = None
     expenditure_context: str | None = None
+    numbered = _classes_numbered(data, layout)
     row_index = 0
     for row in data:
         texts = _texts(row)
@@ -528,6 +573,11 @@ def parse_summary_table(region: Region, unit: str) -> _Builder:
             income_context = inc_key if inc_key.startswith("carryover_begin") else None
         exp_label = texts[layout.expenditure_label]
         exp_key, exp_code = expenditure_row_key(exp_label)
+        if exp_key == "function_class" and numbered and not _is_numbered(exp_label):
+            # 深圳 lists each class's 款 and 项 under it by name only: "五、其他支出" over "其他
+            # 支出" (款) and "其他支出" (项). Where the classes carry their numbering, a line
+            # without one is not a class, whatever its name.
+            exp_key, exp_code = None, None
         if not exp_label and fund and expenditure_context == "carryover_end":
             exp_key = f"carryover_end_{fund}"
         elif exp_key:
@@ -562,6 +612,18 @@ def parse_summary_table(region: Region, unit: str) -> _Builder:
                             row_label=label)
         row_index += 1
     return builder
+
+
+def _classes_numbered(data: list[list[Cell]], layout: _SummaryLayout) -> bool:
+    """Do the 支出 side's 功能分类 class lines carry a numbering (一、一般公共服务支出)?"""
+    labels = [r[layout.expenditure_label].text.strip() for r in data
+              if len(r) == layout.width]
+    return any(_is_numbered(t) and expenditure_row_key(t)[0] == "function_class"
+               for t in labels)
+
+
+def _is_numbered(label: str) -> bool:
+    return strip_numbering(label) != re.sub(r"[ \u3000]", "", label)
 
 
 _FUND_COLUMN_KEYS = [("一般公共预算", "general_budget"), ("政府性基金", "gov_fund"),
@@ -792,8 +854,10 @@ def parse_three_public_table(region: Region, unit: str) -> _Builder:
             key = f"{stage}_{item}" if stage and item else None
             if key is None and not row[position].text.strip():
                 continue
+            # A column of no canonical key (江苏's 合计 with 会议费 and 培训费, 会议费 itself) is
+            # numbered after the canonical ones: its position would be another column's index.
             builder.add(0 if row_stage else row_index, row[position],
-                        list(labels).index(key) if key in labels else position,
+                        list(labels).index(key) if key in labels else len(labels) + position,
                         labels.get(key, path_label), key, row_key="total")
     keyed = [c.column_key for c in builder.cells if c.column_key]
     if len(set(keyed)) != len(keyed):
@@ -882,7 +946,8 @@ def _three_public_by_rows(header: list[list[str]], data: list[list[Cell]], unit:
         label = strip_numbering(re.sub(r"^其中[:：]?", "", strip_numbering(row[0].text)))
         item = _item_of_label(row[0].text, code)
         key = f"{stage}_{item}" if item else None
-        builder.add(row_index, row[amount_at], list(labels).index(key) if key in labels else row_index,
+        builder.add(row_index, row[amount_at],
+                    list(labels).index(key) if key in labels else len(labels) + row_index,
                     labels.get(key, label or f"第{row_index + 1}行"), key, row_label=label,
                     row_key="total")
     keyed = [c.column_key for c in builder.cells if c.column_key]

@@ -165,6 +165,46 @@ def _tables(page, file: str, page_no: int) -> list[tuple[float, Table]]:
     return found
 
 
+def _with_cut_rows(table: Table, lines: list[_Line], taken: list[_Line]) -> Table:
+    """A table continued over a page break loses the rule between its last row on one page
+    and its first on the next: that row's text sits just above the grid's top rule (or just
+    below its bottom one), outside every cell, and would be read as lines of prose. Text
+    within one row's height of the grid, in two or more pieces that each fall inside one of
+    the adjacent row's columns, is that row, put back in its columns. (江苏 2018's tables
+    lose "2040504 | 案件审判 | 1,833.30" at the top of a page.) The lines it takes go to
+    `taken`."""
+    x0, top, x1, bottom = table.location.bbox
+    rows = list(table.rows)
+    for edge in ("top", "bottom"):
+        row = rows[0] if edge == "top" else rows[-1]
+        boxes = [c.location.bbox for c in row]
+        if sum(b is not None for b in boxes) < 2:
+            continue
+        height = max(b[3] - b[1] for b in boxes if b)
+        band = [ln for ln in lines if x0 - 1 <= ln.x0 and ln.x1 <= x1 + 1 and (
+            top - height <= ln.top and ln.bottom <= top + 1 if edge == "top"
+            else bottom - 1 <= ln.top and ln.bottom <= bottom + height)]
+        if len(band) < 2 or max(ln.top for ln in band) - min(ln.top for ln in band) > height / 2:
+            continue
+        columns = [next((i for i, b in enumerate(boxes) if b and b[0] - 1 <= ln.x0
+                         and ln.x1 <= b[2] + 1), None) for ln in band]
+        if None in columns or len(set(columns)) != len(columns):
+            continue
+        texts = dict(zip(columns, band, strict=True))
+        y0, y1 = min(ln.top for ln in band), max(ln.bottom for ln in band)
+        cut = [Cell(clean_cell_text(texts[i].text) if i in texts else "",
+                    Location(table.location.file, page=table.location.page,
+                             bbox=(b[0], round(y0, 1), b[2], round(y1, 1)) if b else None))
+               for i, b in enumerate(boxes)]
+        taken.extend(band)
+        rows = [cut, *rows] if edge == "top" else [*rows, cut]
+        top, bottom = min(top, y0), max(bottom, y1)
+    if len(rows) == len(table.rows):
+        return table
+    return Table(rows, Location(table.location.file, page=table.location.page,
+                                bbox=(x0, round(top, 1), x1, round(bottom, 1))))
+
+
 def _is_grid(table: Table) -> bool:
     """A ruled table with columns; a frame or box around a whole table has only one."""
     return any(len(row) > 1 for row in table.rows)
@@ -180,7 +220,10 @@ def _unruled(chars: list[dict], file: str,
             [r for i, r in enumerate(rows) if i not in taken])
 
 
-def _page_items(page, file: str, page_no: int) -> list[tuple[float, _Line | Table]]:
+def _page_items(page, file: str, page_no: int
+                ) -> tuple[list[tuple[float, _Line | Table]], list[_Line]]:
+    """The page's lines and tables in reading order, and every line of text outside the
+    tables before a cut row was put back in its table (the page's margins are theirs)."""
     ruled = _tables(page, file, page_no)
     grids = [(top, t) for top, t in ruled if _is_grid(t)]
     frames = [(top, t) for top, t in ruled if not _is_grid(t)]
@@ -195,13 +238,17 @@ def _page_items(page, file: str, page_no: int) -> list[tuple[float, _Line | Tabl
         unruled, rows = _unruled(chars, file, page_no)
     lines = _lines_of(rows)
     # Running page numbers at the foot (or head) of the page are not content.
-    lines = [ln for ln in lines if not (_PAGE_NUMBER.match(ln.text)
-                                        and (ln.top > page.height * 0.85
-                                             or ln.bottom < page.height * 0.1))]
+    lines = margins = [ln for ln in lines if not (_PAGE_NUMBER.match(ln.text)
+                                                  and (ln.top > page.height * 0.85
+                                                       or ln.bottom < page.height * 0.1))]
+    taken: list[_Line] = []
+    grids = [(t.location.bbox[1], t) for t in (_with_cut_rows(t, lines, taken)
+                                                for _top, t in grids)]
+    lines = [ln for ln in lines if not any(ln is t for t in taken)]
     items: list[tuple[float, _Line | Table]] = [(ln.top, ln) for ln in lines]
     items.extend(grids + kept + unruled)
     items.sort(key=lambda it: it[0])
-    return items
+    return items, margins
 
 
 def _outside(chars: list[dict], boxes: list[tuple[float, float, float, float]]) -> list[dict]:
@@ -271,8 +318,7 @@ def read_pdf(path: Path, max_pages: int | None = None) -> Document:
             empty_pages: list[int] = []
             open_par: _Open | None = None
             for page_no, page in enumerate(pdf.pages, start=1):
-                items = _page_items(page, file, page_no)
-                lines = [it for _, it in items if isinstance(it, _Line)]
+                items, lines = _page_items(page, file, page_no)
                 if not page.chars:
                     empty_pages.append(page_no)
                 left = min((ln.x0 for ln in lines), default=0.0)

@@ -7,7 +7,8 @@ unit and year already loaded becomes a new revision and the old one is marked su
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -18,6 +19,7 @@ import pandas as pd
 from dagster_project.config import duckdb_config
 from dagster_project.interpret.facts import Problem, ReportFacts
 from dagster_project.interpret.layout import table_name
+from dagster_project.unit_names import same_unit
 
 RAW_TABLES = [
     "reports",
@@ -91,7 +93,8 @@ def _s(value) -> str | None:
 
 COLUMNS = {
     "report_tables": ["report_id", "table_code", "table_title", "status", "declaration",
-                      "amount_unit", "row_count", "cell_count", "source_location", "status_reason"],
+                      "amount_unit", "row_count", "cell_count", "source_location", "status_reason",
+                      "is_required"],
     "table_cells": ["report_id", "table_code", "row_index", "row_code", "row_label", "row_key",
                     "row_line_no", "column_index", "column_label", "column_key", "column_group",
                     "value_wan_yuan", "printed_text", "decimals", "unit_divisor",
@@ -124,7 +127,8 @@ def raw_rows(facts: ReportFacts, report_id: str) -> dict[str, list[tuple]]:
     return {
         "report_tables": [
             (report_id, t.table_code, t.title, t.status, t.declaration, t.amount_unit,
-             t.row_count, len(t.cells), loc(t.location) if t.location else None, t.reason)
+             t.row_count, len(t.cells), loc(t.location) if t.location else None, t.reason,
+             t.required)
             for t in facts.tables.values()],
         "table_cells": [
             (report_id, c.table_code, c.row_index, c.row_code, c.row_label, c.row_key,
@@ -203,6 +207,8 @@ def load_problems(facts: ReportFacts, report_tables: list[tuple]) -> list[Proble
     queried there with its file, next to the files that failed. `report_tables`: the report's
     rows for raw.report_tables (the parse workers send rows, not tables)."""
     problems = list(facts.problems)
+    if any(p.kind == PARTNER_MISSING for p in problems):
+        return problems  # its tables are in a file not collected: that one warning says so
     cols = COLUMNS["report_tables"]
     code_at, status_at = cols.index("table_code"), cols.index("status")
     reason_at, where_at = cols.index("status_reason"), cols.index("source_location")
@@ -258,10 +264,10 @@ def load_report(con: duckdb.DuckDBPyConnection, facts: ReportFacts, file_path: s
     try:
         # A revision replaces the same document: a unit's budget and its 决算 of one year are
         # two documents, each with its own revisions.
-        previous = one(con, """select report_id, revision, file_name from raw.reports
-                               where unit_name = ? and fiscal_year = ? and report_kind = ?
-                                 and not is_superseded""",
-                       [facts.unit_name, facts.fiscal_year, facts.report_kind])
+        previous = one(con, f"""select report_id, revision, file_name from raw.reports
+                                where unit_name = ? and fiscal_year = ? and report_kind = ?
+                                  and not is_superseded and {_NOT_WAITING}""",
+                       [facts.unit_name, facts.fiscal_year, facts.report_kind, PARTNER_MISSING])
         revision = one(con, "select coalesce(max(revision), 0) + 1 from raw.reports "
                             "where unit_name = ? and fiscal_year = ? and report_kind = ?",
                        [facts.unit_name, facts.fiscal_year, facts.report_kind])[0]
@@ -281,6 +287,7 @@ def load_report(con: duckdb.DuckDBPyConnection, facts: ReportFacts, file_path: s
             problems.append(supersession(facts, revision, previous[2], previous[1]))
         record_errors(con, error_rows(facts.file_name, file_path, facts.sha256, problems))
         queue_for_build(con, [report_id, *(previous[:1] if previous else [])])
+        absorb_waiting_parts(con, report_id, facts)
         con.execute("commit")
     except Exception:
         con.execute("rollback")
@@ -320,13 +327,14 @@ def load_reports(con: duckdb.DuckDBPyConnection,
         max_revision: dict[tuple[str, int, str], int] = {}
         # report_id -> (file name, revision) of every current revision, loaded or in the chunk
         current_file: dict[str, tuple[str, int]] = {}
-        for unit, year, kind, report_id, revision, superseded, file_name in con.execute(
-                "select unit_name, fiscal_year, report_kind, report_id, revision, is_superseded, "
-                "file_name "
-                "from raw.reports where list_contains(?, unit_name)", [units]).fetchall():
+        for unit, year, kind, report_id, revision, superseded, file_name, waiting in con.execute(
+                f"select unit_name, fiscal_year, report_kind, report_id, revision, is_superseded, "
+                f"file_name, not {_NOT_WAITING} "
+                f"from raw.reports where list_contains(?, unit_name)",
+                [PARTNER_MISSING, units]).fetchall():
             max_revision[(unit, year, kind)] = max(max_revision.get((unit, year, kind), 0),
                                                    revision)
-            if not superseded:
+            if not superseded and not waiting:
                 current[(unit, year, kind)] = report_id
                 current_file[report_id] = (file_name, revision)
         now = datetime.now(UTC).replace(tzinfo=None)
@@ -369,6 +377,8 @@ def load_reports(con: duckdb.DuckDBPyConnection,
         if non_empty_errors:
             record_errors(con, pd.concat(non_empty_errors, ignore_index=True))
         queue_for_build(con, [*rows, *(old for _, old in superseded_in_db)])
+        for facts, _path, _rows in todo:
+            absorb_waiting_parts(con, report_id_of(facts.sha256), facts)
         con.execute("commit")
     except Exception:
         con.execute("rollback")
@@ -379,6 +389,25 @@ def load_reports(con: duckdb.DuckDBPyConnection,
 
 
 PARTNER_MISSING = "partner_file_missing"
+# A report loaded alone while the file with its tables is not (yet) collected: it waits to
+# become a part of the report that file makes (`absorb_waiting_parts`), never a revision.
+# The attachment sentence as the wait's message quotes it.
+_WAITING_FOR = re.compile(r"its tables are in another file \((.*)\) not collected")
+_NOT_WAITING = ("sha256 not in (select sha256 from raw.ingest_errors "
+                "where error_kind = ? and sha256 is not null)")
+
+
+def _current_report_of(con: duckdb.DuckDBPyConnection, facts: ReportFacts
+                       ) -> tuple[str, str] | None:
+    """The current report of the part's unit, year and kind: the unit as the other file names
+    it may differ by the abbreviations of `unit_names` (江苏省委办公厅 / 中共江苏省委办公厅)."""
+    candidates = con.execute(
+        f"""select report_id, file_name, unit_name from raw.reports
+            where fiscal_year = ? and report_kind = ? and not is_superseded and {_NOT_WAITING}
+            order by unit_name <> ?, report_id""",
+        [facts.fiscal_year, facts.report_kind, PARTNER_MISSING, facts.unit_name]).fetchall()
+    return next(((rid, name) for rid, name, unit in candidates
+                 if same_unit(unit, facts.unit_name)), None)
 
 
 def attach_part(con: duckdb.DuckDBPyConnection, facts: ReportFacts, file_path: str,
@@ -386,41 +415,35 @@ def attach_part(con: duckdb.DuckDBPyConnection, facts: ReportFacts, file_path: s
     """Load one part of a multi-file report (a file whose tables are in another:
     `facts.tables_elsewhere`) into the current report of its unit, year and kind, atomically.
 
-    No such report loaded yet: the part is recorded in raw.ingest_errors as waiting for its
-    partner (`partner_file_missing`, fatal, located at the sentence naming the other file) and
-    read again on the next run (`ingest.failed_shas` leaves it out), so it loads once the file
-    with the tables arrives. Its narrative facts join the report's, each keeping its own file
-    and page."""
+    No such report loaded yet: the part loads alone as the report of its unit, year and kind,
+    with what it holds (its narrative; its tables indeterminate: `unreadable` as in another
+    file, never zero) and a located warning (`partner_file_missing`, at the sentence naming
+    the other file). When the file with the tables arrives, the report it makes takes this one
+    in as its part (`absorb_waiting_parts`). Its narrative facts join the report's, each
+    keeping its own file and page."""
     known = one(con, "select report_id from raw.report_parts where sha256 = ?", [facts.sha256])
     if known:
         return LoadOutcome(facts.file_name, "unchanged", known[0])
-    target = one(con, """select report_id, file_name from raw.reports
-                         where unit_name = ? and fiscal_year = ? and report_kind = ?
-                           and not is_superseded""",
-                 [facts.unit_name, facts.fiscal_year, facts.report_kind])
+    target = _current_report_of(con, facts)
     where = next((p.location for p in facts.problems if p.kind == "tables_in_other_file"),
                  facts.file_name)
     if target is None:
-        problem = Problem(
+        waiting = Problem(
             PARTNER_MISSING,
             f"one part of the {facts.report_kind} of {facts.unit_name} {facts.fiscal_year}: "
-            f"its tables are in another file ({facts.tables_elsewhere}), and no loaded report of "
-            f"that unit, year and kind holds them; this file loads with that report once the "
-            f"file arrives", where, fatal=True)
-        record_errors(con, error_rows(facts.file_name, file_path, facts.sha256,
-                                      [*facts.problems, problem]))
-        return LoadOutcome(facts.file_name, "failed", message=problem.message)
+            f"its tables are in another file ({facts.tables_elsewhere}) not collected; loaded "
+            f"alone, its tables indeterminate, until that file arrives", where, fatal=False,
+            severity="warning")
+        return load_report(con, replace(facts, problems=[*facts.problems, waiting]), file_path,
+                           rows)
     report_id, report_file = target
     con.execute("begin transaction")
     try:
-        con.execute("insert into raw.report_parts values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [report_id, facts.sha256, facts.file_name, file_path, facts.pages,
-                     facts.unit_name, facts.fiscal_year, facts.report_kind,
-                     facts.tables_elsewhere, datetime.now(UTC).replace(tzinfo=None)])
+        _insert_part(con, report_id, facts.sha256, facts.file_name, file_path, facts.pages,
+                     facts, facts.tables_elsewhere)
         narrative = (rows or raw_rows(facts, report_id))["narrative_facts"]
         if narrative:
-            start = one(con, "select coalesce(max(fact_id) + 1, 0) from raw.narrative_facts "
-                             "where report_id = ?", [report_id])[0]
+            start = _next_fact_id(con, report_id)
             narrative = [(report_id, start + i, *r[2:]) for i, r in enumerate(narrative)]
             _insert(con, "narrative_facts", _frames({"narrative_facts": narrative})
                     ["narrative_facts"])
@@ -440,3 +463,53 @@ def attach_part(con: duckdb.DuckDBPyConnection, facts: ReportFacts, file_path: s
             con.unregister(name)
         raise
     return LoadOutcome(facts.file_name, "loaded", report_id)
+
+
+def _insert_part(con: duckdb.DuckDBPyConnection, report_id: str, sha256: str, file_name: str,
+                 file_path: str, pages: int | None, facts: ReportFacts,
+                 tables_elsewhere: str | None) -> None:
+    con.execute("insert into raw.report_parts values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [report_id, sha256, file_name, file_path, pages, facts.unit_name,
+                 facts.fiscal_year, facts.report_kind, tables_elsewhere,
+                 datetime.now(UTC).replace(tzinfo=None)])
+
+
+def _next_fact_id(con: duckdb.DuckDBPyConnection, report_id: str) -> int:
+    return one(con, "select coalesce(max(fact_id) + 1, 0) from raw.narrative_facts "
+                    "where report_id = ?", [report_id])[0]
+
+
+def absorb_waiting_parts(con: duckdb.DuckDBPyConnection, report_id: str,
+                         facts: ReportFacts) -> None:
+    """The report just loaded (inside the caller's transaction) takes in every report of its
+    unit, year and kind loaded alone while it waited for this file of tables (`attach_part`):
+    each becomes its part (raw.report_parts) and is marked superseded by it, its narrative
+    facts moved to it, its wait (`partner_file_missing`) over."""
+    waiting = con.execute(
+        f"""select report_id, sha256, file_name, file_path, pages, unit_name from raw.reports
+            where fiscal_year = ? and report_kind = ? and not is_superseded
+              and report_id <> ? and not {_NOT_WAITING}""",
+        [facts.fiscal_year, facts.report_kind, report_id, PARTNER_MISSING]).fetchall()
+    for old_id, sha256, file_name, file_path, pages, unit in waiting:
+        if not same_unit(unit, facts.unit_name):
+            continue
+        where, message = one(con, "select source_location, message from raw.ingest_errors "
+                                  "where sha256 = ? and error_kind = ?", [sha256, PARTNER_MISSING])
+        con.execute("update raw.reports set is_superseded = true, superseded_by = ? "
+                    "where report_id = ?", [report_id, old_id])
+        _insert_part(con, report_id, sha256, file_name, file_path, pages, facts,
+                     _WAITING_FOR.search(message).group(1) if _WAITING_FOR.search(message)
+                     else None)
+        con.execute("""insert into raw.narrative_facts
+                       select * replace (? as report_id, fact_id + ? as fact_id)
+                       from raw.narrative_facts where report_id = ?""",
+                    [report_id, _next_fact_id(con, report_id), old_id])
+        con.execute("delete from raw.narrative_facts where report_id = ?", [old_id])
+        con.execute("delete from raw.ingest_errors where sha256 = ? and error_kind = ?",
+                    [sha256, PARTNER_MISSING])
+        attached = Problem("part_of_report", f"{file_name} is loaded as a part of the report "
+                           f"in {facts.file_name} ({facts.report_kind} of {facts.unit_name} "
+                           f"{facts.fiscal_year}): its tables arrived", where, fatal=False,
+                           severity="info")
+        record_errors(con, error_rows(file_name, file_path, sha256, [attached]))
+        queue_for_build(con, [old_id])

@@ -33,10 +33,13 @@ create table if not exists raw.report_tables (
     cell_count          integer not null,
     source_location     varchar,
     status_reason       varchar,               -- why missing or unreadable, with where
+    is_required         boolean,               -- its template requires it (null: the registry's)
     primary key (report_id, table_code)
 );
 -- Warehouses created before tables could be unreadable gain the column in place.
 alter table raw.report_tables add column if not exists status_reason varchar;
+-- … and before each document's template decided which tables it must print.
+alter table raw.report_tables add column if not exists is_required boolean;
 
 create table if not exists raw.table_cells (
     report_id           varchar not null,

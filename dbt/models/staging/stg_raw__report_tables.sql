@@ -18,6 +18,8 @@ renamed as (
         -- present and declared-empty tables are read (declared empty is a real zero); a
         -- missing or unreadable one is not, and nothing may stand in for its amounts
         status in ('present', 'declared_empty') as is_read,
+        -- must the document print it: its template's say (null: loaded before templates)
+        is_required,
         declaration,
         amount_unit,
         row_count,

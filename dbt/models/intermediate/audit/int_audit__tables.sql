@@ -1,10 +1,16 @@
--- grain: one row per current report × table of its phase (a 决算's 01…09, a budget's Y01…Y09):
+-- grain: one row per current report × table of its phase (a 决算's 01…10, a budget's Y01…Y10):
 -- its status, whether the audit reads it, and, for a table missing from the document (or never
 -- recorded) or unreadable, the reason. Every template takes the unread ones (`not is_read`, the
 -- report's gaps) so that an identity with an input from such a table is indeterminate, with
 -- this reason, and never reads the absent amounts as 0. A declared-empty table is read: the
 -- document says it is zero. A budget table the registry marks optional (`required` 0: 政府性
 -- 基金, 国有资本经营) that the budget does not print is not expected: no identity reads it.
+-- Which tables a document must print is its template's (the reader decides it from the
+-- tables the document prints: seeds/reference/document_templates.csv; a 决算's 2015 template
+-- prints all 9, the central four-table template 4) and recorded per table (`is_required`); a
+-- table the template does not require and the document does not print is not recorded, and
+-- not expected. A table recorded without the template's say (loaded before templates) keeps
+-- the registry's `required`, and so does every table of a report none of whose tables says.
 with reports as (
 
     select report_id, phase from {{ ref('stg_raw__reports') }}
@@ -16,6 +22,16 @@ report_tables as (
 
     select * from {{ ref('stg_raw__report_tables') }}
     where {{ in_rebuild() }}
+
+),
+
+-- reports whose reader recorded which tables their template requires
+templated as (
+
+    select report_id
+    from report_tables
+    group by report_id
+    having bool_or(is_required is not null)
 
 ),
 
@@ -35,10 +51,13 @@ expected as (
     left join report_tables
         on report_tables.report_id = reports.report_id
         and report_tables.table_code = standard_tables.table_code
-    -- every 决算 table is expected (the 2015 template prints all 9); a budget's optional
-    -- table only when the document prints it
-    where reports.phase = '决算' or standard_tables.is_required
-        or coalesce(report_tables.status, 'missing') <> 'missing'
+    -- a table the template requires, or one the document prints
+    left join templated on templated.report_id = reports.report_id
+    where coalesce(report_tables.status, 'missing') <> 'missing'
+        or (report_tables.report_id is not null
+            and coalesce(report_tables.is_required, standard_tables.is_required))
+        or (report_tables.report_id is null and standard_tables.is_required
+            and templated.report_id is null)
 
 ),
 
