@@ -9,7 +9,9 @@ Usage: python benchmarks/bench_pipeline.py --generate UNITS --years 2020-2024 [-
 Runs `juesuan run` in a subprocess into a fresh warehouse (an ephemeral Dagster instance: no
 DAGSTER_HOME) and reports wall seconds and the peak resident memory of that process tree
 (the largest of the run process and its reader processes, sampled every 0.2 s, summed), plus
-rows and findings. `--keep DIR` keeps the reports and the warehouse for bench_queries.py.
+rows and findings. On a shared machine wall seconds are an upper bound: it also reports the CPU
+seconds and the MB written by the run and every process it started (dbt, readers), and the load
+average before and after. `--keep DIR` keeps the reports and the warehouse for bench_queries.py.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -66,6 +69,8 @@ def _tree_rss_mb(pid: int) -> float:
 
 def juesuan_run(reports: Path, warehouse: Path) -> dict:
     env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}
+    load_before = os.getloadavg()[0]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.Popen([str(BIN / "juesuan"), "run", "--reports", str(reports),
                              "--warehouse", str(warehouse)], stdout=subprocess.PIPE,
@@ -84,8 +89,12 @@ def juesuan_run(reports: Path, warehouse: Path) -> dict:
     sampler.join()
     if proc.returncode not in (0, 4):
         raise SystemExit(f"juesuan run failed ({proc.returncode}):\n{out[-3000:]}\n{err[-3000:]}")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the run and what it waited for
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     return {"exit_code": proc.returncode, "seconds": round(seconds, 1),
-            "peak_rss_mb": round(peak[0])}
+            "peak_rss_mb": round(peak[0]), "cpu_seconds": round(cpu, 1),
+            "written_mb": round((after.ru_oublock - before.ru_oublock) * 512 / 2**20),
+            "load_average": [round(load_before, 1), round(os.getloadavg()[0], 1)]}
 
 
 def warehouse_facts(warehouse: Path) -> dict:

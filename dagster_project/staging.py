@@ -206,7 +206,7 @@ class StagedLoad:
 
 def load_staged(con: duckdb.DuckDBPyConnection, staged: list[StagedChunk]) -> StagedLoad:
     """Load staged chunks into the raw layer through `ingest.load_results`: the same per-report
-    transactions as the single-step load (bulk inserts of up to 200 reports, each report
+    transactions as the single-step load (bulk inserts of a chunk of reports, each report
     atomic; known SHA-256 unchanged, a new file for a unit and year a new revision, a failed
     report recorded in raw.ingest_errors). A chunk whose file is truncated, corrupt or gone is
     parsed again here. The staged files are removed once everything is loaded."""

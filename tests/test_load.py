@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from dagster_project.ingest import discover, load_results, read_one
+from dagster_project.ingest import discover, failed_shas, load_results, read_one
 from dagster_project.warehouse.load import RAW_TABLES, connect, ensure_schema, load_report
 
 
@@ -123,3 +123,28 @@ def test_two_revisions_in_one_batch(reports, tmp_path, seed_path):
     rows = con.execute("select file_name, revision, is_superseded from raw.reports "
                        "order by revision").fetchall()
     assert rows == [("caidian-trade-union-2024.txt", 1, True), ("z-corrected.txt", 2, False)]
+
+
+def test_a_report_that_breaks_its_chunk_fails_alone(reports, tmp_path, seed_path):
+    # Three reports in one chunk; the second repeats a cell key, so the chunk's insert fails
+    # and the chunk is loaded again report by report.
+    for name, unit in (("b.txt", "武汉市蔡甸区总工会甲"), ("c.txt", "武汉市蔡甸区总工会乙")):
+        (reports / name).write_text(seed_path.read_text("utf-8").replace(
+            "武汉市蔡甸区总工会本级", unit), "utf-8")
+    results = [read_one(f) for f in discover(reports)]
+    assert [r.source.path.name for r in results] == ["b.txt", "c.txt", seed_path.name]
+    bad = results[1].facts
+    bad.tables["03"].cells.append(bad.tables["03"].cells[0])
+    con = connect(tmp_path / "w.duckdb")
+    ensure_schema(con)
+    summary = load_results(con, results)
+    assert [o.status for o in summary.outcomes] == ["loaded", "failed", "loaded"]
+    assert "duplicate key in raw.table_cells" in summary.outcomes[1].message
+    assert con.execute("select file_name from raw.reports order by 1").fetchall() == [
+        ("b.txt",), (seed_path.name,)]
+    # Nothing of the failed report, all of the others (600 cells each, read by hand).
+    assert con.execute("select count(*) from raw.table_cells").fetchall() == [(1200,)]
+    assert con.execute("select error_kind, file_name from raw.ingest_errors where is_fatal"
+                       ).fetchall() == [("load_failed", "c.txt")]
+    # Its bytes are not remembered as failed: a failed insert is retried on the next run.
+    assert results[1].source.sha256 not in failed_shas(con)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from importlib import resources
@@ -117,6 +119,19 @@ COLUMNS = {
 }
 
 
+# The key of each row table (raw_schema.sql): `_insert` checks it, the tables keep no index.
+ROW_KEYS = {
+    "table_cells": ("report_id", "table_code", "row_index", "column_group", "column_index"),
+    "narrative_facts": ("report_id", "fact_id"),
+    "performance_evaluations": ("report_id", "evaluation_index"),
+    "performance_indicators": ("report_id", "evaluation_index", "indicator_index"),
+}
+
+
+class DuplicateKey(ValueError):
+    """Rows of a report repeat a key of their raw table: the report cannot load."""
+
+
 _NO_BOX = (None, None, None, None)
 
 
@@ -169,6 +184,14 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> 
         frame = frame.astype(object).where(frame.notna(), None)
     con.register("_frame", frame)
     cols = ", ".join(frame.columns)
+    if table in ROW_KEYS:
+        # In place of a primary-key index (raw_schema.sql): the rows of new reports (ids the
+        # table holds none of) or a part's facts (numbered after its report's last).
+        key = ", ".join(ROW_KEYS[table])
+        repeated = one(con, f"select {key} from _frame group by all having count(*) > 1 limit 1")
+        if repeated:
+            raise DuplicateKey(f"duplicate key in raw.{table}: "
+                               f"{dict(zip(ROW_KEYS[table], repeated, strict=True))}")
     # Insert by name; DuckDB casts the text decimals exactly into DECIMAL columns. On failure
     # the frame stays registered until the caller's rollback: unregistering inside an aborted
     # transaction would raise and hide the real error.
@@ -186,8 +209,9 @@ class LoadOutcome:
     message: str | None = None
 
 
-def error_rows(file_name: str, file_path: str, sha256: str | None,
-               problems: list[Problem]) -> pd.DataFrame:
+def error_records(file_name: str, file_path: str, sha256: str | None,
+                  problems: list[Problem]) -> list[dict]:
+    """A file's problems as rows of raw.ingest_errors."""
     now = datetime.now(UTC).replace(tzinfo=None)
     rows = []
     for p in problems:
@@ -197,7 +221,12 @@ def error_rows(file_name: str, file_path: str, sha256: str | None,
                          file_name=file_name, file_path=file_path, sha256=sha256,
                          error_kind=p.kind, message=p.message, source_location=where,
                          is_fatal=p.fatal, recorded_at=now, severity=p.level))
-    return pd.DataFrame(rows)
+    return rows
+
+
+def error_rows(file_name: str, file_path: str, sha256: str | None,
+               problems: list[Problem]) -> pd.DataFrame:
+    return pd.DataFrame(error_records(file_name, file_path, sha256, problems))
 
 
 def load_problems(facts: ReportFacts, report_tables: list[tuple]) -> list[Problem]:
@@ -236,6 +265,21 @@ def supersession(facts: ReportFacts, revision: int, old_file: str, old_revision:
                    facts.file_name, False, "warning")
 
 
+@contextmanager
+def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Commit what the block wrote, or roll all of it back and re-raise."""
+    con.execute("begin transaction")
+    try:
+        yield
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        # Frames left registered by a failed insert (see _insert), now outside the transaction.
+        for name in ("_frame", "_errors"):
+            con.unregister(name)
+        raise
+
+
 def record_errors(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> None:
     if frame.empty:
         return
@@ -260,8 +304,8 @@ def load_report(con: duckdb.DuckDBPyConnection, facts: ReportFacts, file_path: s
     exists = one(con, "select 1 from raw.reports where sha256 = ?", [facts.sha256])
     if exists:
         return LoadOutcome(facts.file_name, "unchanged", report_id)
-    con.execute("begin transaction")
-    try:
+    rows = rows or raw_rows(facts, report_id)
+    with _transaction(con):
         # A revision replaces the same document: a unit's budget and its 决算 of one year are
         # two documents, each with its own revisions.
         previous = one(con, f"""select report_id, revision, file_name from raw.reports
@@ -279,7 +323,6 @@ def load_report(con: duckdb.DuckDBPyConnection, facts: ReportFacts, file_path: s
             [report_id, facts.sha256, facts.file_name, file_path, facts.file_format,
              facts.encoding, facts.pages, facts.unit_name, facts.fiscal_year, facts.report_kind,
              facts.subordinate_units, revision, datetime.now(UTC).replace(tzinfo=None)])
-        rows = rows or raw_rows(facts, report_id)
         for table, frame in _frames(rows).items():
             _insert(con, table, frame)
         problems = load_problems(facts, rows["report_tables"])
@@ -288,12 +331,6 @@ def load_report(con: duckdb.DuckDBPyConnection, facts: ReportFacts, file_path: s
         record_errors(con, error_rows(facts.file_name, file_path, facts.sha256, problems))
         queue_for_build(con, [report_id, *(previous[:1] if previous else [])])
         absorb_waiting_parts(con, report_id, facts)
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        for name in ("_frame", "_errors"):
-            con.unregister(name)
-        raise
     return LoadOutcome(facts.file_name, "loaded", report_id, revision,
                        previous[0] if previous else None)
 
@@ -321,8 +358,7 @@ def load_reports(con: duckdb.DuckDBPyConnection,
     if not todo:
         return outcomes
     units = [f.unit_name for f, _, _ in todo]
-    con.execute("begin transaction")
-    try:
+    with _transaction(con):
         current: dict[tuple[str, int, str], str] = {}
         max_revision: dict[tuple[str, int, str], int] = {}
         # report_id -> (file name, revision) of every current revision, loaded or in the chunk
@@ -341,7 +377,7 @@ def load_reports(con: duckdb.DuckDBPyConnection,
         rows: dict[str, dict] = {}
         superseded_in_db: list[tuple[str, str]] = []
         rows_by_table: dict[str, list[tuple]] = {t: [] for t in COLUMNS}
-        errors = []
+        errors: list[dict] = []
         for facts, path, prebuilt in todo:
             key = (facts.unit_name, facts.fiscal_year, facts.report_kind)
             report_id = report_id_of(facts.sha256)
@@ -365,7 +401,7 @@ def load_reports(con: duckdb.DuckDBPyConnection,
             problems = load_problems(facts, report_rows["report_tables"])
             if previous:
                 problems.append(supersession(facts, revision, *current_file[previous]))
-            errors.append(error_rows(facts.file_name, path, facts.sha256, problems))
+            errors.extend(error_records(facts.file_name, path, facts.sha256, problems))
             outcomes.append(LoadOutcome(facts.file_name, "loaded", report_id, revision, previous))
         for new_id, old_id in superseded_in_db:
             con.execute("update raw.reports set is_superseded = true, superseded_by = ? "
@@ -373,18 +409,10 @@ def load_reports(con: duckdb.DuckDBPyConnection,
         _insert(con, "reports", pd.DataFrame(list(rows.values())))
         for table, frame in _frames(rows_by_table).items():
             _insert(con, table, frame)
-        non_empty_errors = [e for e in errors if not e.empty]
-        if non_empty_errors:
-            record_errors(con, pd.concat(non_empty_errors, ignore_index=True))
+        record_errors(con, pd.DataFrame(errors))
         queue_for_build(con, [*rows, *(old for _, old in superseded_in_db)])
         for facts, _path, _rows in todo:
             absorb_waiting_parts(con, report_id_of(facts.sha256), facts)
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        for name in ("_frame", "_errors"):
-            con.unregister(name)
-        raise
     return outcomes
 
 
@@ -437,8 +465,7 @@ def attach_part(con: duckdb.DuckDBPyConnection, facts: ReportFacts, file_path: s
         return load_report(con, replace(facts, problems=[*facts.problems, waiting]), file_path,
                            rows)
     report_id, report_file = target
-    con.execute("begin transaction")
-    try:
+    with _transaction(con):
         _insert_part(con, report_id, facts.sha256, facts.file_name, file_path, facts.pages,
                      facts, facts.tables_elsewhere)
         narrative = (rows or raw_rows(facts, report_id))["narrative_facts"]
@@ -456,12 +483,6 @@ def attach_part(con: duckdb.DuckDBPyConnection, facts: ReportFacts, file_path: s
         record_errors(con, error_rows(facts.file_name, file_path, facts.sha256,
                                       [*facts.problems, attached]))
         queue_for_build(con, [report_id])
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        for name in ("_frame", "_errors"):
-            con.unregister(name)
-        raise
     return LoadOutcome(facts.file_name, "loaded", report_id)
 
 
