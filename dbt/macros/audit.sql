@@ -32,6 +32,17 @@
     end
 {%- endmacro %}
 
+{#- The columns of an identity checked within ± tolerance (lhs_value, rhs_value, tolerance and
+    missing_cells in scope): its difference, interval, excess beyond it and status. -#}
+{% macro symmetric_evaluation_columns() -%}
+        lhs_value - rhs_value as difference,
+        -tolerance as allowed_low,
+        tolerance as allowed_high,
+        case when missing_cells then null
+             else greatest(abs(lhs_value - rhs_value) - tolerance, 0) end as excess,
+        {{ evaluation_status('lhs_value - rhs_value', 'tolerance', 'missing_cells') }} as status
+{%- endmacro %}
+
 {#- Does a difference inside [low, high] hold only thanks to rounding? An end at ±1e9 (or
     beyond ±1e8) is open: a one-sided bound ("实际 ≥ 目标", "调整率低于5%") that holds on its open
     side holds by the numbers themselves, with room to spare; only a difference on the side

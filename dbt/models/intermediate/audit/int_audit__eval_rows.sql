@@ -562,12 +562,7 @@ final as (
         value_unit,
         lhs_value,
         rhs_value,
-        lhs_value - rhs_value as difference,
-        -tolerance as allowed_low,
-        tolerance as allowed_high,
-        case when missing_cells then null
-             else greatest(abs(lhs_value - rhs_value) - tolerance, 0) end as excess,
-        {{ evaluation_status('lhs_value - rhs_value', 'tolerance', 'missing_cells') }} as status,
+        {{ symmetric_evaluation_columns() }},
         table_code,
         row_code,
         row_label,
