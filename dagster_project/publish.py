@@ -180,7 +180,11 @@ def _write(con: duckdb.DuckDBPyConnection, tmp: Path, tables: list[str],
     """Write `tables` into the file `tmp`: each table of `replace_reports` (already in the
     file) gets the rebuilt reports' rows replaced, every other table is copied whole."""
     alias = "juesuan_bi_publish"
-    con.execute(f"attach {_literal(str(tmp))} as {alias}")
+    # No write-ahead log for the file being built: tables under one row group (122,880 rows)
+    # went through the WAL and were written again at the checkpoint (10,000 reports: 249 MB
+    # written for a 132 MB file; without: 132 MB). A publish that fails discards the file, so
+    # nothing needs recovering; the explicit checkpoint below puts everything in the file.
+    con.execute(f"attach {_literal(str(tmp))} as {alias} (recovery_mode no_wal_writes)")
     try:
         con.execute(f"create schema if not exists {alias}.{SCHEMA}")
         for table in tables:
@@ -192,6 +196,7 @@ def _write(con: duckdb.DuckDBPyConnection, tmp: Path, tables: list[str],
                             f"where report_id in (select report_id from {REBUILT})")
         _copy_whole(con, alias, [t for t in tables if t not in replace_reports])
         counts = _counts(con, SCHEMA, tables, catalog=alias)
+        con.execute(f"checkpoint {alias}")
     except BaseException:
         con.execute(f"detach {alias}")
         _remove(tmp)
