@@ -178,3 +178,37 @@ def test_an_incremental_publish_needs_the_build_just_before(tmp_path):
     # no temp file (the abandoned incremental one included) or WAL left beside the BI file
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("bi")) == ["bi.duckdb"]
     con.close()
+
+
+def test_a_full_publish_of_the_bundled_reports_equals_the_warehouse_marts(tmp_path):
+    """The real pipeline on the bundled reports, then a full publish into a new BI file: every
+    published mart holds exactly the warehouse's rows (`EXCEPT ALL` both ways), every mart but
+    the warehouse-only ones is there, and the file was renamed into place whole (no temp file
+    or write-ahead log beside it)."""
+    from pathlib import Path
+
+    from dagster_project.publish import WAREHOUSE_ONLY, mart_tables
+    from tests.conftest import run_pipeline
+
+    reports = Path(__file__).resolve().parents[1] / "seeds" / "reports"
+    warehouse = tmp_path / "w.duckdb"
+    run_pipeline(reports, warehouse)
+    target = tmp_path / "published" / "bi.duckdb"
+    con = duckdb.connect(str(warehouse))
+    try:
+        result = publish(con, target, source=str(warehouse))
+        assert result.mode == "full"
+        published = set(mart_tables(con)) - set(WAREHOUSE_ONLY)
+        assert set(result.tables) == published and "audit_findings" in published
+        con.execute(f"attach '{target}' as bi (read_only)")
+        for table in sorted(published):
+            for a, b in ((f'marts."{table}"', f'bi.marts."{table}"'),
+                         (f'bi.marts."{table}"', f'marts."{table}"')):
+                assert con.execute(f"select count(*) from (select * from {a} except all "
+                                   f"select * from {b})").fetchall() == [(0,)], (table, a)
+        # the four bundled files are four reports (seeds/reports), each in the BI file
+        assert con.execute("select count(*) from bi.marts.dim_reports").fetchall() == [(4,)]
+        con.execute("detach bi")
+    finally:
+        con.close()
+    assert sorted(p.name for p in target.parent.iterdir()) == ["bi.duckdb"]
