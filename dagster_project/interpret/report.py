@@ -271,17 +271,22 @@ def interpret(doc: Document) -> ReportFacts:
 
 
 def _apply_template(facts: ReportFacts, phase: str) -> None:
-    """Which tables the document must print, by the template its printed tables identify: a
-    table the template does not require (or does not have), and not printed, is not recorded
-    at all: nothing expects it."""
+    """Which tables the document must print, by the template its printed tables identify. A
+    table the template has but does not require (政府性基金 where the unit has none), not
+    printed, is not recorded: nothing expects it. A table the template does not have at all
+    (the 教育部 template's 决算 has no 财政拨款收入支出决算总表) is recorded as missing and not
+    required: no finding says it is missing, and an identity that needs it is indeterminate,
+    never read as 0."""
     printed = {c for c, t in facts.tables.items() if t.status != "missing"}
-    template = template_of(phase, printed)
+    template = template_of(phase, printed, {c: facts.tables[c].title for c in printed})
     facts.template = template.name
     for code in list(facts.tables):
-        if code not in template.required and code not in printed:
+        if code in template.tables - template.required and code not in printed:
             del facts.tables[code]
-        else:
-            facts.tables[code].required = code in template.required
+            continue
+        facts.tables[code].required = code in template.required
+        if code not in template.tables and code not in printed:
+            facts.tables[code].reason = f"the {template.name} template prints no such table"
 
 
 def _attachment(texts: list[tuple[str, Location]]) -> tuple[str, Location] | None:
