@@ -126,9 +126,10 @@ def test_beijing_figures(beijing):
     assert _one(facts, "Y09", column_key="budget_vehicle_operation") == D("15.000000")
     # p.9 预算08表: "注：本部门无相关内容。"
     assert facts.tables["Y08"].status == "declared_empty"
-    # 预算03表 prints a row per 功能分类 项 × 经济分类 款: found, named, not read as 项 rows.
-    assert facts.tables["Y03"].status == "unreadable"
-    assert "功能分类 × 经济分类" in facts.tables["Y03"].reason
+    # 预算03表 prints a row per 功能分类 项 × 经济分类 款: read at that grain as Y11, never as
+    # 项 rows (tests/test_budget_grains.py).
+    assert facts.tables["Y11"].status == "present"
+    assert facts.tables["Y03"].status == "missing" and not facts.tables["Y03"].required
 
 
 def test_jiangsu_budget(jiangsu):
@@ -237,11 +238,14 @@ def test_university_budget(university):
 def test_university_template_requires_its_four_tables(university):
     # Its tables (p.7-10) are the central template's four: 收支预算总表, 收入预算表, 支出预算表,
     # 财政拨款支出预算表, and none of the local template's 财政拨款收支总表, 一般公共预算 or 三公
-    # tables: those are not this document's to print, and not recorded as missing.
+    # tables: those are not this document's to print, and not required.
     assert university.template == "central_four_tables"
-    assert {c: (t.status, t.required) for c, t in university.tables.items()} == {
+    assert {c: (t.status, t.required) for c, t in university.tables.items()
+            if t.status != "missing"} == {
         "Y01": ("present", True), "Y02": ("present", True), "Y03": ("present", True),
         "Y10": ("present", True)}
+    # The others are recorded as not this template's: not required, never a missing table.
+    assert not [c for c, t in university.tables.items() if t.status == "missing" and t.required]
     assert not [p for p in university.problems if p.kind == "missing_table"]
     # p.10 财政拨款支出预算表: 205 教育支出 208,613.34 = 基本支出 177,215.79 + 项目支出 31,397.55;
     # 2050205 高等教育 181,866.03.

@@ -25,6 +25,9 @@ class CellFact:
     decimals: int | None
     unit_divisor: int
     location: Location
+    # A row of a 功能分类 × 经济分类 pair table (interpret.pairs): its 部门支出经济分类 code,
+    # row_code being its 功能分类 code; None elsewhere.
+    row_economic_code: str | None = None
 
 
 @dataclass

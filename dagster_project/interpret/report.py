@@ -8,6 +8,7 @@ from dagster_project.document import Cell, Document, Location, Paragraph
 from dagster_project.interpret.facts import Problem, ReportFacts, TableFact
 from dagster_project.interpret.layout import TABLE_KINDS, table_codes, table_name
 from dagster_project.interpret.narrative import extract_narrative
+from dagster_project.interpret.pairs import recode_by_header
 from dagster_project.interpret.performance import extract_evaluations
 from dagster_project.interpret.prior_year import extract_prior_year
 from dagster_project.interpret.segment import merge_regions, segment
@@ -193,7 +194,7 @@ def interpret(doc: Document) -> ReportFacts:
         subordinate_units=subordinate,
     )
     segments = segments or segment(doc, phase)
-    regions = merge_regions(segments.regions)
+    regions = recode_by_header(merge_regions(segments.regions), phase)
     if not regions and doc.pages_without_text:
         pages = doc.pages_without_text
         facts.problems.append(Problem(
