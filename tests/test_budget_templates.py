@@ -214,9 +214,16 @@ def test_xian_budget(xian):
     assert _one(xian, "Y09", column_key="budget_vehicle_operation") == D("8.2")
     assert _one(xian, "Y09", column_key="budget_training") == D("21")
     # p.24 部门综合预算支出总表: 单位编码 | 单位名称 | 合计 | 一般公共预算拨款 … 其他收入, a row per
-    # unit and a column per funding source: not 支出 by 功能分类 code, named so and not read.
-    assert xian.tables["Y03"].status == "unreadable"
-    assert "a row per unit (单位编码) with a column per funding source" in xian.tables["Y03"].reason
+    # unit and a column per funding source, the units and figures of p.23's 收入总表 again
+    # (合计 42,034,723.58 = 40,052,896.08 + 981,827.50 + 1,000,000.00 on both pages): not 支出 by
+    # 功能分类 code. Declared as the registry's table of that grain (Y12), with why, and not
+    # read; its template prints no 支出总表 by 功能分类 (Y03), so none is missing.
+    assert xian.template == "local_by_unit"
+    assert (xian.tables["Y12"].status, xian.tables["Y12"].required) == ("declared_other", True)
+    assert xian.tables["Y12"].location.page == 24
+    assert "the units and sources of the 收入总表 (表2) again" in xian.tables["Y12"].reason
+    assert (xian.tables["Y03"].status, xian.tables["Y03"].required) == ("missing", False)
+    assert not [p for p in xian.problems if p.kind in ("unreadable_table", "missing_table")]
 
 
 def test_university_budget(university):

@@ -35,7 +35,8 @@ class TableFact:
     table_code: str
     title: str | None
     # present | declared_empty (a sentence says so, or a grid without amounts) | missing (not
-    # in the document) | unreadable (found, but its layout could not be read: see `reason`)
+    # in the document) | unreadable (found, but its layout could not be read: see `reason`) |
+    # declared_other (found, a table the registry knows and does not read: `reason` says why)
     status: str
     declaration: str | None
     amount_unit: str | None

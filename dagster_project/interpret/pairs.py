@@ -1,4 +1,6 @@
-"""A table with a row per 功能分类 × 经济分类 pair (北京's 支出总表): each row prints a 功能分类
+"""Tables of a grain of their own, found by a title another table shares and by their header
+(registry seeds/reference/table_grains.csv), and the one read here: a table with a row per
+功能分类 × 经济分类 pair (北京's 支出总表): each row prints a 功能分类
 项, the 政府支出经济分类 and the 部门支出经济分类 of one part of its spending, then its amounts
 (合计, 基本支出, 项目支出 …, named by the header as a 支出表's are).
 
@@ -18,19 +20,38 @@ from dagster_project.amounts import is_amount
 from dagster_project.config import PROJECT_ROOT
 from dagster_project.interpret.header import normalise
 
-# "2050803-培训支出", "3021101-差旅费", "30216 培训费": the code, then the name.
-_CODED = re.compile(r"^(\d{3,9})\s*[-－—]?\s*(\S.*)?$")
+# "2050803-培训支出", "3021101-差旅费", "30216 培训费": the code, then the name. A few
+# characters before the code are the row above's name wrapped into this row's cell
+# ("支出2120803-城市建设支出" under "2120399-其他城乡社区公共设施"): not this row's.
+_CODED = re.compile(r"^\D{0,20}?(\d{3,9})\s*[-－—]?\s*(\S.*)?$")
 _TOTAL = re.compile(r"^(合计|总计)$")
 
 
 @cache
+def _grains(phase: str) -> dict[str, dict]:
+    path = PROJECT_ROOT / "seeds" / "reference" / "table_grains.csv"
+    with path.open(encoding="utf-8") as f:
+        return {r["table_code"]: r for r in csv.DictReader(f) if r["document_phase"] == phase}
+
+
 def table_grains(phase: str) -> dict[str, tuple[str, re.Pattern[str]]]:
     """The registry's tables of a grain of their own (seeds/reference/table_grains.csv): code ->
     (the table whose title they share, the words their header says)."""
-    path = PROJECT_ROOT / "seeds" / "reference" / "table_grains.csv"
-    with path.open(encoding="utf-8") as f:
-        return {r["table_code"]: (r["refines"], re.compile(r["header_mark"]))
-                for r in csv.DictReader(f) if r["document_phase"] == phase}
+    return {code: (r["refines"], re.compile(r["header_mark"]))
+            for code, r in _grains(phase).items()}
+
+
+def reads_pairs(code: str, phase: str) -> bool:
+    """Is the table the registry's 功能分类 × 经济分类 pair table (read by `parse_pairs`)?"""
+    row = _grains(phase).get(code)
+    return bool(row) and row["reading"] == "pairs"
+
+
+def not_read(code: str, phase: str) -> str | None:
+    """Why the registry declares a table of a grain of its own and does not read it (西安's
+    支出总表 by unit and funding source repeats the 收入总表), or None."""
+    row = _grains(phase).get(code)
+    return row["note"] if row and row["reading"] == "not_read" else None
 
 
 def recode_by_header(regions: dict, phase: str) -> dict:
@@ -88,7 +109,9 @@ def parse_pairs(region, unit: str, header: list[list[str]], data: list):
         function, name, economic, _economic_name = pair_of(texts[:-n])
         values = row[-n:]
         if name is None:
-            if any(v.text.strip() for v in values):
+            # A header repeated on the next page (合计 | 基本支出 … over no figure) is no row;
+            # figures under no pair are a row this reading does not understand.
+            if any(is_amount(v.text.strip()) for v in values if v.text.strip()):
                 raise TableError("column_mismatch", f"{table_name(region.code)}: a row names no "
                                  f"功能分类 × 经济分类 pair: {' | '.join(texts)}",
                                  row[0].location)

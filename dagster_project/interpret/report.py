@@ -8,7 +8,7 @@ from dagster_project.document import Cell, Document, Location, Paragraph
 from dagster_project.interpret.facts import Problem, ReportFacts, TableFact
 from dagster_project.interpret.layout import TABLE_KINDS, table_codes, table_name
 from dagster_project.interpret.narrative import extract_narrative
-from dagster_project.interpret.pairs import recode_by_header
+from dagster_project.interpret.pairs import not_read, recode_by_header
 from dagster_project.interpret.performance import extract_evaluations
 from dagster_project.interpret.prior_year import extract_prior_year
 from dagster_project.interpret.segment import merge_regions, segment
@@ -247,6 +247,13 @@ def interpret(doc: Document) -> ReportFacts:
         if region is None or not (region.rows or region.declarations):
             # Never printed, or only named (a contents page, a mention in the text).
             facts.tables[code] = TableFact(code, None, "missing", None, None, None)
+            continue
+        other = not_read(code, phase)
+        if other is not None:
+            # A table the registry knows and does not read, with why (西安's 支出总表 by unit
+            # and funding source): declared as what it is, never an unreadable table.
+            facts.tables[code] = TableFact(code, region.title, "declared_other", None, None,
+                                           region.location, reason=other)
             continue
         table, problems = parse_region(region)
         if region.repeats:

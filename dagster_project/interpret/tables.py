@@ -41,7 +41,7 @@ from dagster_project.interpret.layout import (
     strip_numbering,
     table_name,
 )
-from dagster_project.interpret.pairs import is_pair_header, parse_pairs, table_grains
+from dagster_project.interpret.pairs import is_pair_header, parse_pairs, reads_pairs
 from dagster_project.interpret.segment import Region
 
 _INT = re.compile(r"^\d{1,2}$")
@@ -279,7 +279,7 @@ def parse_function_table(region: Region, unit: str) -> _Builder:
         # 北京's 支出总表 prints a row per 功能分类 项 × 经济分类 款: a grain of its own, whose
         # rows repeat each 项; summed as one row per 项 they would misstate it. Read as the
         # registry's table of that grain (seeds/reference/table_grains.csv), else not at all.
-        if region.code in table_grains(TABLE_KINDS[region.code].phase):
+        if reads_pairs(region.code, TABLE_KINDS[region.code].phase):
             return parse_pairs(region, unit, header, data)
         raise TableError("unknown_header", f"{table_name(region.code)}: a row per 功能分类 × "
                          f"经济分类 pair, not one per 功能分类 code: not read yet",

@@ -26,7 +26,7 @@ create table if not exists raw.report_tables (
     report_id           varchar not null,
     table_code          varchar not null,      -- registry code: '01' … '09' (决算), 'Y01' … (预算)
     table_title         varchar,
-    status              varchar not null,      -- present | declared_empty | missing | unreadable
+    status              varchar not null,      -- present | declared_empty | missing | unreadable | declared_other
     declaration         varchar,               -- the sentence declaring it empty
     amount_unit         varchar,               -- 万元 | 元
     row_count           integer not null,

@@ -82,6 +82,11 @@ final as (
                 {{ table_label('expected.table_code') }} || ' unreadable: '
                 || coalesce(report_tables.status_reason, report_tables.source_location,
                             'no reason recorded')
+            -- a table the registry knows and does not read (西安's 支出总表 by unit)
+            when 'declared_other' then
+                {{ table_label('expected.table_code') }} || ' not read ('
+                || coalesce(report_tables.source_location, '') || '): '
+                || coalesce(report_tables.status_reason, '')
             else
                 {{ table_label('expected.table_code') }} || ' not in the document'
                 || coalesce(' (' || report_tables.status_reason || ')', '')
