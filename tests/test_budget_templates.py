@@ -379,3 +379,23 @@ def test_jiangsu_expenditure_table_reserve_column(jiangsu):
            if c.value_wan_yuan is not None}
     assert row == {"total": D("24458.43"), "basic": D("10403.11"), "project": D("12081.46"),
                    "reserve": D("1973.86")}
+
+
+def test_xian_income_rows_per_unit_carry_no_function_code(xian):
+    # p.23 收入总表: 合计 | 117 西安市审计局 | 117001 西安市审计局, each 42,034,723.58 元: unit
+    # codes, never 功能分类 codes (a class 117 does not exist).
+    rows = {(c.row_code, c.row_key, c.row_label): c.value_wan_yuan
+            for c in xian.tables["Y02"].cells if c.column_key == "total"}
+    assert rows == {(None, "total", "合计"): D("4203.472358"),
+                    (None, None, "西安市审计局"): D("4203.472358")}
+
+
+def test_a_title_wrapped_before_it_says_which_classification_is_no_basic_table_by_economy():
+    # 西安 宣传部's 2021 budget p.28 (budgets/西安/321a5fee-宣传部_2026年部门预算.pdf): the title
+    # "…一般公共预算基本支出明细表（按支出功" wraps before 能分类科目）: the 功能分类 table, not
+    # the 经济分类 one (p.30 "…基本支出明细表（按支出经济分类").
+    from dagster_project.interpret.layout import table_code_of_title
+
+    assert table_code_of_title("2021年部门综合预算一般公共预算基本支出明细表（按支出功", "预算") is None
+    assert table_code_of_title("2021年部门综合预算一般公共预算基本支出明细表（按支出经济分类",
+                               "预算") == "Y06"

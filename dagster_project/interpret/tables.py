@@ -311,6 +311,7 @@ def parse_function_table(region: Region, unit: str) -> _Builder:
     builder = _Builder(region.code, unit)
     previous: dict[int, str] = {}
     row_index = 0
+    by_unit = "单位编码" in labels
     for row in _join_lowered_amounts(data, n):
         texts = _texts(row)
         if not any(texts):
@@ -336,6 +337,10 @@ def parse_function_table(region: Region, unit: str) -> _Builder:
         if all(_PLACEHOLDER.match(t) for t in prefix if t) and not any(v.text for v in values):
             continue  # a template's '… | …' line
         code, label = _row_code_and_label(prefix, previous)
+        if code and by_unit:
+            # 西安's 收入总表: a row per unit (单位编码 117001 | 西安市审计局): a unit's code is no
+            # 功能分类 code; the row is the unit's, by its name.
+            code = None
         if code:
             previous = _remember(previous, code)
         if not code and not label and not any(v.text for v in values):
