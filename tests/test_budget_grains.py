@@ -94,3 +94,16 @@ def test_the_pairs_are_a_fact_and_agree_with_the_summary_table(tmp_path):
         "class:221": (D("650.859600"), D("650.859600"), "pass"),
     }
     assert errors == 0
+
+
+def test_a_code_after_the_row_aboves_wrapped_name_is_the_rows():
+    # budgets/北京/04e8ce34-应急管理局_2026年部门预算.pdf p.3: the row under
+    # "2120399-其他城乡社区公共设施" prints its name's last word in the next row's cell:
+    # "支出2120803-城市建设支出"; and "险缴费30109-职业年金缴费" under 30108.
+    from dagster_project.interpret.pairs import pair_of
+
+    assert pair_of(["支出2120803-城市建设支出", "50402-基础设施建设", "30905-基础设施建设"]) == (
+        "2120803", "城市建设支出", "30905", "基础设施建设")
+    assert pair_of(["2240101-行政运行", "50102-社会保障缴费", "险缴费30109-职业年金缴费"])[2] == (
+        "30109")
+    assert pair_of(["合 计", "", ""]) == (None, "合计", None, None)

@@ -97,3 +97,16 @@ def test_missing_tables_and_identities_through_the_pipeline(tmp_path):
         assert evaluations[(rule, "")][2] == "indeterminate", rule
     assert {status for (rule, _k), (_l, _r, status) in evaluations.items()
             if rule == "X04_05.class"} == {"indeterminate"}
+
+
+def test_a_central_units_project_expenditure_table_is_not_its_expenditure_table():
+    # A central department's 决算 (and newer local ones) prints 一般公共预算财政拨款项目支出决算表
+    # beside the 2015 template's nine: it is no 支出决算表 (公开03表), which it would otherwise
+    # duplicate with other figures and make unreadable. Unmatched, its title ends the table
+    # before it (layout.OTHER_TABLE_TITLE).
+    from dagster_project.interpret.layout import OTHER_TABLE_TITLE, table_code_of_title
+
+    assert table_code_of_title("一般公共预算财政拨款项目支出决算表", "决算") is None
+    assert OTHER_TABLE_TITLE.search("一般公共预算财政拨款项目支出决算表")
+    assert table_code_of_title("表3：高等学校支出决算表", "决算") == "03"
+    assert table_code_of_title("支出决算表", "决算") == "03"
