@@ -6,16 +6,14 @@ by hand from pdfplumber's page text), read into its own fact and checked against
 
 from __future__ import annotations
 
-import shutil
 from decimal import Decimal as D
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from dagster_project.interpret.report import interpret
 from dagster_project.readers import read_document
-from tests.conftest import run_pipeline
+from tests.budget_pairs import pipeline_warehouse
 
 FIXTURES = Path(__file__).parent / "fixtures" / "budgets"
 BEIJING = [FIXTURES / f"beijing-major-projects-2026-{part}.pdf" for part in ("note", "tables")]
@@ -66,13 +64,7 @@ def test_the_pair_table_is_read_at_its_grain(beijing):
 
 @pytest.mark.e2e
 def test_the_pairs_are_a_fact_and_agree_with_the_summary_table(tmp_path):
-    reports = tmp_path / "reports"
-    reports.mkdir()
-    for pdf in BEIJING:
-        shutil.copy(pdf, reports)
-    db = tmp_path / "w.duckdb"
-    run_pipeline(reports, db)
-    with duckdb.connect(str(db), read_only=True) as con:
+    with pipeline_warehouse(tmp_path, BEIJING, {}) as con:
         fact = con.execute(
             "select count(*), sum(basic_wan_yuan), sum(project_wan_yuan) "
             "from marts.fct_budget_by_function_and_economic").fetchone()

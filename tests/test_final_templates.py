@@ -8,17 +8,15 @@ template 决算 that prints no 公开08表, is still missing it. Figures read by
 
 from __future__ import annotations
 
-import shutil
 from decimal import Decimal as D
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from dagster_project.interpret.report import interpret
 from dagster_project.interpret.templates import template_of
 from dagster_project.readers import read_document
-from tests.conftest import run_pipeline
+from tests.budget_pairs import pipeline_warehouse
 
 FIXTURES = Path(__file__).parent / "fixtures" / "budgets"
 SEEDS = Path(__file__).resolve().parents[1] / "seeds" / "reports"
@@ -60,13 +58,7 @@ def test_a_title_for_the_general_budget_only_is_no_mark_of_the_four_table_templa
 
 @pytest.mark.e2e
 def test_missing_tables_and_identities_through_the_pipeline(tmp_path):
-    reports = tmp_path / "reports"
-    reports.mkdir()
-    for pdf in (SWU_FINAL, FOSHAN):
-        shutil.copy(pdf, reports)
-    db = tmp_path / "w.duckdb"
-    run_pipeline(reports, db)
-    with duckdb.connect(str(db), read_only=True) as con:
+    with pipeline_warehouse(tmp_path, [SWU_FINAL, FOSHAN], {}) as con:
         missing = con.execute(
             "select unit_name, row_label from marts.audit_findings "
             "where rule_id in ('D.table_missing', 'D.table_missing_stated') order by all"

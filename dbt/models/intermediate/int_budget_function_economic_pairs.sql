@@ -29,13 +29,8 @@ pivoted as (
         max(row_code) as function_code,
         max(row_label) as function_name,
         max(row_economic_code) as economic_code,
-        max(case when column_key = 'total' then value_wan_yuan end) as total_wan_yuan,
-        max(case when column_key = 'basic' then value_wan_yuan end) as basic_wan_yuan,
-        max(case when column_key = 'project' then value_wan_yuan end) as project_wan_yuan,
-        max(case when column_key = 'operating' then value_wan_yuan end) as operating_wan_yuan,
-        max(case when column_key = 'remit_upper' then value_wan_yuan end) as remit_upper_wan_yuan,
-        max(case when column_key = 'subsidy_affiliated' then value_wan_yuan end)
-            as subsidy_affiliated_wan_yuan,
+        {{ amounts_by_column_key(['total', 'basic', 'project', 'operating', 'remit_upper',
+                                  'subsidy_affiliated']) }},
         -- ± half the last printed digit of the 合计 (0 for a blank: an exact zero)
         coalesce(max(case when column_key = 'total' then rounding_half_width_wan_yuan end), 0)
             as total_half_width_wan_yuan,
