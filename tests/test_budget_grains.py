@@ -84,6 +84,8 @@ def test_the_pairs_are_a_fact_and_agree_with_the_summary_table(tmp_path):
         "class:210": (D("296.567184"), D("296.567184"), "pass"),
         "class:212": (D("3228.337856"), D("3228.337856"), "pass"),
         "class:221": (D("650.859600"), D("650.859600"), "pass"),
+        # every row's 合计 = 基本支出 + 项目支出 (p.3 2120101 × 30101: 607.279200 = 607.279200 + 0)
+        "row_split": (D("4704.239912"), D("4704.239912"), "pass"),
     }
     assert errors == 0
 

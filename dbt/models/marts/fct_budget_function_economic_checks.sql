@@ -1,6 +1,8 @@
 -- What a 功能分类 × 经济分类 pair table (北京's 支出总表) supports, per current budget: its pairs
 -- summed (1) over the whole table against its own 合计 row, and (2) per 功能分类 类 against the
--- 收支总表's (Y01) line of that 类, which counts every fund as the pair table does. The rounding
+-- 收支总表's (Y01) line of that 类, which counts every fund as the pair table does; and (3)
+-- `row_split`: on every pair row 合计 = 基本支出 + 项目支出 (the 其中 columns, 事业单位经营支出 …,
+-- are parts of these, not added), one check per table: its worst row. The rounding
 -- model is the audit's: each printed figure stands for ± half its last digit, so a difference
 -- within the sum of those half-widths is `rounding`, beyond it `fail`. Where the other figure is
 -- absent (收支总表 unreadable or not printed, no line for the 类) the check is `indeterminate`,
@@ -83,6 +85,45 @@ by_class as (
 
 ),
 
+-- every pair row's 合计 against 基本支出 + 项目支出, within the rounding of its three figures
+row_splits as (
+
+    select
+        c.report_id, c.table_code, c.row_index,
+        max(case when c.column_key = 'total' then c.value_or_zero_wan_yuan end)
+            - sum(case when c.column_key in ('basic', 'project') then c.value_or_zero_wan_yuan
+                       else 0 end) as difference_wan_yuan,
+        sum(case when c.column_key in ('total', 'basic', 'project')
+                 then coalesce(c.rounding_half_width_wan_yuan, 0) else 0 end) as allowed_wan_yuan,
+        max(case when c.column_key = 'total' then c.value_or_zero_wan_yuan end) as total_wan_yuan,
+        max(case when c.column_key = 'total' then c.source_location end) as source_location
+    from cells as c
+    inner join pairs as p
+        on p.report_id = c.report_id and p.table_code = c.table_code
+        and p.row_index = c.row_index
+    group by c.report_id, c.table_code, c.row_index
+
+),
+
+by_row_split as (
+
+    select report_id, table_code, 'row_split' as check_key,
+           cast(null as varchar) as function_class_code,
+           sum(total_wan_yuan) as pairs_wan_yuan,
+           sum(total_wan_yuan) - sum(difference_wan_yuan) as other_wan_yuan,
+           count(*) as pair_rows,
+           -- the worst row: the largest difference beyond its allowance
+           arg_max(difference_wan_yuan, abs(difference_wan_yuan) - allowed_wan_yuan)
+               as worst_difference_wan_yuan,
+           arg_max(allowed_wan_yuan, abs(difference_wan_yuan) - allowed_wan_yuan)
+               as worst_allowed_wan_yuan,
+           arg_max(source_location, abs(difference_wan_yuan) - allowed_wan_yuan)
+               as worst_location
+    from row_splits
+    group by report_id, table_code
+
+),
+
 compared as (
 
     select
@@ -115,19 +156,30 @@ compared as (
 
 ),
 
-final as (
+-- row_split: judged on its worst row
+row_split_checks as (
 
     select
-        c.report_id || '|' || c.table_code || '|' || c.check_key as check_id,
-        c.report_id,
-        r.unit_name,
-        r.fiscal_year,
-        c.table_code,
-        c.check_key,
-        c.function_class_code,
-        c.pair_rows,
-        c.pairs_wan_yuan,
-        c.other_wan_yuan,
+        report_id, table_code, check_key, function_class_code, pair_rows, pairs_wan_yuan,
+        other_wan_yuan, worst_difference_wan_yuan as difference_wan_yuan,
+        worst_allowed_wan_yuan as allowed_wan_yuan,
+        case
+            when worst_difference_wan_yuan = 0 then 'pass'
+            when abs(worst_difference_wan_yuan) <= worst_allowed_wan_yuan then 'rounding'
+            else 'fail'
+        end as status,
+        cast(null as varchar) as gap_reason,
+        worst_location as first_pair_location,
+        worst_location as other_location
+    from by_row_split
+
+),
+
+sums_checks as (
+
+    select
+        c.report_id, c.table_code, c.check_key, c.function_class_code, c.pair_rows,
+        c.pairs_wan_yuan, c.other_wan_yuan,
         c.pairs_wan_yuan - c.other_wan_yuan as difference_wan_yuan,
         c.pairs_half_width_wan_yuan + c.other_half_width_wan_yuan as allowed_wan_yuan,
         case
@@ -141,6 +193,37 @@ final as (
         c.first_pair_location,
         c.other_location
     from compared as c
+
+),
+
+checks as (
+
+    select * from sums_checks
+    union all
+    select * from row_split_checks
+
+),
+
+final as (
+
+    select
+        c.report_id || '|' || c.table_code || '|' || c.check_key as check_id,
+        c.report_id,
+        r.unit_name,
+        r.fiscal_year,
+        c.table_code,
+        c.check_key,
+        c.function_class_code,
+        c.pair_rows,
+        c.pairs_wan_yuan,
+        c.other_wan_yuan,
+        c.difference_wan_yuan,
+        c.allowed_wan_yuan,
+        c.status,
+        c.gap_reason,
+        c.first_pair_location,
+        c.other_location
+    from checks as c
     inner join reports as r on r.report_id = c.report_id
 
 )
