@@ -10,8 +10,9 @@ Printed: how many load with no whole-report failure, the failures by cause (inge
 kind), and per place and document kind: files, loaded, loaded with every required table of
 their template found (the template the document's tables identify, registry
 `seeds/reference/document_templates.csv`), and per
-table how often it is found, read (present or declared empty) and unreadable, with the
-unreadable reasons by kind. A file that is one part of a report published as several (a
+table how often it is found, read (present or declared empty) and unreadable (a table the
+registry knows and declares not read, `declared_other`, counted apart; a table its template
+does not have is not listed), with the unreadable reasons by kind. A file that is one part of a report published as several (a
 情况说明 whose tables are in another file) counts as loaded when a loaded report of the same
 unit (as `unit_names` compares names), year and kind holds its tables, as `juesuan run`
 attaches it; else it loads alone, its tables indeterminate, with a `partner_file_missing`
