@@ -102,3 +102,15 @@ def test_a_central_units_project_expenditure_table_is_not_its_expenditure_table(
     assert OTHER_TABLE_TITLE.search("一般公共预算财政拨款项目支出决算表")
     assert table_code_of_title("表3：高等学校支出决算表", "决算") == "03"
     assert table_code_of_title("支出决算表", "决算") == "03"
+
+
+def test_a_central_departments_budget_tables_are_the_local_templates():
+    # A central department's 部门预算 prints 收支总表 … 一般公共预算“三公”经费支出表 as a local
+    # budget does, and also 一般公共预算项目支出表: no table of ours, never taken for the
+    # 一般公共预算支出表 (Y05) or the 基本支出表 (Y06); its title ends the table before it.
+    from dagster_project.interpret.layout import OTHER_TABLE_TITLE, table_code_of_title
+
+    assert table_code_of_title("一般公共预算项目支出表", "预算") is None
+    assert OTHER_TABLE_TITLE.search("一般公共预算项目支出表")
+    assert table_code_of_title("一般公共预算“三公”经费支出表", "预算") == "Y09"
+    assert table_code_of_title("一般公共预算基本支出表", "预算") == "Y06"
