@@ -15,6 +15,7 @@ from dagster_project.amounts import (
 )
 from dagster_project.codes import join_split_code, looks_like_code
 from dagster_project.document import Cell, Location
+from dagster_project.interpret import pairs
 from dagster_project.interpret.facts import CellFact, Problem, TableFact
 from dagster_project.interpret.header import (
     LABEL_WORDS,
@@ -41,7 +42,6 @@ from dagster_project.interpret.layout import (
     strip_numbering,
     table_name,
 )
-from dagster_project.interpret.pairs import is_pair_header, parse_pairs, reads_pairs
 from dagster_project.interpret.segment import Region
 
 _INT = re.compile(r"^\d{1,2}$")
@@ -275,12 +275,12 @@ def parse_function_table(region: Region, unit: str) -> _Builder:
     name in one cell) with value columns named by the header."""
     header, data = _split_header(region.rows, region.code)
     labels = {normalise(t) for r in header for t in r}
-    if is_pair_header(labels):
+    if pairs.is_pair_header(labels):
         # 北京's 支出总表 prints a row per 功能分类 项 × 经济分类 款: a grain of its own, whose
         # rows repeat each 项; summed as one row per 项 they would misstate it. Read as the
         # registry's table of that grain (seeds/reference/table_grains.csv), else not at all.
-        if reads_pairs(region.code, TABLE_KINDS[region.code].phase):
-            return parse_pairs(region, unit, header, data)
+        if pairs.reads_pairs(region.code, TABLE_KINDS[region.code].phase):
+            return pairs.parse_pairs(region, unit, header, data)
         raise TableError("unknown_header", f"{table_name(region.code)}: a row per 功能分类 × "
                          f"经济分类 pair, not one per 功能分类 code: not read yet",
                          region.location)
