@@ -96,8 +96,11 @@ def test_a_code_after_the_row_aboves_wrapped_name_is_the_rows():
     # "支出2120803-城市建设支出"; and "险缴费30109-职业年金缴费" under 30108.
     from dagster_project.interpret.pairs import pair_of
 
-    assert pair_of(["支出2120803-城市建设支出", "50402-基础设施建设", "30905-基础设施建设"]) == (
-        "2120803", "城市建设支出", "30905", "基础设施建设")
-    assert pair_of(["2240101-行政运行", "50102-社会保障缴费", "险缴费30109-职业年金缴费"])[2] == (
+    # 支出功能分类科目 | 政府支出经济分类科目 | 部门支出经济分类科目: three codes a row
+    assert pair_of(["支出2120803-城市建设支出", "50402-基础设施建设", "30905-基础设施建设"],
+                   3) == ("2120803", "城市建设支出", "30905", "基础设施建设")
+    assert pair_of(["2240101-行政运行", "50102-社会保障缴费", "险缴费30109-职业年金缴费"], 3)[2] == (
         "30109")
-    assert pair_of(["合 计", "", ""]) == (None, "合计", None, None)
+    assert pair_of(["合 计", "", ""], 3) == (None, "合计", None, None)
+    # A row missing one of its three codes names no pair: never guessed from the others.
+    assert pair_of(["", "50402-基础设施建设", "30905-基础设施建设"], 3) == (None, None, None, None)

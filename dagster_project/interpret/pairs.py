@@ -74,14 +74,18 @@ def is_pair_header(labels: set[str]) -> bool:
     return any("功能分类" in t for t in labels) and any("经济分类" in t for t in labels)
 
 
-def pair_of(prefix: list[str]) -> tuple[str | None, str | None, str | None, str | None]:
+def pair_of(prefix: list[str], classifications: int = 2
+            ) -> tuple[str | None, str | None, str | None, str | None]:
     """(功能分类 code, its name, 部门经济分类 code, its name) of a row's item cells, or the
-    table's total ("合计": no codes, key `total`); None where the row names no pair."""
+    table's total ("合计": no codes, key `total`); None where the row does not print one code
+    per classification column of the header (功能分类 first, 部门经济分类 last): a missing code
+    is never guessed from the others."""
     texts = [t for t in (p.strip() for p in prefix) if t]
     if len(texts) == 1 and _TOTAL.match(normalise(texts[0])):
         return None, "合计", None, None
     coded = [m for t in texts if (m := _CODED.match(re.sub(r"\s+", "", t)))]
-    if len(coded) < 2 or any(is_amount(t) and not _CODED.match(t) for t in texts):
+    if len(coded) != max(classifications, 2) or any(
+            is_amount(t) and not _CODED.match(t) for t in texts):
         return None, None, None, None
     function, economic = coded[0], coded[-1]
     return function.group(1), function.group(2), economic.group(1), economic.group(2)
@@ -89,6 +93,7 @@ def pair_of(prefix: list[str]) -> tuple[str | None, str | None, str | None, str 
 
 def parse_pairs(region, unit: str, header: list[list[str]], data: list):
     """The rows of a pair table: one per 功能分类 × 经济分类 pair, and its 合计."""
+    # tables.py imports this module for its parsers: its helpers are imported when called.
     from dagster_project.interpret.layout import table_name
     from dagster_project.interpret.tables import TableError, _Builder, _mapped_columns, _texts
 
@@ -99,6 +104,8 @@ def parse_pairs(region, unit: str, header: list[list[str]], data: list):
     # The header's value columns, counted from the right: a page's grid may lack the first
     # page's blank leading column.
     columns = [(label, key) for _i, label, key in mapped]
+    # 支出功能分类科目 | 政府支出经济分类科目 | 部门支出经济分类科目: a code under each
+    classifications = len({normalise(t) for r in header for t in r if "分类" in normalise(t)})
     n = len(columns)
     builder = _Builder(region.code, unit)
     row_index = 0
@@ -106,7 +113,7 @@ def parse_pairs(region, unit: str, header: list[list[str]], data: list):
         texts = _texts(row)
         if not any(texts) or len(row) < n + 1:
             continue
-        function, name, economic, _economic_name = pair_of(texts[:-n])
+        function, name, economic, _economic_name = pair_of(texts[:-n], classifications)
         values = row[-n:]
         if name is None:
             # A header repeated on the next page (合计 | 基本支出 … over no figure) is no row;
