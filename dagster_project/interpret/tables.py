@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from dagster_project.amounts import (
     AmountError,
@@ -1063,6 +1063,31 @@ PARSERS = {
 }
 
 
+_ROW_NUMBER_HEADER = "序号"
+_ROW_NUMBER = re.compile(r"^\d{1,4}$")
+
+
+def drop_row_numbers(region: Region) -> Region:
+    """A column headed 序号 numbers the rows (1, 2, 3 …; 西安's 2021/2022 budgets print one
+    before 功能科目编码, before 收入/支出, before 单位编码): it is neither a code nor an amount,
+    and read as either it puts every row one cell out against the header. Such a column, whose
+    cells below its header are all blank, row numbers or the header repeated on a new page, is
+    left out of every row; one holding anything else is kept (then the header is not what
+    the rows are, and the parser says so)."""
+    for h, row in enumerate(region.rows):
+        texts = [normalise(t) for t in _texts(row)]
+        if _ROW_NUMBER_HEADER not in texts:
+            continue
+        j = texts.index(_ROW_NUMBER_HEADER)
+        below = [normalise(r[j].text) for r in region.rows[h + 1:] if len(r) > j]
+        if not any(_ROW_NUMBER.match(t) for t in below) or not all(
+                not t or t == _ROW_NUMBER_HEADER or _ROW_NUMBER.match(t) for t in below):
+            return region
+        rows = [r[:j] + r[j + 1:] if len(r) > j else r for r in region.rows]
+        return replace(region, rows=rows)
+    return region
+
+
 def drop_repeated_headers(region: Region) -> Region:
     """A table continued on a new page under its title again repeats the header, and some
     layouts repeat the 合计 row as well: keep the first page's, drop the repeats."""
@@ -1086,7 +1111,7 @@ def parse_region(region: Region) -> tuple[TableFact, list[Problem]]:
     """One table's facts. A table that cannot be read is `unreadable` with the reason and
     where, a problem of that table only: the rest of the report still loads. A table with no
     amounts at all is empty, whether a sentence says so or the grid is blank or all zeros."""
-    region = drop_repeated_headers(region)
+    region = drop_repeated_headers(drop_row_numbers(region))
     unit = _amount_unit(region)
     problems: list[Problem] = []
     parser = PARSERS.get(reads_as(region.code), parse_function_table)
