@@ -64,3 +64,16 @@ def test_income_table_with_row_numbers(transport):
     assert y02.status == "present", y02.reason
     totals = [c for c in y02.cells if c.row_key == "total" and c.column_key == "total"]
     assert [c.value_wan_yuan for c in totals] == [D("74868.34")]
+
+
+def test_a_sentence_naming_a_table_is_no_copy_of_it(transport):
+    # p.20 prose: "本部门无国有资本经营预算拨款收支，并在财政拨款收支总体情况表中列示。" names
+    # the table; the table itself is 表4 on p.32-34 (its title printed again on each page).
+    y04 = transport.tables["Y04"]
+    assert y04.status == "present", y04.reason
+    assert y04.location.page == 32
+    assert not any(p.kind == "repeated_table" for p in transport.problems)
+    assert _one(transport, "Y04", row_code="214", column_group=1) == D("70074.57")  # p.32
+    assert _one(transport, "Y04", row_code="221", column_group=1) == D("1838.94")   # p.33
+    grand = {c.value_wan_yuan for c in y04.cells if c.row_key == "grand_total"}      # p.34
+    assert grand == {D("74868.34")}

@@ -103,7 +103,9 @@ def segment(doc: Document, phase: str = "决算") -> Segments:
             text = _single_text(item)
             loc = item[0].location
         if text is not None:
-            title_code = table_code_of_title(text, phase)
+            # A sentence naming a table ("…，并在财政拨款收支总体情况表中列示。") is prose: a
+            # title never ends a sentence.
+            title_code = None if _PROSE_END.search(text.strip()) else table_code_of_title(text, phase)
             following = items[at + 1] if at + 1 < len(items) else None
             if title_code is None and isinstance(item, Paragraph) \
                     and isinstance(following, Paragraph) and len(text.strip()) <= 40 \
