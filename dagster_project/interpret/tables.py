@@ -1107,6 +1107,22 @@ def drop_repeated_headers(region: Region) -> Region:
                   region.declarations)
 
 
+def _prints_a_figure(region: Region) -> bool:
+    """Does any cell print a figure other than zero (栏次 rows aside)?"""
+    for row in region.rows:
+        texts = _texts(row)
+        if _is_column_number_row(texts):
+            continue
+        for t in texts:
+            try:
+                amount = parse_amount(t)
+            except AmountError:
+                continue
+            if amount is not None and amount.value != 0:
+                return True
+    return False
+
+
 def parse_region(region: Region) -> tuple[TableFact, list[Problem]]:
     """One table's facts. A table that cannot be read is `unreadable` with the reason and
     where, a problem of that table only: the rest of the report still loads. A table with no
@@ -1119,13 +1135,17 @@ def parse_region(region: Region) -> tuple[TableFact, list[Problem]]:
     try:
         cells = parser(region, unit).cells
     except TableError as exc:
-        reason = f"{exc.message} ({exc.location or region.location})"
         cells = []
-        if not region.declarations:
-            # One ingest-error row per unreadable table (the loader adds none of its own).
-            problems.append(Problem("unreadable_table",
-                                    f"{table_name(region.code)} unreadable ({exc.kind}): {exc.message}",
-                                    exc.location or region.location, fatal=False))
+        if _prints_a_figure(region):
+            reason = f"{exc.message} ({exc.location or region.location})"
+            if not region.declarations:
+                # One ingest-error row per unreadable table (the loader adds none of its own).
+                problems.append(Problem(
+                    "unreadable_table", f"{table_name(region.code)} unreadable ({exc.kind}): "
+                    f"{exc.message}", exc.location or region.location, fatal=False))
+        # Else a grid that prints no figure at all (烟台市信访局's 财政拨款收支总表: its 收入
+        # and 支出 lines over blank amount cells, "（注：2026年没有使用财政拨款收入和支出。）"):
+        # empty whatever its header says, as a blank grid always is.
     # Zeros printed as 0.00 or blanks: either way the table holds no amount.
     has_values = any(c.value_wan_yuan for c in cells)
     declaration = region.declarations[0][0] if region.declarations else None

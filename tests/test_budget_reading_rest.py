@@ -1,6 +1,8 @@
-"""A 序号 column and a title's qualifier on a line of its own, on a real budget: 西安市交通运输局's
-2022 budget (tests/fixtures/budgets/xian-transport-2022.pdf, provenance in the README there).
-Figures read by hand from the pages (pdfplumber's page text, checked against the page)."""
+"""Reading what a budget table says of itself, on real budgets: a 序号 column, a title's qualifier
+on a line of its own, a sentence naming a table, a grid printing no figure. 西安市交通运输局 2022
+(xian-transport-2022.pdf) and 烟台市信访局 2026 (yantai-xinfang-2026.pdf), provenance in
+tests/fixtures/budgets/README.md. Figures read by hand from the pages (pdfplumber's page text,
+checked against the page)."""
 
 from __future__ import annotations
 
@@ -77,3 +79,17 @@ def test_a_sentence_naming_a_table_is_no_copy_of_it(transport):
     assert _one(transport, "Y04", row_code="221", column_group=1) == D("1838.94")   # p.33
     grand = {c.value_wan_yuan for c in y04.cells if c.row_key == "grand_total"}      # p.34
     assert grand == {D("74868.34")}
+
+
+def test_a_grid_with_no_figure_is_empty_whatever_its_header():
+    # 烟台市信访局 2026, 公开表4 财政拨款收支总体情况表 (p.11-12): the 收入 and 支出 lines
+    # (一、一般公共预算收入 …, 一、一般公共服务支出 … 收入总计 | 支出总计) over blank amount cells,
+    # and "（注：2026年没有使用财政拨款收入和支出。）". Its 公开表2 (p.7) prints 1,717.85 of
+    # 一般公共预算: what the two tables say of each other is the audit's, not a reading problem.
+    facts = interpret(read_document(FIXTURES / "yantai-xinfang-2026.pdf"))
+    y04 = facts.tables["Y04"]
+    assert y04.status == "declared_empty", y04.reason
+    assert y04.location.page == 11
+    assert not any(p.kind == "unreadable_table" for p in facts.problems)
+    assert facts.tables["Y02"].status == "present"
+    assert _one(facts, "Y02", row_key="total", column_key="general_budget") == D("1717.85")
