@@ -93,3 +93,26 @@ def test_a_grid_with_no_figure_is_empty_whatever_its_header():
     assert not any(p.kind == "unreadable_table" for p in facts.problems)
     assert facts.tables["Y02"].status == "present"
     assert _one(facts, "Y02", row_key="total", column_key="general_budget") == D("1717.85")
+
+
+def test_a_numbered_column_holding_other_text_is_kept():
+    # Only a column whose cells are row numbers is left out: one that also holds a code or a
+    # name (here 一 and 30101) is not what its 序号 header says, and is kept for the parser to
+    # judge.
+    from dagster_project.document import Cell, Location
+    from dagster_project.interpret.segment import Region
+    from dagster_project.interpret.tables import drop_row_numbers
+
+    where = Location("t.pdf", page=1)
+
+    def rows(*texts):
+        return [[Cell(t, where) for t in row] for row in texts]
+
+    numbered = Region("Y05", "一般公共预算支出表", where,
+                      rows(["序号", "科目编码", "合计"], ["1", "", "5.00"], ["2", "205", "5.00"]))
+    assert [[c.text for c in r] for r in drop_row_numbers(numbered).rows] == \
+        [["科目编码", "合计"], ["", "5.00"], ["205", "5.00"]]
+    other = Region("Y05", "一般公共预算支出表", where,
+                   rows(["序号", "科目名称", "合计"], ["一", "教育支出", "5.00"],
+                        ["30101", "基本工资", "5.00"]))
+    assert drop_row_numbers(other).rows == other.rows
