@@ -1127,8 +1127,9 @@ def parse_region(region: Region) -> tuple[TableFact, list[Problem]]:
     """One table's facts. A table that cannot be read is `unreadable` with the reason and
     where, a problem of that table only: the rest of the report still loads. A table with no
     amounts at all is empty, whether a sentence says so or the grid is blank or all zeros."""
-    region = drop_repeated_headers(drop_row_numbers(region))
+    region = drop_repeated_headers(region)
     unit = _amount_unit(region)
+    region = drop_row_numbers(region)
     problems: list[Problem] = []
     parser = PARSERS.get(reads_as(region.code), parse_function_table)
     reason = None
