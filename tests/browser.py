@@ -1,6 +1,7 @@
 """What the browser tests of the dashboards share (test_dashboards, test_dashboards_other_
-warehouses): the app served by Streamlit on a free port of 127.0.0.1, `juesuan run` as an
-operator runs it, and the checks every page must pass (no exception, no request beyond this
+warehouses): their marks, the system Chromium and a page that records its requests (for their fixtures),
+the app served by Streamlit on a free port of 127.0.0.1, `juesuan run` as
+an operator runs it, and the checks every page must pass (no exception, no request beyond this
 machine)."""
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
-from playwright.sync_api import expect
+import pytest
+from playwright.sync_api import expect, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(os.environ.get("VIRTUAL_ENV", ROOT / ".venv")) / "bin"
@@ -26,6 +28,29 @@ WAIT_MS = 60_000
 # every view of the app: its url path and its title (h1)
 VIEWS = {"": "总览", "compare": "比较部门", "unit": "单位历年", "findings": "审核发现",
          "budget": "预算与决算"}
+MARKS = [
+    pytest.mark.e2e,
+    pytest.mark.xdist_group("dashboards"),
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs the system Chromium (.ci/run)"),
+]
+
+
+def chromium():
+    """The system Chromium, for a module's `browser` fixture (`yield from chromium()`)."""
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def recorded_page(browser):
+    """For a `page` fixture (`yield from recorded_page(browser)`): a page that records every
+    request it makes; the test ends checking none left the host."""
+    context, page = recording_page(browser)
+    yield page
+    context.close()
+    assert page.requests and not outside(page.requests), \
+        f"requests beyond 127.0.0.1: {outside(page.requests)}"
 
 
 def env(dagster_home: Path | None = None, **extra: str) -> dict[str, str]:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from decimal import Decimal
+from io import BytesIO
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from dagster_project.dashboards import queries
 from dagster_project.dashboards.fmt import pct, wan
-from dagster_project.dashboards.source import FRAME_COLOUR, render_page, text_lines
+from dagster_project.dashboards.source import FRAME_COLOUR, page_png, render_page, text_lines
 
 REPORTS = Path(__file__).resolve().parents[1] / "seeds" / "reports"
 
@@ -32,6 +36,22 @@ def test_the_page_is_rendered_with_the_box_framed():
     assert image.getpixel(((x0 + x1) // 2, top)) == FRAME_COLOUR
     assert image.getpixel((x0, (top + bottom) // 2)) == FRAME_COLOUR
     assert image.getpixel(((x0 + x1) // 2, top - 40)) != FRAME_COLOUR
+
+
+def test_the_framed_page_is_kept_as_png_per_version_of_the_file(tmp_path):
+    pdf = tmp_path / "putuo.pdf"
+    shutil.copy(REPORTS / "putuo-finance-bureau-2024.pdf", pdf)
+    box = (382.4, 547.6, 438.2, 564.9)  # p.15's 合计 2,940.05 (as above)
+    png = page_png(pdf, 15, [box], resolution=72)
+    image = Image.open(BytesIO(png))
+    assert image.format == "PNG" and image.size == (595, 842)
+    assert image.convert("RGB").getpixel((410, 548)) == FRAME_COLOUR
+    assert page_png(pdf, 15, [box], resolution=72) is png  # kept: not rendered again
+    # the file replaced on disk (a new modification time) is rendered anew
+    stat = pdf.stat()
+    os.utime(pdf, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    again = page_png(pdf, 15, [box], resolution=72)
+    assert again is not png and again == png
 
 
 def test_the_text_report_lines_around_the_cited_one():

@@ -10,44 +10,41 @@ import re
 import shutil
 import subprocess
 from io import BytesIO
-from pathlib import Path
 
 import duckdb
 import pdfplumber
 import pytest
 from PIL import Image
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from tests.browser import (
     BIN,
-    CHROMIUM,
-    CHROMIUM_ARGS,
+    MARKS,
     ROOT,
     WAIT_MS,
     App,
+    chromium,
     env,
     no_exception,
     open_view,
     outside,
-    recording_page,
+    recorded_page,
     start_run,
 )
 
 REPORTS = ROOT / "seeds" / "reports"
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.xdist_group("dashboards"),
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs the system Chromium (.ci/run)"),
-]
+pytestmark = MARKS
 
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    yield from chromium()
+
+
+@pytest.fixture
+def page(browser):
+    yield from recorded_page(browser)
 
 
 @pytest.fixture(scope="module")
@@ -98,16 +95,6 @@ def served(app, loaded):
     """The app once the load has published the BI file."""
     assert loaded["returncode"] == 0, loaded["output"]
     return app
-
-
-@pytest.fixture
-def page(browser):
-    """A page that records every request it makes; the test ends checking none left the host."""
-    context, page = recording_page(browser)
-    yield page
-    context.close()
-    assert page.requests and not outside(page.requests), \
-        f"requests beyond 127.0.0.1: {outside(page.requests)}"
 
 
 def test_overview_counts_reports_and_findings(page, served):
@@ -315,6 +302,31 @@ def test_export_dashboard_without_a_bi_file_says_so(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2
     assert "juesuan run" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_the_first_listed_findings_are_warmed_in_the_background(served, loaded, monkeypatch):
+    """What the first pick needs is asked and rendered ahead of it: after warming, the list's
+    question and the first PDF finding's framed page are answered from the caches."""
+    from dagster_project.dashboards import queries, source, warm
+    from dagster_project.dashboards.findings import default_severities, pages_to_show
+
+    monkeypatch.setenv("JUESUAN_BI", str(loaded["base"] / "bi.duckdb"))
+    monkeypatch.setattr(warm, "_WARMED", set())
+    source._png.cache_clear()
+    thread = warm.warm_first_findings()
+    thread.join(120)
+    assert warm.warm_first_findings() is None  # once per copy of the BI file
+    found = queries.findings(default_severities(), [], [], [], [])
+    first_pdf = next(f for f in found["finding_id"][:warm.FIRST]
+                     if queries.finding(f).iloc[0].file_format == "pdf")
+    finding = queries.finding(first_pdf).iloc[0]
+    pages = pages_to_show(finding, queries.finding_cells(first_pdf))
+    assert pages
+    before = source._png.cache_info()
+    for page_no, boxes in pages.items():
+        source.page_png(finding.file_path, page_no, boxes)
+    after = source._png.cache_info()
+    assert (after.hits - before.hits, after.misses - before.misses) == (len(pages), 0)
 
 
 def _events(instance, run_id: str, step: str, kind: str) -> list[tuple[int, object]]:

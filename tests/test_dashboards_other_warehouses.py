@@ -12,46 +12,33 @@ import shutil
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from tests.browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
+    MARKS,
     VIEWS,
     WAIT_MS,
     App,
+    chromium,
     no_exception,
     open_view,
-    outside,
-    recording_page,
+    recorded_page,
     start_run,
 )
 
 BUDGETS = Path(__file__).parent / "fixtures" / "budgets"
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.xdist_group("dashboards"),
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs the system Chromium (.ci/run)"),
-]
+pytestmark = MARKS
 
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    yield from chromium()
 
 
 @pytest.fixture
 def page(browser):
-    """A page that records every request it makes; the test ends checking none left the host."""
-    context, page = recording_page(browser)
-    yield page
-    context.close()
-    assert page.requests and not outside(page.requests), \
-        f"requests beyond 127.0.0.1: {outside(page.requests)}"
+    yield from recorded_page(browser)
 
 
 def _loaded(folder: Path, files: list[Path]) -> Path:
