@@ -104,7 +104,7 @@ def render() -> None:
     st.dataframe(shown[["severity", "unit_name", "fiscal_year", "rule_id", "source_location",
                         "message"]].rename(columns={
         "severity": "严重性", "unit_name": "单位", "fiscal_year": "年度", "rule_id": "规则",
-        "source_location": "位置", "message": "说明"}), hide_index=True, use_container_width=True)
+        "source_location": "位置", "message": "说明"}), hide_index=True, width="stretch")
 
 
 @st.fragment
