@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from pathlib import Path
 
 import pandas as pd
@@ -19,9 +20,24 @@ _LINE = re.compile(r":L(\d+)")
 _PAGE = re.compile(r":p\.(\d+)")
 
 
-def label(row: pd.Series) -> str:
+def label(row) -> str:
+    table = f"表{row.table_code} · " if row.table_code else ""
     return (f"{SEVERITY.get(row.severity, row.severity)} · {row.unit_name} {row.fiscal_year} · "
-            f"{row.rule_id} · {row.source_location or '—'}")
+            f"{row.rule_id} · {table}{row.source_location or '—'}")
+
+
+def labels(found: pd.DataFrame) -> dict[str, str]:
+    """finding_id -> the picker's label, distinct: findings of one rule and one place (a
+    document missing several tables, each located at the file) are told apart by their table,
+    and any still alike by their order in the list."""
+    plain = {row.finding_id: label(row) for row in found.itertuples()}
+    alike = Counter(plain.values())
+    seen: Counter[str] = Counter()
+    out = {}
+    for finding_id, text in plain.items():
+        seen[text] += 1
+        out[finding_id] = f"{text} · #{seen[text]}" if alike[text] > 1 else text
+    return out
 
 
 def default_severities() -> list[str]:
@@ -111,9 +127,9 @@ def render() -> None:
 def open_one(found: pd.DataFrame) -> None:
     """Pick one of the listed findings and show where it sits. A fragment: opening a finding
     reruns only this part - not the filters, not the list below."""
-    labels = {row.finding_id: label(row) for row in found.itertuples()}
-    picked = st.selectbox("打开一条发现，查看原文位置", list(labels), index=None,
-                          format_func=labels.get, placeholder="选择发现…", key="f-open")
+    shown = labels(found)
+    picked = st.selectbox("打开一条发现，查看原文位置", list(shown), index=None,
+                          format_func=shown.get, placeholder="选择发现…", key="f-open")
     if picked is not None:
         show_finding(picked)
 
