@@ -75,7 +75,16 @@ def test_missing_tables_and_identities_through_the_pipeline(tmp_path):
         errors = con.execute(
             "select count(*) from marts.audit_findings where unit_name = '西南大学' "
             "and severity in ('error', 'warning')").fetchone()[0]
+        summary = con.execute(
+            "select expenditure_total_wan_yuan, personnel_wan_yuan, public_wan_yuan, "
+            "personnel_share_pct, general_budget_expenditure_wan_yuan "
+            "from marts.fct_unit_year_summary where unit_name = '西南大学'").fetchone()
     assert errors == 0
+    # The summary: 本年支出合计 457,676.75 (p.9); it prints no 基本支出决算表 (公开06表) and no
+    # sentence gives 人员经费 or 公用经费, so they (and the share) are unknown, not 0.
+    assert summary[0] == D("457676.75")
+    assert summary[1:4] == (None, None, None)
+    assert summary[4] == D("237100.00")  # its 表4, read as 05: 合计 (p.14)
     # What its four tables support is evaluated: p.9 合计 569,496.54 on both sides; 本年支出合计
     # 457,676.75 (p.9) = 表3's 合计; 表4's 合计 237,100.00 = Σ类 (p.14-15).
     assert evaluations[("T01.balance", "")] == (D("569496.54"), D("569496.54"), "pass")
