@@ -92,9 +92,10 @@ class Pdf:
         self.page += 1
         self.size = landscape(A4) if wide else A4
         turned = wide and self.layout.rotate_wide
-        # A turned page is a portrait page shown landscape (/Rotate 90): its content is drawn
-        # in the landscape page's coordinates, mapped onto the portrait media box.
-        self.c.setPageSize(A4 if turned else self.size)
+        # A turned page is a portrait media box shown landscape (/Rotate 90; reportlab's page
+        # size is the size shown): its content is drawn in the landscape page's coordinates,
+        # mapped onto the portrait media box.
+        self.c.setPageSize(self.size)
         self.c.setPageRotation(90 if turned else 0)
         if turned:
             self.c.transform(0, 1, -1, 0, A4[0], 0)

@@ -41,7 +41,7 @@ from dagster_project.interpret.layout import (
     strip_numbering,
     table_name,
 )
-from dagster_project.interpret.segment import Region
+from dagster_project.interpret.segment import Region, without_blank_columns
 
 _INT = re.compile(r"^\d{1,2}$")
 # Header words a PDF table can merge into the first data row ('类 | 款 | 项 | 合计 | 2,946.25').
@@ -1077,7 +1077,7 @@ def parse_region(region: Region) -> tuple[TableFact, list[Problem]]:
     """One table's facts. A table that cannot be read is `unreadable` with the reason and
     where, a problem of that table only: the rest of the report still loads. A table with no
     amounts at all is empty, whether a sentence says so or the grid is blank or all zeros."""
-    region = drop_repeated_headers(region)
+    region = drop_repeated_headers(without_blank_columns(region))
     unit = _amount_unit(region)
     problems: list[Problem] = []
     parser = PARSERS.get(reads_as(region.code), parse_function_table)
