@@ -36,7 +36,8 @@ class Layout:
     title_style: str = "year"  # year (2024年度…表) | unit_year (某局2024年度…表) | plain (…表)
     orientation: str = "mixed"  # mixed (wide tables landscape) | portrait | landscape
     digit_drop: float = 0.0  # points the digits of prose sit below the Chinese baseline
-    empty_shape: str = "grid_note"  # sentence | grid_note | blank_rows (07/08 without funds)
+    empty_shape: str = "grid_note"  # sentence | grid_note | blank_rows | grid_row (07/08
+    #                                 without funds: the declaration as the grid's one row)
     prose_size: float = 10.5  # body text size: larger wraps more lines
     contents: bool = False  # a 目录 page naming every table before the tables
     rules: str = "grid"  # grid (every cell boxed) | horizontal (row rules only) | none
@@ -106,6 +107,7 @@ _VARIANTS: list[Layout] = [
     replace(BASE, name="rotated_pages", rotate_wide=True),
     replace(BASE, name="continued_mark", continued_mark=True),
     replace(BASE, name="spacer_grid", spacer_grid=True),
+    replace(BASE, name="empty_in_grid", empty_shape="grid_row"),
     # Several changes at once, as whole documents differ from each other: a district bureau
     # publishing in 元 with a flat header, and a city bureau following the MoF template.
     replace(BASE, name="combo_district", header_rows=1, code_style="joined", groups06=1,

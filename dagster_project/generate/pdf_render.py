@@ -292,7 +292,11 @@ class Pdf:
             self.close_frame()
             return
         self._draw_header(grid, xs)
-        for row in grid.rows:
+        rows = grid.rows
+        if empty and lay.empty_shape == "grid_row":
+            # The declaration as the grid's one row (江苏省委办公厅 2018: "注：本部门无相关收支项目").
+            rows = [[Cell("注：" + grid.empty_sentence, span=grid.ncols)]]
+        for row in rows:
             h = self._row_height(row, xs)
             if not self.fits(h):
                 self.close_frame()
