@@ -116,7 +116,7 @@ def test_injected_table_cell_is_printed_and_recorded(tmp_path):
 
 # -- variants from features of real documents (session 8) -------------------------------------
 
-@pytest.mark.parametrize("name", ["caption_cell", "caption_frame", "unit_in_header",
+@pytest.mark.parametrize("name", ["caption_cell", "caption_frame", "caption_rows", "unit_in_header",
                                   "spacer_grid", "combo_province"])
 def test_real_world_variants_read_exactly(first_model, tmp_path, name):
     """Each variant the reader had to learn (the title and unit line in the grid's top cell

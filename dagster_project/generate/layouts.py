@@ -44,7 +44,9 @@ class Layout:
     # Features seen in real documents (session 8 survey, benchmarks/RESULTS.md):
     caption: str = "above"  # above (title, unit line over the grid) | cell (both in a ruled
     #                         cell atop the grid, 江苏省委办公厅 2017) | frame (title, unit line
-    #                         and grid inside one drawn rectangle, the same file's p.2)
+    #                         and grid inside one drawn rectangle, the same file's p.2) |
+    #                         rows (the title in a ruled row, then a row 编制单位… | 单位：…
+    #                         split off the grid's column edges: 江苏省人大办公厅 2017)
     unit_place: str = "line"  # line (单位：万元 above the grid) | header (no unit line: the
     #                           value columns' headers name it, 预算数（万元）: 深圳, 泉州, 北京)
     total_row: str = "first"  # first | last: where 02/03/05/07/08 print their 合计 row
@@ -101,6 +103,7 @@ _VARIANTS: list[Layout] = [
     # (in 元: the unit is named only inside the caption cell, so it must be read there)
     replace(BASE, name="caption_cell", caption="cell", yuan=True),
     replace(BASE, name="caption_frame", caption="frame"),
+    replace(BASE, name="caption_rows", caption="rows", yuan=True),
     replace(BASE, name="unit_in_header", unit_place="header", yuan=True, thousands=True),
     replace(BASE, name="total_last", total_row="last"),
     replace(BASE, name="names_wrapped", name_width=0.45),

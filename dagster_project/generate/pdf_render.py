@@ -251,6 +251,22 @@ class Pdf:
             self.c.drawRightString(self.size[0] - MARGIN_X - PAD, top - 38, unit)
             self.y = top - h
             return
+        if self.layout.caption == "rows":
+            # The title in a ruled row as wide as the grid, then a row "编制单位：… | 单位：万元"
+            # split where no column of the grid is (江苏省人大办公厅 2017): an edge only this
+            # row has.
+            top = self.y - 8
+            split = MARGIN_X + self.room * 0.62
+            self.c.rect(MARGIN_X, top - 26, self.room, 26, stroke=1, fill=0)
+            self.c.rect(MARGIN_X, top - 44, split - MARGIN_X, 18, stroke=1, fill=0)
+            self.c.rect(split, top - 44, MARGIN_X + self.room - split, 18, stroke=1, fill=0)
+            self.c.setFont(FONT, 15)
+            self.c.drawCentredString(self.size[0] / 2, top - 19, title)
+            self.c.setFont(FONT, 9)
+            self.c.drawString(MARGIN_X + PAD, top - 38, f"编制单位：{unit_name}")
+            self.c.drawRightString(self.size[0] - MARGIN_X - PAD, top - 38, unit)
+            self.y = top - 44
+            return
         if self.layout.caption == "frame":
             self.frame_top = self.y - 4
         self.y -= 26
