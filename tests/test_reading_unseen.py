@@ -299,3 +299,22 @@ def test_a_unit_line_row_inside_the_grid_adds_no_columns():
     assert values[("2010101", "total")] == D("4545.94")
     assert values[("2210202", "total")] == D("1018.01")
     assert len(y10.cells) == 19  # 合计 and 18 coded rows
+
+
+def test_spreadsheet_grid_with_blank_spacer_columns_and_rows():
+    # 江苏省高级人民法院 2018 p.9-10, 收支预算总表: an exported spreadsheet's grid of 18 ruled
+    # columns, most of them blank spacers, the header over blank ruled rows. Without the
+    # spacers it reads as 收入 | 功能分类 | 支出用途; the 功能分类 classes add up to 当年支出小计
+    # (四、公共安全支出 26,200.88 + 八、社会保障和就业支出 2,254.76 + 十八、住房保障支出
+    # 4,716.51 = 33,172.15). 三、单位预留机动经费's 3,258.06 stands on 三、国防支出's grid row
+    # (its name wrapped onto the rows around it): never 国防支出's.
+    facts = interpret(read_document(FIXTURES.parent / "budgets" / "jiangsu-court-2018.pdf"))
+    y01 = facts.tables["Y01"]
+    assert y01.status == "present"
+    classes = {c.row_code: c.value_wan_yuan for c in y01.cells
+               if c.row_key == "function_class" and c.value_wan_yuan}
+    assert classes == {"204": D("26200.88"), "208": D("2254.76"), "221": D("4716.51")}
+    [spent] = [c.value_wan_yuan for c in y01.cells if c.row_key == "expenditure_total"]
+    assert spent == sum(classes.values()) == D("33172.15")
+    uses = {c.row_label: c.value_wan_yuan for c in y01.cells if c.column_group == 2}
+    assert uses["一、基本支出"] == D("18570.82") and uses["二、项目支出"] == D("11343.27")
