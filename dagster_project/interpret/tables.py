@@ -15,6 +15,7 @@ from dagster_project.amounts import (
 )
 from dagster_project.codes import join_split_code, looks_like_code
 from dagster_project.document import Cell, Location
+from dagster_project.interpret import pairs
 from dagster_project.interpret.facts import CellFact, Problem, TableFact
 from dagster_project.interpret.header import (
     LABEL_WORDS,
@@ -274,9 +275,12 @@ def parse_function_table(region: Region, unit: str) -> _Builder:
     name in one cell) with value columns named by the header."""
     header, data = _split_header(region.rows, region.code)
     labels = {normalise(t) for r in header for t in r}
-    if any("功能分类" in t for t in labels) and any("经济分类" in t for t in labels):
+    if pairs.is_pair_header(labels):
         # 北京's 支出总表 prints a row per 功能分类 项 × 经济分类 款: a grain of its own, whose
-        # rows repeat each 项; summed as one row per 项 they would misstate it.
+        # rows repeat each 项; summed as one row per 项 they would misstate it. Read as the
+        # registry's table of that grain (seeds/reference/table_grains.csv), else not at all.
+        if pairs.reads_pairs(region.code, TABLE_KINDS[region.code].phase):
+            return pairs.parse_pairs(region, unit, header, data)
         raise TableError("unknown_header", f"{table_name(region.code)}: a row per 功能分类 × "
                          f"经济分类 pair, not one per 功能分类 code: not read yet",
                          region.location)
@@ -307,6 +311,7 @@ def parse_function_table(region: Region, unit: str) -> _Builder:
     builder = _Builder(region.code, unit)
     previous: dict[int, str] = {}
     row_index = 0
+    by_unit = "单位编码" in labels
     for row in _join_lowered_amounts(data, n):
         texts = _texts(row)
         if not any(texts):
@@ -332,6 +337,10 @@ def parse_function_table(region: Region, unit: str) -> _Builder:
         if all(_PLACEHOLDER.match(t) for t in prefix if t) and not any(v.text for v in values):
             continue  # a template's '… | …' line
         code, label = _row_code_and_label(prefix, previous)
+        if code and by_unit:
+            # 西安's 收入总表: a row per unit (单位编码 117001 | 西安市审计局): a unit's code is no
+            # 功能分类 code; the row is the unit's, by its name.
+            code = None
         if code:
             previous = _remember(previous, code)
         if not code and not label and not any(v.text for v in values):
