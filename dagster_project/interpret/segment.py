@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from dagster_project.amounts import is_amount
 from dagster_project.document import Cell, Document, Location, Paragraph
 from dagster_project.interpret.layout import (
     EMPTY_DECLARATION,
@@ -160,11 +161,13 @@ def segment(doc: Document, phase: str = "决算") -> Segments:
             current, closed = None, current
             others.append(item)
             continue
-        # A table row: unit lines and declarations may also come as rows.
+        # A table row: unit lines and declarations may also come as rows; a header row (one
+        # without an amount) may name the unit in a column's header.
+        header_row = not any(is_amount(c.text) for c in item)
         for cell in item:
             if UNIT_LINE.match(cell.text.strip()):
                 current.units.append((UNIT_LINE.match(cell.text.strip()).group(1).strip(), cell.location))
-            elif _HEADER_UNIT.search(cell.text.strip()):
+            elif header_row and _HEADER_UNIT.search(cell.text.strip()):
                 current.units.append((_HEADER_UNIT.search(cell.text.strip()).group(1),
                                       cell.location))
         if text is not None and EMPTY_DECLARATION.search(text):
