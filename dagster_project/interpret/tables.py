@@ -42,7 +42,7 @@ from dagster_project.interpret.layout import (
     strip_numbering,
     table_name,
 )
-from dagster_project.interpret.segment import Region
+from dagster_project.interpret.segment import Region, without_blank_columns
 
 _INT = re.compile(r"^\d{1,2}$")
 # Header words a PDF table can merge into the first data row ('类 | 款 | 项 | 合计 | 2,946.25').
@@ -603,9 +603,11 @@ def parse_summary_table(region: Region, unit: str) -> _Builder:
         spanning = [row[values[0][0]] for at, values in layout.more_blocks
                     if not texts[at] and texts[values[0][0]]]
         if exp_label and not any(c.text.strip() for c in cells) and len(spanning) == 1 \
-                and len(cells) == 1:
+                and len(cells) == 1 and exp_key != "function_class":
             # "当年支出小计 | | | 9,146.79": a total line spans the blocks, its figure printed
-            # under the last one.
+            # under the last one. A 功能分类 class line never does: a figure under the last
+            # block beside it is that block's line (江苏法院 2018 p.9: 三、单位预留机动经费's
+            # 3,258.06 beside 三、国防支出, its name wrapped onto the grid rows around it).
             cells = spanning
         for i, ((_position, key, label), cell) in enumerate(
                 zip(layout.expenditure_values, cells, strict=True)):
@@ -1127,7 +1129,7 @@ def parse_region(region: Region) -> tuple[TableFact, list[Problem]]:
     """One table's facts. A table that cannot be read is `unreadable` with the reason and
     where, a problem of that table only: the rest of the report still loads. A table with no
     amounts at all is empty, whether a sentence says so or the grid is blank or all zeros."""
-    region = drop_repeated_headers(region)
+    region = drop_repeated_headers(without_blank_columns(region))
     unit = _amount_unit(region)
     region = drop_row_numbers(region)
     problems: list[Problem] = []
