@@ -87,11 +87,26 @@ def test_the_budgets_target_tables_are_read(warehouse):
 
 def test_the_budget_is_audited_by_no_self_evaluation_rule(warehouse):
     # A target table has no 执行数: the 自评 rules (执行率, a missed target's reason) are a
-    # 决算's, and never evaluated on the budget.
+    # 决算's, and never evaluated on the budget. Only its funds lines are checked (P.funds_split).
     assert warehouse.execute(
         "select count(*) from intermediate.int_audit__evaluations as e "
         "inner join marts.dim_reports as d on d.report_id = e.report_id "
-        "where d.report_kind like '%预算' and e.rule_family = 'performance'").fetchone() == (0,)
+        "where d.report_kind like '%预算' and e.rule_family = 'performance' "
+        "and e.rule_id <> 'P.funds_split'").fetchone() == (0,)
+
+
+def test_the_target_tables_funds_split(warehouse):
+    # p.16: 年度资金总额： 2112.76 | 其中：财政拨款 2112.00 | 上年结转 0.76 | 其他资金 0
+    row = warehouse.execute(
+        "select funds_total_label, funds_total_wan_yuan, fiscal_wan_yuan, carryover_wan_yuan, "
+        "other_wan_yuan from marts.fct_performance_budgets where phase = '预算' "
+        "and project_name = '236中央高校教育教学改革专项'").fetchone()
+    assert row == ("年度资金总额", D("2112.76"), D("2112.00"), D("0.76"), D("0"))
+    # every one of the 24 tables prints its total and the three parts, and they add up
+    statuses = warehouse.execute(
+        "select status, count(*) from intermediate.int_audit__evaluations "
+        "where rule_id = 'P.funds_split' group by 1").fetchall()
+    assert statuses == [("pass", 24)]
 
 
 def test_targets_matched_to_the_finals_self_evaluation(warehouse):

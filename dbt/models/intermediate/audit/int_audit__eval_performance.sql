@@ -4,6 +4,8 @@
 --   indicator_target     each quantitative indicator that missed its target: a reason is given
 --   indicator_duplicate  the same indicator in two tables: the same achieved value
 --   adjustment_claim     "调整率低于X%" against |决算 - 年初预算| / 年初预算
+--   funds_split          each 绩效目标表 or 自评表 printing a funds total and its parts (of either
+--                        phase): 资金总额 = 财政拨款 + 上年结转 + 其他资金
 with evaluations as (
 
     select * from {{ ref('stg_raw__performance_evaluations') }}
@@ -22,6 +24,14 @@ reports as (
 
     select report_id from {{ ref('stg_raw__reports') }}
     where {{ in_rebuild() }} and not is_superseded and phase = '决算'
+
+),
+
+-- a budget's 绩效目标表 prints its funds lines as a 自评表 does: the split is checked on both
+current_reports as (
+
+    select report_id from {{ ref('stg_raw__reports') }}
+    where {{ in_rebuild() }} and not is_superseded
 
 ),
 
@@ -221,6 +231,52 @@ adjustments as (
 
 ),
 
+funded as (
+
+    select
+        e.*,
+        {{ half_width('e.funds_total_decimals') }} as total_half,
+        {{ half_width('e.fiscal_decimals') }} + {{ half_width('e.carryover_decimals') }}
+            + {{ half_width('e.other_decimals') }} as parts_half,
+        (e.fiscal_wan_yuan is not null)::int + (e.carryover_wan_yuan is not null)::int
+            + (e.other_wan_yuan is not null)::int as parts_printed
+    from evaluations as e
+    inner join current_reports on current_reports.report_id = e.report_id
+
+),
+
+-- A part whose label is printed with no figure is 0 (the reader records 0 with no decimals: it
+-- stands for nothing, exactly); a part not printed is simply not in the sum. A table printing
+-- a total with no part (杭州's 金额) has no split to check; parts without their total (重庆's
+-- 当年财政拨款预算金额 alone) none either, unless two parts are printed: then it is unknown.
+funds as (
+
+    select
+        report_id, 'P.funds_split' as rule_id,
+        evaluation_index || '/' || project_name as instance_key, '万元' as value_unit,
+        funds_total_wan_yuan as lhs_value,
+        coalesce(fiscal_wan_yuan, 0) + coalesce(carryover_wan_yuan, 0)
+            + coalesce(other_wan_yuan, 0) as rhs_value,
+        -(total_half + parts_half) as allowed_low,
+        total_half + parts_half as allowed_high,
+        funds_total_wan_yuan is null as missing_cells,
+        project_name as row_label, coalesce(funds_total_label, '资金总额') as column_label,
+        source_location,
+        [concat_ws('|', 'P', report_id, evaluation_index, 'funds_total'),
+         concat_ws('|', 'P', report_id, evaluation_index, 'fiscal'),
+         concat_ws('|', 'P', report_id, evaluation_index, 'carryover'),
+         concat_ws('|', 'P', report_id, evaluation_index, 'other')] as participants,
+        coalesce(funds_total_label, '资金总额') || ' '
+            || coalesce({{ fmt_num('funds_total_wan_yuan') }}, '（未印）') || '；'
+            || concat_ws(' + ',
+                   '财政拨款 ' || {{ fmt_num('fiscal_wan_yuan') }},
+                   '上年结转 ' || {{ fmt_num('carryover_wan_yuan') }},
+                   '其他资金 ' || {{ fmt_num('other_wan_yuan') }}) as detail
+    from funded
+    where (funds_total_wan_yuan is not null and parts_printed >= 1) or parts_printed >= 2
+
+),
+
 unioned as (
 
     select * from rates
@@ -228,6 +284,7 @@ unioned as (
     union all select * from targets
     union all select * from duplicates
     union all select * from adjustments
+    union all select * from funds
 
 ),
 
@@ -255,7 +312,10 @@ final as (
                 then case when value_unit = '%'
                                and {{ needs_rounding('lhs_value - rhs_value', 'allowed_low',
                                                      'allowed_high') }}
-                          then 'rounding' else 'pass' end
+                          then 'rounding'
+                          -- amounts: any difference inside the printed figures' intervals
+                          when rule_id = 'P.funds_split' then 'rounding'
+                          else 'pass' end
             else 'fail'
         end as status,
         cast(null as varchar) as table_code,

@@ -66,6 +66,23 @@ evaluation_fields as (
     select report_id, evaluation_kind, project_name, evaluation_index, source_location,
            'project_total', project_total_wan_yuan, project_total_decimals, '万元'
     from evaluations
+    -- the funds lines P.funds_split compares (a budget's 绩效目标表 too)
+    union all
+    select report_id, evaluation_kind, project_name, evaluation_index, source_location,
+           'funds_total', funds_total_wan_yuan, funds_total_decimals, '万元'
+    from evaluations
+    union all
+    select report_id, evaluation_kind, project_name, evaluation_index, source_location,
+           'fiscal', fiscal_wan_yuan, fiscal_decimals, '万元'
+    from evaluations
+    union all
+    select report_id, evaluation_kind, project_name, evaluation_index, source_location,
+           'carryover', carryover_wan_yuan, carryover_decimals, '万元'
+    from evaluations
+    union all
+    select report_id, evaluation_kind, project_name, evaluation_index, source_location,
+           'other', other_wan_yuan, other_decimals, '万元'
+    from evaluations
 
 ),
 
