@@ -105,6 +105,8 @@ class EvaluationFact:
     carryover_decimals: int | None = None
     other_wan_yuan: Decimal | None = None
     other_decimals: int | None = None
+    # figures printed among the funds lines under a label the registry does not name
+    funds_unnamed_lines: int = 0
     # a 自评表's 年初预算数 of the funds total
     initial_budget_wan_yuan: Decimal | None = None
     initial_budget_decimals: int | None = None

@@ -56,8 +56,8 @@ _LEVEL1_OF_LEVEL2 = [
 # one cell holding the three levels: "产出指标数量指标协调推进…", "效益指标可持续影响指标京津冀…"
 _LEVELS_IN_ONE = re.compile(r"^(产出指标|效益指标|成本指标|满意度指标)(.+?指标)(.+)$")
 _COMPARATORS = set("≥≤=＝><≧≦＞＜")
-_FUNDS_ROLES = ("funds_total", "funds_period_total", "funds_fiscal", "funds_carryover",
-                "funds_other")
+_FUNDS_ROLES = ("funds_total", "funds_period_total", "funds_fiscal", "funds_fiscal_share",
+                "funds_carryover", "funds_other")
 _PART_FIELDS = {"funds_fiscal": "fiscal", "funds_carryover": "carryover", "funds_other": "other"}
 
 
@@ -115,6 +115,14 @@ def _set_funds(ev: EvaluationFact, role: str, label: str, value, decimals, targe
         if role == "funds_total" and targets and ev.budget_wan_yuan is None:
             ev.budget_wan_yuan, ev.budget_decimals = value, decimals
         return
+    if role == "funds_fiscal_share":
+        # 其中：中央财政资金 | 市级财政资金 (北京's 转移支付): shares of the 财政 funds, summed
+        if value is not None:
+            ev.fiscal_wan_yuan = (ev.fiscal_wan_yuan or Decimal(0)) + value
+            ev.fiscal_decimals = max(ev.fiscal_decimals or 0, decimals or 0)
+        elif ev.fiscal_wan_yuan is None:
+            ev.fiscal_wan_yuan = Decimal(0)
+        return
     name = _PART_FIELDS[role]
     if getattr(ev, f"{name}_wan_yuan") is None:
         setattr(ev, f"{name}_wan_yuan", value if value is not None else Decimal(0))
@@ -133,6 +141,7 @@ class _Reader:
         self.indicator_header: list[str] | None = None
         self.funds_columns: dict[int, tuple[str, str]] | None = None
         self.total_at: int | None = None  # the column of the year's funds beside the period's
+        self.in_funds = False  # a funds total read: the lines below it are its parts
         self.project_header: list[str] | None = None
         self.goal: str | None = None
         self.level1: str | None = None
@@ -171,6 +180,11 @@ class _Reader:
             self._funds_lines(texts, roles, amounts)
         elif self.funds_columns is not None and self.indicator_header is None and amounts:
             self._funds_values(texts)
+        elif self.in_funds and self.indicator_header is None and amounts and \
+                self.budget_header is None:
+            # a figure in the funds lines under a label the registry does not name (泉州's
+            # 部门整体: 资金总额 = 项目支出 + 基本支出, 其他资金): the split cannot be judged
+            ev.funds_unnamed_lines += 1
         elif first.startswith("年度目标") and len(nonblank) == 1:
             self.goal = first.split("：", 1)[-1].split(":", 1)[-1].strip() or first
         elif ("level3" in roles or "indicator" in roles) and "target" in roles:
@@ -210,21 +224,27 @@ class _Reader:
                 if later_role is None:
                     value, decimals = _amount(later)
                 break
-            # 西安 prints the implementation period's funds and the year's side by side
-            # (实施期资金总额 | … | 年度资金总额 | …, their 其中 lines under each): the year's
-            # column wins, its parts with it.
-            if role == "funds_total" and value is not None and \
-                    ev.funds_total_label is not None and role_of(ev.funds_total_label) != role:
-                ev.funds_total_wan_yuan = ev.fiscal_wan_yuan = ev.carryover_wan_yuan = None
-                ev.other_wan_yuan = None
+            if role in ("funds_total", "funds_period_total"):
+                # 西安 prints the implementation period's funds and the year's side by side
+                # (实施期资金总额 | … | 年度资金总额 | …, their 其中 lines under each): the year's
+                # column wins, its parts with it; a total printed blank is no total.
+                over_period = role == "funds_total" and ev.funds_total_label is not None and \
+                    role_of(ev.funds_total_label) == "funds_period_total"
+                if value is None or (ev.funds_total_wan_yuan is not None and not over_period):
+                    continue
+                if over_period:
+                    for name in ("funds_total", "fiscal", "carryover", "other"):
+                        setattr(ev, f"{name}_wan_yuan", None)
+                        setattr(ev, f"{name}_decimals", None)
                 self.total_at = i
-            elif role in _PART_FIELDS and self.total_at is not None and i == self.total_at:
-                setattr(ev, f"{_PART_FIELDS[role]}_wan_yuan", None)
+            elif self.total_at is not None and i != self.total_at:
+                continue  # a part under the other total's column
             self._set(role, text, value, decimals)
         for text in texts:
             if (inline := _amount_in_label(text)) is not None:
                 role, value, decimals = inline
                 self._set(role, text, value, decimals)
+        self.in_funds = self.in_funds or ev.funds_total_wan_yuan is not None
 
     def _funds_values(self, texts: list[str]) -> None:
         """Figures under a funds header. Where several rows follow (西安's 部门整体: a row per
@@ -424,6 +444,11 @@ def parse_amount_safe(text: str):
         return None
 
 
+def _printed_part(e: EvaluationFact) -> bool:
+    """A part printed with a figure (an empty form's blank 其中 lines are none)."""
+    return any(d is not None for d in (e.fiscal_decimals, e.carryover_decimals, e.other_decimals))
+
+
 def _title_row(item: Paragraph | list[Cell], phase: str) -> tuple[str, Location] | None:
     """A title printed as a paragraph, or as the one printed cell of a table row (北京)."""
     if isinstance(item, Paragraph):
@@ -465,7 +490,7 @@ def extract_evaluations(items: list[Paragraph | list[Cell]], phase: str = "决�
             current.row(item)
     evaluations = [e for r in readers for e in r.evaluations
                    if e.budget_wan_yuan is not None or e.indicators
-                   or e.funds_total_wan_yuan is not None or e.fiscal_wan_yuan is not None]
+                   or e.funds_total_wan_yuan is not None or _printed_part(e)]
     # Every 自评表 whose figures could not be read is a located problem, a 项目自评表 with nothing
     # read at all too: the audit then knows a sum over all projects would be short.
     # A budget's target table without an amount is no problem of the audit (no rule sums them):

@@ -137,6 +137,8 @@ alter table raw.performance_evaluations add column if not exists carryover_wan_y
 alter table raw.performance_evaluations add column if not exists carryover_decimals integer;
 alter table raw.performance_evaluations add column if not exists other_wan_yuan decimal(20, 6);
 alter table raw.performance_evaluations add column if not exists other_decimals integer;
+-- figures among the funds lines under a label the registry does not name (the split unknown)
+alter table raw.performance_evaluations add column if not exists funds_unnamed_lines integer;
 -- a 自评表's 年初预算数
 alter table raw.performance_evaluations add column if not exists initial_budget_wan_yuan decimal(20, 6);
 alter table raw.performance_evaluations add column if not exists initial_budget_decimals integer;

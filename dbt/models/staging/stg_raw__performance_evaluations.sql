@@ -37,6 +37,7 @@ renamed as (
         carryover_decimals,
         other_wan_yuan,
         other_decimals,
+        coalesce(funds_unnamed_lines, 0) as funds_unnamed_lines,
         initial_budget_wan_yuan,
         initial_budget_decimals,
         source_location,

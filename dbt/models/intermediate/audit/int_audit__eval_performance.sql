@@ -247,8 +247,8 @@ funded as (
 
 -- A part whose label is printed with no figure is 0 (the reader records 0 with no decimals: it
 -- stands for nothing, exactly); a part not printed is simply not in the sum. A table printing
--- a total with no part (杭州's 金额) has no split to check; parts without their total (重庆's
--- 当年财政拨款预算金额 alone) none either, unless two parts are printed: then it is unknown.
+-- a total with no part (杭州's 金额) has no split to check, nor one part alone (重庆's
+-- 当年财政拨款预算金额); two parts or more without their total are unknown.
 funds as (
 
     select
@@ -259,7 +259,8 @@ funds as (
             + coalesce(other_wan_yuan, 0) as rhs_value,
         -(total_half + parts_half) as allowed_low,
         total_half + parts_half as allowed_high,
-        funds_total_wan_yuan is null as missing_cells,
+        -- no total printed, or a figure among the funds lines the registry does not name
+        funds_total_wan_yuan is null or funds_unnamed_lines > 0 as missing_cells,
         project_name as row_label, coalesce(funds_total_label, '资金总额') as column_label,
         source_location,
         [concat_ws('|', 'P', report_id, evaluation_index, 'funds_total'),
@@ -271,9 +272,16 @@ funds as (
             || concat_ws(' + ',
                    '财政拨款 ' || {{ fmt_num('fiscal_wan_yuan') }},
                    '上年结转 ' || {{ fmt_num('carryover_wan_yuan') }},
-                   '其他资金 ' || {{ fmt_num('other_wan_yuan') }}) as detail
+                   '其他资金 ' || {{ fmt_num('other_wan_yuan') }})
+            || case when funds_unnamed_lines > 0
+                    then '；资金行中有 ' || funds_unnamed_lines || ' 行的名称未识别' else '' end
+            as detail
     from funded
-    where (funds_total_wan_yuan is not null and parts_printed >= 1) or parts_printed >= 2
+    where (funds_total_wan_yuan is not null and parts_printed >= 1)
+        -- parts without their total: unknown, if any of them prints a figure (an empty form,
+        -- 西安's 专项资金总体绩效目标表 printed with no figure at all, states nothing)
+        or (parts_printed >= 2 and coalesce(fiscal_decimals, carryover_decimals, other_decimals)
+            is not null)
 
 ),
 
