@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -56,9 +57,13 @@ def _table_follows(blocks) -> bool:
     for block in blocks:
         if not isinstance(block, Paragraph):
             return True
-        if len(block.text) > 60:
+        # prose, or the next heading (a contents page lists titles one under another)
+        if len(block.text) > 60 or _HEADING.match(block.text.strip()):
             return False
     return False
+
+
+_HEADING = re.compile(r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])")
 
 
 def measure(path: Path, cache: Path | None) -> dict:

@@ -166,7 +166,7 @@ class _Reader:
         elif "project" in roles and any(r in ("funds_total", "funds_fiscal") for r in roles) \
                 and amounts == 0:
             self._start_project_table(texts, roles)
-        elif first == "项目名称" and len(nonblank) > 1:
+        elif role_of(first) == "project" and len(nonblank) > 1:
             ev.project_name = nonblank[1]
         elif "基本支出总额" in texts:
             self._totals(texts)

@@ -6,6 +6,9 @@
 --   adjustment_claim     "调整率低于X%" against |决算 - 年初预算| / 年初预算
 --   funds_split          each 绩效目标表 or 自评表 printing a funds total and its parts (of either
 --                        phase): 资金总额 = 财政拨款 + 上年结转 + 其他资金
+--   targets_total        a budget's 项目 target tables together: Σ 预算数 = 支出总表 项目支出 (info:
+--                        many budgets print target tables for some projects only, or for funds
+--                        the department manages but does not spend)
 with evaluations as (
 
     select * from {{ ref('stg_raw__performance_evaluations') }}
@@ -285,6 +288,60 @@ funds as (
 
 ),
 
+budget_reports as (
+
+    select report_id from {{ ref('stg_raw__reports') }}
+    where {{ in_rebuild() }} and not is_superseded and phase = '预算'
+
+),
+
+project_cells as (
+
+    select * from {{ ref('int_audit__cells') }}
+    where {{ in_rebuild() }}
+        and table_code = 'Y03' and row_key = 'total' and column_key = 'project'
+
+),
+
+project_targets as (
+
+    select
+        e.report_id,
+        sum(e.budget_wan_yuan) as targets_total,
+        sum({{ half_width('e.budget_decimals') }}) as targets_half,
+        count(*) as projects,
+        count(*) filter (where e.budget_wan_yuan is null) as without_budget,
+        arg_min(e.source_location, e.evaluation_index) as source_location
+    from evaluations as e
+    inner join budget_reports on budget_reports.report_id = e.report_id
+    where e.evaluation_kind = '项目'
+    group by e.report_id
+
+),
+
+-- A project table whose year's 预算数 is not read (西安's 实施期资金总额, 重庆's 财政拨款 alone)
+-- leaves the sum unknown; so does a 支出总表 not read.
+targets_totals as (
+
+    select
+        t.report_id, 'P.targets_project_total' as rule_id, '项目' as instance_key,
+        '万元' as value_unit,
+        t.targets_total as lhs_value,
+        c.value0 as rhs_value,
+        -(t.targets_half + coalesce(c.half_width, 0)) as allowed_low,
+        t.targets_half + coalesce(c.half_width, 0) as allowed_high,
+        c.cell_id is null or t.without_budget > 0 as missing_cells,
+        '项目绩效目标表合计' as row_label, '预算数' as column_label, t.source_location,
+        [c.cell_id] as participants,
+        t.projects || ' 张项目绩效目标表，预算数合计 ' || coalesce({{ fmt_num('t.targets_total') }}, '—')
+            || case when t.without_budget > 0
+                    then '（其中 ' || t.without_budget || ' 张未读出当年预算数）' else '' end
+            || '；支出总表 项目支出 ' || coalesce({{ fmt_num('c.value0') }}, '（未读出）') as detail
+    from project_targets as t
+    left join project_cells as c on c.report_id = t.report_id
+
+),
+
 unioned as (
 
     select * from rates
@@ -293,6 +350,7 @@ unioned as (
     union all select * from duplicates
     union all select * from adjustments
     union all select * from funds
+    union all select * from targets_totals
 
 ),
 
@@ -322,7 +380,8 @@ final as (
                                                      'allowed_high') }}
                           then 'rounding'
                           -- amounts: any difference inside the printed figures' intervals
-                          when rule_id = 'P.funds_split' then 'rounding'
+                          when rule_id in ('P.funds_split', 'P.targets_project_total')
+                              then 'rounding'
                           else 'pass' end
             else 'fail'
         end as status,
