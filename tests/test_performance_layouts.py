@@ -17,6 +17,8 @@ from decimal import Decimal as D
 from functools import cache
 from pathlib import Path
 
+from dagster_project.document import Cell, Location, Paragraph
+from dagster_project.interpret.performance import extract_evaluations
 from dagster_project.interpret.report import interpret
 from dagster_project.readers import read_document
 
@@ -167,3 +169,43 @@ def test_central_self_evaluation_funds_rows():
     assert (people.level3, people.target_text, people.actual_text) == (
         "培养实践锻炼、跟班学习干部人数", "≥110人", "123人")
     assert all(i.level3 != "总分" for i in training.indicators)
+    # 偏差原因分析及改进措施 is a column: the reason printed beside a missed qualitative target
+    quality = next(i for i in training.indicators if i.level3 == "信访工作质量")
+    assert quality.deviation_reason.startswith("工作质量提升情况缺少有效数据支撑")
+
+
+def _row(*texts: str, page: int = 5) -> list[Cell]:
+    return [Cell(t, Location("x.pdf", page=page)) for t in texts]
+
+
+def test_self_evaluation_with_merged_cells_collapsed():
+    # The central 自评表 as a grid whose merged cells collapse (rows narrower than the header)
+    # and whose indicator rows continue on the next page one column narrower, with 分值 and 得分
+    # after the values: the figures are found by their header's words, aligned on the right.
+    items = [
+        Paragraph("档案数字化项目绩效自评表", Location("x.pdf", page=5)),
+        _row("项目名称", "", "档案数字化", "", "", "", "", "", ""),
+        _row("项目资金（万元）", "", "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"),
+        _row("年度资金总额：", "60.00", "58.50", "52.65", "10", "90.00%", "9"),
+        _row("其中：财政拨款", "50.00", "50.00", "45.00", "--", "--", "--"),
+        _row("上年结转", "10.00", "8.50", "7.65", "--", "--", "--"),
+        _row("其他资金", "", "", "", "--", "--", "--"),
+        _row("绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分",
+             "偏差原因分析及改进措施"),
+        _row("", "产出指标", "数量指标", "数字化档案卷数", "≥2000卷", "1800卷", "20", "18",
+             "扫描设备故障两个月"),
+        _row("质量指标", "数字化准确率", "≥99%", "99.5%", "20", "20", "", page=6),
+        _row("总分", "", "", "", "", "", "100", "92", ""),
+    ]
+    [evaluation], problems = extract_evaluations(items)
+    assert not problems
+    assert (evaluation.initial_budget_wan_yuan, evaluation.budget_wan_yuan,
+            evaluation.executed_wan_yuan, evaluation.stated_rate_pct) == (
+        D("60.00"), D("58.50"), D("52.65"), D("90.00"))
+    assert (evaluation.funds_total_wan_yuan, evaluation.fiscal_wan_yuan,
+            evaluation.carryover_wan_yuan, evaluation.other_wan_yuan,
+            evaluation.other_decimals) == (D("58.50"), D("50.00"), D("8.50"), D("0"), None)
+    assert [(i.level1, i.level2, i.level3, i.target_text, i.actual_text, i.deviation_reason)
+            for i in evaluation.indicators] == [
+        ("产出指标", "数量指标", "数字化档案卷数", "≥2000卷", "1800卷", "扫描设备故障两个月"),
+        ("产出指标", "质量指标", "数字化准确率", "≥99%", "99.5%", None)]

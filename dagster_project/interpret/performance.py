@@ -172,8 +172,11 @@ class _Reader:
             self._totals(texts)
         elif any("预算数" in t for t in texts) and any("执行数" in t for t in texts):
             self.budget_header = texts
-        elif self.budget_header is not None and self.indicator_header is None and \
-                any(parse_percent(t) for t in texts[-3:]) and amounts >= 2:
+        elif self.budget_header is not None and self.indicator_header is None and (
+                any(parse_percent(t) for t in texts[-3:]) and amounts >= 2
+                or roles[texts.index(first)] in _FUNDS_ROLES):
+            # a 自评表's funds rows: a 合计 or 资金来源 line with its 执行率, or a line the
+            # registry names (其中：财政拨款 | 50.00 | … | -- with no rate of its own)
             self._budget_row(texts)
         elif self.indicator_header is None and self.budget_header is None and \
                 any(r in _FUNDS_ROLES for r in roles):
