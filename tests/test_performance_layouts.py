@@ -209,3 +209,23 @@ def test_self_evaluation_with_merged_cells_collapsed():
             for i in evaluation.indicators] == [
         ("产出指标", "数量指标", "数字化档案卷数", "≥2000卷", "1800卷", "扫描设备故障两个月"),
         ("产出指标", "质量指标", "数字化准确率", "≥99%", "99.5%", None)]
+
+
+def test_beijing_header_drawn_over_the_first_row():
+    # 北京市发展和改革委员会 p.39: the page's repeated header is printed over its first project row,
+    # the characters interleaved: `1100项00目23名T0称00002 | 074950-碳达峰碳 | 中和工作经费`,
+    # `项目总额 370.000000`, `3财70政.00资00金00 其他资金`, and the indicator columns reading
+    # 一级指标 | 二级指标 | 三级指标. The header's words are taken out: the project
+    # 11000023T000002074950-碳达峰碳中和工作经费, 项目总额 370.000000, 财政资金 370.000000 (the row
+    # below, under the header's second line); the header's words are no indicator.
+    first = _on_page("beijing-development-reform-2026.pdf", 39)[0]
+    assert first.project_name == "11000023T000002074950-碳达峰碳中和工作经费"
+    assert (first.budget_wan_yuan, first.fiscal_wan_yuan) == (D("370.000000"), D("370.000000"))
+    assert all(i.level1 != "一级指标" for i in first.indicators)
+    assert ("受调查评估单位满意度", "≥90%") in _targets(first)
+    # the next project, an ordinary row: 38.000000 | 38.000000 | (blank)
+    second = _on_page("beijing-development-reform-2026.pdf", 39)[1]
+    assert (second.project_name, second.budget_wan_yuan, second.fiscal_wan_yuan,
+            second.other_wan_yuan) == (
+        "11000024T000002865715-本市龙头企业在京津冀布局创新链产业链评估调查", D("38.000000"),
+        D("38.000000"), D("0"))

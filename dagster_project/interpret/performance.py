@@ -142,6 +142,8 @@ class _Reader:
         self.funds_columns: dict[int, tuple[str, str]] | None = None
         self.total_at: int | None = None  # the column of the year's funds beside the period's
         self.in_funds = False  # a funds total read: the lines below it are its parts
+        # the project a row with the page's header drawn over it started (北京)
+        self.overlaid_start: EvaluationFact | None = None
         self.project_header: list[str] | None = None
         self.goal: str | None = None
         self.level1: str | None = None
@@ -321,31 +323,51 @@ class _Reader:
     def _project_row(self, row: list[Cell], texts: list[str], roles: list[str | None],
                      amounts: int) -> None:
         header = self.project_header or []
-        if amounts == 0 and any(r in _FUNDS_ROLES for r in roles) and "project" not in roles:
+        cells = _aligned(header, texts)
+        overlaid = _overlaid(header, cells)
+        if overlaid is None and amounts == 0 and any(r in _FUNDS_ROLES for r in roles) and \
+                "project" not in roles:
             # the header's second line: 其中 | 财政资金 | 其他资金 under 项目总额
             self.project_header = [t if role_of(t) and not role_of(h) else h for h, t in
                                    zip(header, texts + [""] * (len(header) - len(texts)),
                                        strict=False)]
             return
-        if "project" in roles and amounts == 0:
+        if overlaid is None and "project" in roles and amounts == 0:
             return  # the header repeated on the next page
-        cells = _aligned(header, texts)
         header_roles = [role_of(h) for h in header]
+        if overlaid is not None:
+            cells = overlaid
         name_at = header_roles.index("project")
         name = cells[name_at]
         if name in ("合计", "**") or set(texts) <= {"**", ""}:
             return  # the table's 合计 row, its column-number row
+        started_overlaid, self.overlaid_start = self.overlaid_start, None
+        if not name and overlaid is not None:
+            # the header's second line drawn over the second row of the project the overlaid
+            # row above started: its 其中 figures (财政资金)
+            if started_overlaid is self.evaluation:
+                for i, role in enumerate(header_roles):
+                    if role in _PART_FIELDS and (value := _amount(cells[i]))[0] is not None:
+                        self._set(role, header[i], *value)
+            return
         if name:
             ev = EvaluationFact("项目", name, row[min(name_at, len(row) - 1)].location)
             self.evaluations.append(ev)
+            if overlaid is not None:
+                self.overlaid_start = ev
             self.level1 = self.level2 = None
             for i, role in enumerate(header_roles):
+                if role in _PART_FIELDS and overlaid is not None:
+                    continue  # its parts are on the row below, under the header's second line
                 if role in _FUNDS_ROLES:
                     value, decimals = _amount(cells[i])
-                    self._set(role, header[i], value, decimals)
+                    if value is not None or not cells[i]:  # a figure, or printed blank
+                        self._set(role, header[i], value, decimals)
+                    elif role != "funds_total":
+                        ev.funds_unnamed_lines += 1  # a part printed, not readable: unknown
                 elif role == "goal" and cells[i]:
                     self.goal = cells[i]
-        if self.indicator_header is not None:
+        if self.indicator_header is not None and overlaid is None:
             self._indicator(row, texts)
 
     # -- indicators ----------------------------------------------------------------------------
@@ -382,6 +404,36 @@ class _Reader:
             level1=self.level1, level2=self.level2, level3=level3, target_text=target or None,
             actual_text=actual or None, location=loc, goal=self.goal,
             deviation_reason=reason or None))
+
+
+def _without(text: str, words: str) -> str | None:
+    """`text` with the characters of `words` taken out where they occur in it in order, or
+    None where they do not."""
+    out, k = [], 0
+    for ch in text:
+        if k < len(words) and ch == words[k]:
+            k += 1
+        else:
+            out.append(ch)
+    return "".join(out).strip() if k == len(words) else None
+
+
+def _overlaid(header: list[str], cells: list[str]) -> list[str] | None:
+    """A row the page's header was drawn over (北京: the header repeated on each page, printed
+    on top of the page's first row, its characters interleaved with the row's:
+    `1100项00目23名T0称000020…`, `项目总额370.000000`, `一级指标`): two cells or more hold their
+    column's header words among their own characters. Those words are taken out; None for an
+    ordinary row."""
+    stripped, hits = list(cells), 0
+    for i, (h, c) in enumerate(zip(header, cells, strict=True)):
+        words = _label(h)
+        if len(words) < 2 or not c:
+            continue
+        rest = _without(re.sub(r"\s+", "", c), words)
+        if rest is not None:
+            stripped[i] = rest
+            hits += 1
+    return stripped if hits >= 2 else None
 
 
 def _amount_in_label(text: str) -> tuple[str, object, int | None] | None:
