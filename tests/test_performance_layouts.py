@@ -229,3 +229,19 @@ def test_beijing_header_drawn_over_the_first_row():
             second.other_wan_yuan) == (
         "11000024T000002865715-本市龙头企业在京津冀布局创新链产业链评估调查", D("38.000000"),
         D("38.000000"), D("0"))
+
+
+def test_beijing_project_rows_the_grid_lost():
+    # 北京市人力资源和社会保障局 p.40: the project 11000025Y000003343514-后勤服务保障项目
+    # (238.773164 | 238.773164) is printed outside the grid (its name, figures and goal read as
+    # lines of text), then its indicator 项目总成本 ≤ 238.773164 万元 in the grid; the next project's
+    # row has its figures and goal but no name (126.438000 | 126.438000 | 一是进一步优化创业服务…).
+    # Each is a project of its own, its name not read: never the previous project's indicators.
+    projects = _on_page("beijing-human-resources-2026.pdf", 40)
+    lost, nameless = projects[0], projects[1]
+    assert lost.project_name == nameless.project_name == "（项目名称未读出）"
+    assert _targets(lost) == [("项目总成本", "≤238.773164万元")]
+    assert (lost.budget_wan_yuan, lost.fiscal_wan_yuan, lost.other_wan_yuan) == (None, None, None)
+    assert (nameless.budget_wan_yuan, nameless.fiscal_wan_yuan) == (D("126.438000"), D("126.438000"))
+    assert len(nameless.indicators) == 12
+    assert ("培训天数", "≥34天") in _targets(nameless)

@@ -144,6 +144,7 @@ class _Reader:
         self.in_funds = False  # a funds total read: the lines below it are its parts
         # the project a row with the page's header drawn over it started (北京)
         self.overlaid_start: EvaluationFact | None = None
+        self.project_cells_lost = False  # a project's own cells fell out of the grid
         self.project_header: list[str] | None = None
         self.goal: str | None = None
         self.level1: str | None = None
@@ -153,6 +154,15 @@ class _Reader:
     @property
     def evaluation(self) -> EvaluationFact:
         return self.evaluations[-1]
+
+    def paragraph(self, text: str) -> None:
+        """Text between the rows of a table with a row per project, other than a page number or
+        a unit line: a project's own cells (its name, amount, goal) fell out of the grid (北京's
+        pages whose left columns the reader did not rule). The indicator rows that follow are
+        that project's, whose name is not read: never the previous project's."""
+        if self.project_header is not None and len(self.evaluations) > 1 and \
+                not _PAGE_LINE.fullmatch(text):
+            self.project_cells_lost = True
 
     def row(self, row: list[Cell]) -> None:
         texts = _texts(row)
@@ -339,8 +349,8 @@ class _Reader:
             cells = overlaid
         name_at = header_roles.index("project")
         name = cells[name_at]
-        if name in ("合计", "**") or set(texts) <= {"**", ""}:
-            return  # the table's 合计 row, its column-number row
+        if "合计" in cells or name == "**" or set(texts) <= {"**", ""}:
+            return  # the table's 合计 row (in any column), its column-number row
         started_overlaid, self.overlaid_start = self.overlaid_start, None
         if not name and overlaid is not None:
             # the header's second line drawn over the second row of the project the overlaid
@@ -350,6 +360,16 @@ class _Reader:
                     if role in _PART_FIELDS and (value := _amount(cells[i]))[0] is not None:
                         self._set(role, header[i], *value)
             return
+        lost, self.project_cells_lost = self.project_cells_lost, False
+        # a project's figures with its goal or an indicator beside them (a row of figures alone,
+        # 湖州's unlabelled total under the header, is the table's, not a project's)
+        figures = any(r == "funds_total" and _amount(cells[i])[0] is not None
+                      for i, r in enumerate(header_roles)) and any(
+            cells[i] for i, r in enumerate(header_roles) if r in ("goal", "level3", "indicator"))
+        if not name and (lost or figures):
+            # the rows of a project whose name the grid lost (see paragraph), or a row with the
+            # project's figures and no name: a project of its own, never the previous one's
+            name = UNREAD_PROJECT
         if name:
             ev = EvaluationFact("项目", name, row[min(name_at, len(row) - 1)].location)
             self.evaluations.append(ev)
@@ -359,6 +379,8 @@ class _Reader:
             for i, role in enumerate(header_roles):
                 if role in _PART_FIELDS and overlaid is not None:
                     continue  # its parts are on the row below, under the header's second line
+                if role in _FUNDS_ROLES and name == UNREAD_PROJECT and not figures:
+                    continue  # an indicator row of a project whose figures the grid lost
                 if role in _FUNDS_ROLES:
                     value, decimals = _amount(cells[i])
                     if value is not None or not cells[i]:  # a figure, or printed blank
@@ -540,6 +562,8 @@ def extract_evaluations(items: list[Paragraph | list[Cell]], phase: str = "决�
             text = item.text.strip()
             if _ENDS_TABLE.match(text) or (len(text) > 60 and text.endswith("。")):
                 current = None  # a new part, an annex or prose: the 自评表 is over
+            elif current is not None:
+                current.paragraph(text)
             continue
         if current is not None:
             current.row(item)
@@ -560,6 +584,11 @@ def extract_evaluations(items: list[Paragraph | list[Cell]], phase: str = "决�
     ]
     return evaluations, problems
 
+
+# the name of a project whose row the grid lost (its indicators read, its name not)
+UNREAD_PROJECT = "（项目名称未读出）"
+# a page number ("— 32 —", "-28-") or a unit line ("金额单位：万元") between a table's rows
+_PAGE_LINE = re.compile(r"[—\-－\s\d]+|(金额)?单位[：:]\s*(万元|元)")
 
 # a contents line: "五、项目绩效目标表 ........ 16"
 _CONTENTS = re.compile(r"[.…．·]{4,}\s*\d*$")
