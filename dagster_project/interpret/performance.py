@@ -131,7 +131,6 @@ def _set_funds(ev: EvaluationFact, role: str, label: str, value, decimals, targe
 
 class _Reader:
     def __init__(self, kind: str, title: str, location: Location, targets: bool = False):
-        self.kind = kind
         self.evaluations = [EvaluationFact(kind, "部门整体" if kind == "部门整体" else title,
                                            location)]
         # a budget's 绩效目标表: its funds total is the 预算数 (a 自评表 prints 年度资金总额 over
