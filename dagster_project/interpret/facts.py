@@ -25,6 +25,9 @@ class CellFact:
     decimals: int | None
     unit_divisor: int
     location: Location
+    # A row of a 功能分类 × 经济分类 pair table (interpret.pairs): its 部门支出经济分类 code,
+    # row_code being its 功能分类 code; None elsewhere.
+    row_economic_code: str | None = None
 
 
 @dataclass
@@ -32,7 +35,8 @@ class TableFact:
     table_code: str
     title: str | None
     # present | declared_empty (a sentence says so, or a grid without amounts) | missing (not
-    # in the document) | unreadable (found, but its layout could not be read: see `reason`)
+    # in the document) | unreadable (found, but its layout could not be read: see `reason`) |
+    # declared_other (found, a table the registry knows and does not read: `reason` says why)
     status: str
     declaration: str | None
     amount_unit: str | None

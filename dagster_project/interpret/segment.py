@@ -53,6 +53,8 @@ def _single_text(row: list[Cell]) -> str | None:
 
 _BUDGET_MARKER = re.compile(r"(?:公开|预算)?(?:表)?\d{1,2}表|表\d{1,2}|公开表\d{1,2}|表[一二三四五六七八九十]{1,3}")
 _PROSE_END = re.compile(r"[。；]$")
+# A line that only qualifies the title above it: "（按经济分类科目分）", "(按支出功能分类科目-不含上年结转)".
+_QUALIFIER = re.compile(r"[（(]按[^（()）]{1,30}[)）]")
 
 
 def _is_region_noise(text: str) -> bool:
@@ -101,7 +103,9 @@ def segment(doc: Document, phase: str = "决算") -> Segments:
             text = _single_text(item)
             loc = item[0].location
         if text is not None:
-            title_code = table_code_of_title(text, phase)
+            # A sentence naming a table ("…，并在财政拨款收支总体情况表中列示。") is prose: a
+            # title never ends a sentence.
+            title_code = None if _PROSE_END.search(text.strip()) else table_code_of_title(text, phase)
             following = items[at + 1] if at + 1 < len(items) else None
             if title_code is None and isinstance(item, Paragraph) \
                     and isinstance(following, Paragraph) and len(text.strip()) <= 40 \
@@ -114,6 +118,18 @@ def segment(doc: Document, phase: str = "决算") -> Segments:
                 text = text.strip() + following.text.strip()
                 title_code = table_code_of_title(text, phase)
                 wrapped.add(at + 1)
+            if title_code and isinstance(item, Paragraph) and isinstance(following, Paragraph) \
+                    and at + 1 not in wrapped and _QUALIFIER.fullmatch(following.text.strip()):
+                # The title's qualifier on a line of its own (西安: "…一般公共预算支出明细表" /
+                # "（按经济分类科目分）"): the title is both lines, and the qualifier may make it
+                # another table's (by 经济分类, not 功能分类) or none of ours.
+                text = text.strip() + following.text.strip()
+                title_code = table_code_of_title(text, phase)
+                wrapped.add(at + 1)
+                if title_code is None:
+                    current = closed = None  # another kind of table starts: ours has ended
+                    others.append(item)
+                    continue
             marker_code = table_code_of_marker(text, phase)
             if title_code:
                 if current is not None and not current.rows and current.code_from_number:

@@ -101,7 +101,7 @@ COLUMNS = {
                     "row_line_no", "column_index", "column_label", "column_key", "column_group",
                     "value_wan_yuan", "printed_text", "decimals", "unit_divisor",
                     "source_location", "line_no", "page_no", "bbox_x0", "bbox_top", "bbox_x1",
-                    "bbox_bottom"],
+                    "bbox_bottom", "row_economic_code"],
     "narrative_facts": ["report_id", "fact_id", "section", "fact_kind", "subject",
                         "function_path", "metric", "amount_wan_yuan", "percent", "count_value",
                         "decimals", "direction", "reason", "printed_text", "sentence",
@@ -154,7 +154,7 @@ def raw_rows(facts: ReportFacts, report_id: str) -> dict[str, list[tuple]]:
             (report_id, c.table_code, c.row_index, c.row_code, c.row_label, c.row_key,
              c.row_line_no, c.column_index, c.column_label, c.column_key, c.column_group,
              _s(c.value_wan_yuan), c.printed_text, c.decimals, c.unit_divisor, loc(c.location),
-             c.location.line, c.location.page, *(c.location.bbox or _NO_BOX))
+             c.location.line, c.location.page, *(c.location.bbox or _NO_BOX), c.row_economic_code)
             for c in facts.cells()],
         "narrative_facts": [
             (report_id, i, f.section, f.fact_kind, f.subject, f.function_path, f.metric,
