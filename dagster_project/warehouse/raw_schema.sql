@@ -129,6 +129,22 @@ create table if not exists raw.performance_evaluations (
     page_no             integer
     -- key: report_id, evaluation_index
 );
+-- the funds lines (a 自评表's A column): the total as labelled and its parts; a part printed
+-- blank is 0 with null decimals, a part not printed null
+alter table raw.performance_evaluations add column if not exists funds_total_label varchar;
+alter table raw.performance_evaluations add column if not exists funds_total_wan_yuan decimal(20, 6);
+alter table raw.performance_evaluations add column if not exists funds_total_decimals integer;
+alter table raw.performance_evaluations add column if not exists fiscal_wan_yuan decimal(20, 6);
+alter table raw.performance_evaluations add column if not exists fiscal_decimals integer;
+alter table raw.performance_evaluations add column if not exists carryover_wan_yuan decimal(20, 6);
+alter table raw.performance_evaluations add column if not exists carryover_decimals integer;
+alter table raw.performance_evaluations add column if not exists other_wan_yuan decimal(20, 6);
+alter table raw.performance_evaluations add column if not exists other_decimals integer;
+-- figures among the funds lines under a label the registry does not name (the split unknown)
+alter table raw.performance_evaluations add column if not exists funds_unnamed_lines integer;
+-- a 自评表's 年初预算数
+alter table raw.performance_evaluations add column if not exists initial_budget_wan_yuan decimal(20, 6);
+alter table raw.performance_evaluations add column if not exists initial_budget_decimals integer;
 
 create table if not exists raw.performance_indicators (
     report_id           varchar not null,
