@@ -10,8 +10,9 @@ Printed: how many load with no whole-report failure, the failures by cause (inge
 kind), and per place and document kind: files, loaded, loaded with every required table of
 their template found (the template the document's tables identify, registry
 `seeds/reference/document_templates.csv`), and per
-table how often it is found, read (present or declared empty) and unreadable, with the
-unreadable reasons by kind. A file that is one part of a report published as several (a
+table how often it is found, read (present or declared empty) and unreadable (a table the
+registry knows and declares not read, `declared_other`, counted apart; a table its template
+does not have is not listed), with the unreadable reasons by kind. A file that is one part of a report published as several (a
 情况说明 whose tables are in another file) counts as loaded when a loaded report of the same
 unit (as `unit_names` compares names), year and kind holds its tables, as `juesuan run`
 attaches it; else it loads alone, its tables indeterminate, with a `partner_file_missing`
@@ -90,6 +91,9 @@ def read(args: tuple[Path, Path | None]) -> dict:
             "all_required_found": all(facts.tables[c].status != "missing" for c in required),
             "all_required_read": all(facts.tables[c].status in ("present", "declared_empty")
                                      for c in required),
+            # read, or a table the registry knows and declares not read, with why
+            "all_required_accounted": all(facts.tables[c].status in (
+                "present", "declared_empty", "declared_other") for c in required),
             "unreadable": {c: t.reason for c, t in facts.tables.items()
                            if t.status == "unreadable"},
             "cells": sum(1 for c in facts.cells() if c.value_wan_yuan is not None)}
@@ -205,7 +209,9 @@ def main() -> None:
           f"a file not collected); reports with every required table found: "
           f"{sum(r['all_required_found'] for r in loaded)} "
           f"({100 * sum(r['all_required_found'] for r in loaded) / max(len(loaded), 1):.1f} %); "
-          f"every required table read: {sum(r['all_required_read'] for r in loaded)}; "
+          f"every required table read: {sum(r['all_required_read'] for r in loaded)}, read or "
+          f"declared not read (declared_other): "
+          f"{sum(r.get('all_required_accounted', False) for r in loaded)}; "
           f"wall {wall:.0f} s")
     for r in parts:
         print(f"  part: {Path(r['file']).name} -> {Path(r['partner']).name}")
@@ -230,7 +236,10 @@ def main() -> None:
             found = sum(s != "missing" for s in statuses)
             read_ = sum(s in ("present", "declared_empty") for s in statuses)
             bad = sum(s == "unreadable" for s in statuses)
-            per_table.append(f"{code} {found}/{read_}/{bad}")
+            other = sum(s == "declared_other" for s in statuses)
+            if found or bad:
+                per_table.append(f"{code} {found}/{read_}/{bad}"
+                                 + (f" ({other} declared_other)" if other else ""))
         print(f"| {place} | {kind} | {template} | {len(group)} | {len(ok)}"
               f"{f' + {n_parts} parts' if n_parts else ''} | "
               f"{sum(r['all_required_found'] for r in ok)} | "

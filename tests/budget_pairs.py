@@ -25,13 +25,14 @@ def seed_final_as(unit: str, year: int) -> str:
             .replace("\0year\0", str(year)))
 
 
-def pipeline_warehouse(tmp: Path, fixtures: list[str], texts: dict[str, str]):
+def pipeline_warehouse(tmp: Path, fixtures: list[str | Path], texts: dict[str, str]):
     """`juesuan run` on the named budget fixtures and the given text reports; a read-only
     connection to the warehouse."""
     reports = tmp / "reports"
     reports.mkdir()
     for name in fixtures:
-        shutil.copy(FIXTURES / name, reports)
+        # a fixture's name, or the path of a file elsewhere (seeds/reports)
+        shutil.copy(name if isinstance(name, Path) else FIXTURES / name, reports)
     for name, text in texts.items():
         (reports / name).write_text(text, "utf-8")
     db = tmp / "w.duckdb"

@@ -16,7 +16,9 @@ real text, as documented here:
   236中央高校捐赠配比专项); three of its indicators renamed to the budget's, with 年初目标值 and
   实际完成值 chosen for the test: 奖助学生人次 6000人次 → 5800人次 (missed), 学生奖助学金覆盖面
   50% → 52% (met), 获得资助研究生满意度 95% → 95% (the budget set 90%: the 决算 restates another
-  target). Its other four indicators are the seed's, which the budget does not set.
+  target). Its other four indicators are the seed's, which the budget does not set. Its
+  funds line 一般预算内拨款 33.00 is renamed 其中：财政拨款 and set to 30.00 under the 合计 33.00:
+  the one P.funds_split failure of this warehouse.
 """
 
 from __future__ import annotations
@@ -37,6 +39,9 @@ MUTATIONS = [
     ("\t选树市区职工之家\n\t6家\n\t6家\n", "\t奖助学生人次\n\t6000人次\n\t5800人次\n"),
     ("\t夏送清凉慰问一线职工\n\t10个（次）\n\t10个（次）\n", "\t学生奖助学金覆盖面\n\t50%\n\t52%\n"),
     ("\t企业职工满意度\n\t95%\n\t95%\n", "\t获得资助研究生满意度\n\t95%\n\t95%\n"),
+    # its funds line named as the central template names it, and a figure that does not add
+    # up: 其中：财政拨款 30.00 under a 合计 of 33.00 (P.funds_split must fail)
+    ("\t一般预算内拨款\n\t33.00\n\t13.50\n", "\t其中：财政拨款\n\t30.00\n\t13.50\n"),
 ]
 
 
@@ -87,11 +92,44 @@ def test_the_budgets_target_tables_are_read(warehouse):
 
 def test_the_budget_is_audited_by_no_self_evaluation_rule(warehouse):
     # A target table has no 执行数: the 自评 rules (执行率, a missed target's reason) are a
-    # 决算's, and never evaluated on the budget.
+    # 决算's, and never evaluated on the budget. Only its funds lines are checked (P.funds_split).
     assert warehouse.execute(
         "select count(*) from intermediate.int_audit__evaluations as e "
         "inner join marts.dim_reports as d on d.report_id = e.report_id "
-        "where d.report_kind like '%预算' and e.rule_family = 'performance'").fetchone() == (0,)
+        "where d.report_kind like '%预算' and e.rule_family = 'performance' "
+        "and e.rule_id not in ('P.funds_split', 'P.targets_project_total')").fetchone() == (0,)
+
+
+def test_the_target_tables_against_the_project_expenditure(warehouse):
+    # The 24 年度资金总额 of pp.16-40 (2112.76, 1111.98, 1041.00, 4878.00, 8060.00, 8306.85,
+    # 2426.00, 150.00, 210.00, 195.00, 425.20, 689.68, 60.00, 5.00, 62.00, 5.00, 65.00, 7.00,
+    # 244.78, 3.59, 109.50, 64.50, 0.18, 10.00) add up to 30,243.02; p.9's 支出预算表 prints 项目支出
+    # 92,759.19: the university sets targets for its 中央高校 special funds only. Info, not error.
+    row = warehouse.execute(
+        "select status, rule_severity, lhs_value, rhs_value from intermediate.int_audit__evaluations "
+        "where rule_id = 'P.targets_project_total'").fetchall()
+    assert row == [("fail", "info", D("30243.02"), D("92759.19"))]
+
+
+def test_the_target_tables_funds_split(warehouse):
+    # p.16: 年度资金总额： 2112.76 | 其中：财政拨款 2112.00 | 上年结转 0.76 | 其他资金 0
+    row = warehouse.execute(
+        "select funds_total_label, funds_total_wan_yuan, fiscal_wan_yuan, carryover_wan_yuan, "
+        "other_wan_yuan from marts.fct_performance_budgets where phase = '预算' "
+        "and project_name = '236中央高校教育教学改革专项'").fetchone()
+    assert row == ("年度资金总额", D("2112.76"), D("2112.00"), D("0.76"), D("0"))
+    # every one of the budget's 24 tables prints its total and the three parts, and they add up
+    statuses = warehouse.execute(
+        "select status, count(*) from intermediate.int_audit__evaluations "
+        "where rule_id = 'P.funds_split' group by 1").fetchall()
+    assert sorted(statuses) == [("fail", 1), ("pass", 24)]
+    # the 决算's mutated 自评表: 合计 33.00 against 其中：财政拨款 30.00, beyond ±0.01
+    fail = warehouse.execute(
+        "select e.lhs_value, e.rhs_value, e.rule_severity from intermediate.int_audit__evaluations "
+        "as e inner join marts.dim_reports as d on d.report_id = e.report_id "
+        "where e.rule_id = 'P.funds_split' and e.status = 'fail' and d.report_kind like '%决算'"
+    ).fetchall()
+    assert fail == [(D("33.00"), D("30.00"), "error")]
 
 
 def test_targets_matched_to_the_finals_self_evaluation(warehouse):

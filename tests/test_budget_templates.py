@@ -126,9 +126,10 @@ def test_beijing_figures(beijing):
     assert _one(facts, "Y09", column_key="budget_vehicle_operation") == D("15.000000")
     # p.9 预算08表: "注：本部门无相关内容。"
     assert facts.tables["Y08"].status == "declared_empty"
-    # 预算03表 prints a row per 功能分类 项 × 经济分类 款: found, named, not read as 项 rows.
-    assert facts.tables["Y03"].status == "unreadable"
-    assert "功能分类 × 经济分类" in facts.tables["Y03"].reason
+    # 预算03表 prints a row per 功能分类 项 × 经济分类 款: read at that grain as Y11, never as
+    # 项 rows (tests/test_budget_grains.py).
+    assert facts.tables["Y11"].status == "present"
+    assert facts.tables["Y03"].status == "missing" and not facts.tables["Y03"].required
 
 
 def test_jiangsu_budget(jiangsu):
@@ -213,9 +214,16 @@ def test_xian_budget(xian):
     assert _one(xian, "Y09", column_key="budget_vehicle_operation") == D("8.2")
     assert _one(xian, "Y09", column_key="budget_training") == D("21")
     # p.24 部门综合预算支出总表: 单位编码 | 单位名称 | 合计 | 一般公共预算拨款 … 其他收入, a row per
-    # unit and a column per funding source: not 支出 by 功能分类 code, named so and not read.
-    assert xian.tables["Y03"].status == "unreadable"
-    assert "a row per unit (单位编码) with a column per funding source" in xian.tables["Y03"].reason
+    # unit and a column per funding source, the units and figures of p.23's 收入总表 again
+    # (合计 42,034,723.58 = 40,052,896.08 + 981,827.50 + 1,000,000.00 on both pages): not 支出 by
+    # 功能分类 code. Declared as the registry's table of that grain (Y12), with why, and not
+    # read; its template prints no 支出总表 by 功能分类 (Y03), so none is missing.
+    assert xian.template == "local_by_unit"
+    assert (xian.tables["Y12"].status, xian.tables["Y12"].required) == ("declared_other", True)
+    assert xian.tables["Y12"].location.page == 24
+    assert "the units and sources of the 收入总表 (表2) again" in xian.tables["Y12"].reason
+    assert (xian.tables["Y03"].status, xian.tables["Y03"].required) == ("missing", False)
+    assert not [p for p in xian.problems if p.kind in ("unreadable_table", "missing_table")]
 
 
 def test_university_budget(university):
@@ -237,11 +245,14 @@ def test_university_budget(university):
 def test_university_template_requires_its_four_tables(university):
     # Its tables (p.7-10) are the central template's four: 收支预算总表, 收入预算表, 支出预算表,
     # 财政拨款支出预算表, and none of the local template's 财政拨款收支总表, 一般公共预算 or 三公
-    # tables: those are not this document's to print, and not recorded as missing.
+    # tables: those are not this document's to print, and not required.
     assert university.template == "central_four_tables"
-    assert {c: (t.status, t.required) for c, t in university.tables.items()} == {
+    assert {c: (t.status, t.required) for c, t in university.tables.items()
+            if t.status != "missing"} == {
         "Y01": ("present", True), "Y02": ("present", True), "Y03": ("present", True),
         "Y10": ("present", True)}
+    # The others are recorded as not this template's: not required, never a missing table.
+    assert not [c for c, t in university.tables.items() if t.status == "missing" and t.required]
     assert not [p for p in university.problems if p.kind == "missing_table"]
     # p.10 财政拨款支出预算表: 205 教育支出 208,613.34 = 基本支出 177,215.79 + 项目支出 31,397.55;
     # 2050205 高等教育 181,866.03.
@@ -368,3 +379,23 @@ def test_jiangsu_expenditure_table_reserve_column(jiangsu):
            if c.value_wan_yuan is not None}
     assert row == {"total": D("24458.43"), "basic": D("10403.11"), "project": D("12081.46"),
                    "reserve": D("1973.86")}
+
+
+def test_xian_income_rows_per_unit_carry_no_function_code(xian):
+    # p.23 收入总表: 合计 | 117 西安市审计局 | 117001 西安市审计局, each 42,034,723.58 元: unit
+    # codes, never 功能分类 codes (a class 117 does not exist).
+    rows = {(c.row_code, c.row_key, c.row_label): c.value_wan_yuan
+            for c in xian.tables["Y02"].cells if c.column_key == "total"}
+    assert rows == {(None, "total", "合计"): D("4203.472358"),
+                    (None, None, "西安市审计局"): D("4203.472358")}
+
+
+def test_a_title_wrapped_before_it_says_which_classification_is_no_basic_table_by_economy():
+    # 西安 宣传部's 2021 budget p.28 (budgets/西安/321a5fee-宣传部_2026年部门预算.pdf): the title
+    # "…一般公共预算基本支出明细表（按支出功" wraps before 能分类科目）: the 功能分类 table, not
+    # the 经济分类 one (p.30 "…基本支出明细表（按支出经济分类").
+    from dagster_project.interpret.layout import table_code_of_title
+
+    assert table_code_of_title("2021年部门综合预算一般公共预算基本支出明细表（按支出功", "预算") is None
+    assert table_code_of_title("2021年部门综合预算一般公共预算基本支出明细表（按支出经济分类",
+                               "预算") == "Y06"

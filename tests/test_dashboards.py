@@ -6,99 +6,45 @@ Expected figures are read from the source documents (page or line given), not fr
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import socket
 import subprocess
-import time
-import urllib.request
 from io import BytesIO
-from pathlib import Path
-from urllib.parse import urlparse
 
 import duckdb
 import pdfplumber
 import pytest
 from PIL import Image
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-ROOT = Path(__file__).resolve().parents[1]
-BIN = Path(os.environ.get("VIRTUAL_ENV", ROOT / ".venv")) / "bin"
+from tests.browser import (
+    BIN,
+    MARKS,
+    ROOT,
+    WAIT_MS,
+    App,
+    chromium,
+    env,
+    no_exception,
+    open_view,
+    outside,
+    recorded_page,
+    start_run,
+)
+
 REPORTS = ROOT / "seeds" / "reports"
-APP = ROOT / "dagster_project" / "dashboards" / "app.py"
-CHROMIUM = "/usr/bin/chromium"
-# This machine's network is closed: Chromium's own background connections must stay off.
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-WAIT_MS = 60_000
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.xdist_group("dashboards"),
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs the system Chromium (.ci/run)"),
-]
-
-
-def _env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}  # an ephemeral instance
-    env.update(DBT_SEND_ANONYMOUS_USAGE_STATS="False", DO_NOT_TRACK="1", **extra)
-    return env
-
-
-def _run(reports: Path, warehouse: Path, **kwargs) -> subprocess.Popen:
-    return subprocess.Popen([str(BIN / "juesuan"), "run", "--reports", str(reports),
-                             "--warehouse", str(warehouse)], env=_env(), cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **kwargs)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class App:
-    """Streamlit serving the dashboards over one BI file, on a free port of 127.0.0.1."""
-
-    def __init__(self, bi: Path, home: Path):
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        home.mkdir(parents=True, exist_ok=True)
-        self.process = subprocess.Popen(
-            [str(BIN / "streamlit"), "run", str(APP), "--server.address", "127.0.0.1",
-             "--server.port", str(self.port), "--server.headless", "true",
-             "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=_env(JUESUAN_BI=str(bi), HOME=str(home)),
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        return
-            except OSError:
-                pass
-            if time.monotonic() > deadline or self.process.poll() is not None:
-                self.stop()
-                raise RuntimeError("streamlit did not start")
-            time.sleep(0.3)
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+pytestmark = MARKS
 
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    yield from chromium()
+
+
+@pytest.fixture
+def page(browser):
+    yield from recorded_page(browser)
 
 
 @pytest.fixture(scope="module")
@@ -120,7 +66,7 @@ def loaded(base, app, browser):
     reading the dashboards: what each read showed, and the run's output."""
     reports = base / "reports"
     shutil.copytree(REPORTS, reports)
-    run = _run(reports, base / "warehouse.duckdb")
+    run = start_run(reports, base / "warehouse.duckdb", dagster_home=base / "dagster_home")
     context = browser.new_context()
     page = context.new_page()
     requests: list[str] = []
@@ -141,7 +87,7 @@ def loaded(base, app, browser):
         context.close()
         out, _ = run.communicate(timeout=900)
     return {"returncode": run.returncode, "output": out, "reads": reads, "base": base,
-            "outside": _outside(requests)}
+            "outside": outside(requests)}
 
 
 @pytest.fixture(scope="module")
@@ -151,36 +97,8 @@ def served(app, loaded):
     return app
 
 
-@pytest.fixture
-def page(browser):
-    """A page that records every request it makes; the test ends checking none left the host."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    requests: list[str] = []
-    page.on("request", lambda r: requests.append(r.url))
-    page.requests = requests
-    yield page
-    context.close()
-    assert requests and not _outside(requests), f"requests beyond 127.0.0.1: {_outside(requests)}"
-
-
-def _outside(requests: list[str]) -> list[str]:
-    return [u for u in requests if urlparse(u).scheme not in ("data", "blob", "about")
-            and urlparse(u).hostname != "127.0.0.1"]
-
-
-def _open(page, app: App, path: str = "") -> None:
-    page.goto(f"{app.url}/{path}")
-    expect(page.get_by_role("heading", level=1).first).to_be_visible(timeout=WAIT_MS)
-
-
-def _no_exception(page) -> None:
-    assert page.locator('[data-testid="stException"]').count() == 0
-    assert "Traceback" not in page.inner_text("body")
-
-
 def test_overview_counts_reports_and_findings(page, served):
-    _open(page, served)
+    open_view(page, served)
     expect(page.get_by_text("报告（按年度与类型）")).to_be_visible(timeout=WAIT_MS)
     # four 部门决算 reports: one of 2019 (佛山市轨道交通局), three of 2024
     table = page.locator('[data-testid="stTable"]').first
@@ -195,11 +113,11 @@ def test_overview_counts_reports_and_findings(page, served):
     expect(page.get_by_text("审核发现（按严重性与规则族）")).to_be_visible()
     # a chart with its numbers on hover sits beside the table
     expect(page.locator('[data-testid="stPlotlyChart"]')).to_have_count(2, timeout=WAIT_MS)
-    _no_exception(page)
+    no_exception(page)
 
 
 def test_compare_departments_prints_the_documents_figures(page, served):
-    _open(page, served, "compare")
+    open_view(page, served, "compare")
     main = page.locator('[data-testid="stMain"]')
     # 国家信访局 2024, p.7: 本年支出合计 14,572.53; p.9: 基本支出 11,073.11, 项目支出 3,499.42
     expect(main).to_contain_text("14,572.53", timeout=WAIT_MS)
@@ -224,11 +142,11 @@ def test_compare_departments_prints_the_documents_figures(page, served):
     # sorted by the first indicator (支出合计), largest first
     assert [r.locator("td").first.inner_text() for r in first_rows.all()][:3] == [
         "国家信访局", "上海市普陀区财政局", "武汉市蔡甸区总工会本级"]
-    _no_exception(page)
+    no_exception(page)
 
 
 def test_compare_departments_sorts_by_a_chosen_indicator(page, served):
-    _open(page, served, "compare")
+    open_view(page, served, "compare")
     main = page.locator('[data-testid="stMain"]')
     expect(main).to_contain_text("14,572.53", timeout=WAIT_MS)
     page.get_by_role("combobox", name="排序").click()
@@ -241,20 +159,20 @@ def test_compare_departments_sorts_by_a_chosen_indicator(page, served):
     # smallest first puts 国家信访局 last, with its figure
     assert rows[-1][0] == "国家信访局" and "46.21" in rows[-1], rows
     assert [r[0] for r in rows].index("武汉市蔡甸区总工会本级") < len(rows) - 1
-    _no_exception(page)
+    no_exception(page)
 
 
 def test_one_unit_over_the_years(page, served):
-    _open(page, served, "unit")
+    open_view(page, served, "unit")
     main = page.locator('[data-testid="stMain"]')
     # the first unit by name: 上海市普陀区财政局 (p.15: 2,940.05; p.21: 基本支出占比 79.49%)
     expect(main).to_contain_text("2,940.05", timeout=WAIT_MS)
     expect(main).to_contain_text("79.49%")
-    _no_exception(page)
+    no_exception(page)
 
 
 def _pick_finding(page, served, rule: str) -> None:
-    _open(page, served, "findings")
+    open_view(page, served, "findings")
     page.get_by_role("combobox", name="打开一条发现，查看原文位置").click()
     page.get_by_role("option").filter(has_text=rule).first.click()
     expect(page.get_by_text("发现详情")).to_be_visible(timeout=WAIT_MS)
@@ -306,7 +224,7 @@ def test_a_finding_opens_its_page_with_the_compared_cells_framed(page, served, l
         assert framed(on_edges) > 0.9, text
         # a box 40 points lower is not framed: the frame is where the cell is, not anywhere
         assert framed([(x, y + round(40 * scale)) for x, y in on_edges]) < 0.3, text
-    _no_exception(page)
+    no_exception(page)
 
 
 def test_a_text_report_finding_marks_the_cited_line(page, served):
@@ -316,13 +234,13 @@ def test_a_text_report_finding_marks_the_cited_line(page, served):
     # 武汉市蔡甸区总工会本级, 公开03表 合计 / 基本支出: line 607 of the text report prints 506.87
     assert marked.get_attribute("data-cited-line") == "607"
     assert "506.87" in marked.inner_text()
-    _no_exception(page)
+    no_exception(page)
 
 
 def test_budget_view_says_budgets_are_not_loaded(page, served):
-    _open(page, served, "budget")
+    open_view(page, served, "budget")
     expect(page.get_by_text("尚未加载部门预算报告", exact=False)).to_be_visible(timeout=WAIT_MS)
-    _no_exception(page)
+    no_exception(page)
 
 
 def test_a_load_runs_while_the_dashboard_reads(loaded):
@@ -348,13 +266,13 @@ def test_publishing_again_under_open_readers(page, served, loaded):
             # the only change: the published copy of 国家信访局's total
             con.execute("update marts.fct_unit_year_summary set expenditure_total_wan_yuan = ? "
                         "where unit_name = '国家信访局'", [amount.replace(",", "")])
-            _open(page, served, "compare")
+            open_view(page, served, "compare")
             reader = duckdb.connect(str(base / "bi.duckdb"), read_only=True)  # held open
             publish(con, base / "bi.duckdb")
             reader.close()
-            _open(page, served, "compare")
+            open_view(page, served, "compare")
             expect(page.locator('[data-testid="stMain"]')).to_contain_text(amount, timeout=WAIT_MS)
-            _no_exception(page)
+            no_exception(page)
     finally:
         con.close()
 
@@ -362,7 +280,7 @@ def test_publishing_again_under_open_readers(page, served, loaded):
 def test_export_dashboard_writes_static_html_without_a_cdn(served, loaded, tmp_path):
     out = tmp_path / "export"
     done = subprocess.run([str(BIN / "juesuan"), "export-dashboard", str(out), "--bi",
-                           str(loaded["base"] / "bi.duckdb")], env=_env(), cwd=ROOT,
+                           str(loaded["base"] / "bi.duckdb")], env=env(), cwd=ROOT,
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in out.iterdir()) == ["compare-2019.html", "compare-2024.html",
@@ -380,10 +298,115 @@ def test_export_dashboard_writes_static_html_without_a_cdn(served, loaded, tmp_p
 
 def test_export_dashboard_without_a_bi_file_says_so(tmp_path):
     done = subprocess.run([str(BIN / "juesuan"), "export-dashboard", str(tmp_path / "out"),
-                           "--bi", str(tmp_path / "missing.duckdb")], env=_env(), cwd=ROOT,
+                           "--bi", str(tmp_path / "missing.duckdb")], env=env(), cwd=ROOT,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2
     assert "juesuan run" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_the_first_listed_findings_are_warmed_in_the_background(served, loaded, monkeypatch):
+    """What the first pick needs is asked and rendered ahead of it: after warming, the list's
+    question and the first PDF finding's framed page are answered from the caches."""
+    from dagster_project.dashboards import queries, source, warm
+    from dagster_project.dashboards.findings import default_severities, pages_to_show
+
+    monkeypatch.setenv("JUESUAN_BI", str(loaded["base"] / "bi.duckdb"))
+    monkeypatch.setattr(warm, "_WARMED", set())
+    source._png.cache_clear()
+    thread = warm.warm_first_findings()
+    thread.join(120)
+    assert warm.warm_first_findings() is None  # once per copy of the BI file
+    found = queries.findings(default_severities(), [], [], [], [])
+    first_pdf = next(f for f in found["finding_id"][:warm.FIRST]
+                     if queries.finding(f).iloc[0].file_format == "pdf")
+    finding = queries.finding(first_pdf).iloc[0]
+    pages = pages_to_show(finding, queries.finding_cells(first_pdf))
+    assert pages
+    before = source._png.cache_info()
+    for page_no, boxes in pages.items():
+        source.page_png(finding.file_path, page_no, boxes)
+    after = source._png.cache_info()
+    assert (after.hits - before.hits, after.misses - before.misses) == (len(pages), 0)
+
+
+def _events(instance, run_id: str, step: str, kind: str) -> list[tuple[int, object]]:
+    """(position in the run's event log, event) of one step's events of one kind."""
+    return [(i, e.dagster_event) for i, e in enumerate(instance.all_logs(run_id))
+            if e.dagster_event and e.dagster_event.step_key == step
+            and e.dagster_event.event_type_value == kind]
+
+
+def test_the_bi_file_is_published_after_the_checks(served, loaded, monkeypatch):
+    """In the run of `juesuan run`, the GX checks of the residuals ran before the publish
+    started, and findings (data: the seed reports hold error findings) did not stop it: their
+    checks failed with WARN severity, and the BI file's materialisation is in the instance."""
+    import dagster as dg
+
+    monkeypatch.setenv("DAGSTER_HOME", str(loaded["base"] / "dagster_home"))
+    instance = dg.DagsterInstance.get()
+    [run] = instance.get_runs()
+    assert run.status == dg.DagsterRunStatus.SUCCESS
+    checks = _events(instance, run.run_id, "identity_suites", "ASSET_CHECK_EVALUATION")
+    [(started, _)] = _events(instance, run.run_id, "bi_file", "STEP_START")
+    [(published, _)] = _events(instance, run.run_id, "bi_file", "ASSET_MATERIALIZATION")
+    assert len(checks) == 7  # one per rule family
+    assert max(i for i, _e in checks) < started < published
+    results = [e.event_specific_data for _i, e in checks]
+    assert all(r.blocking for r in results)
+    # rules of severity error failed (findings), yet the publish ran: WARN, not ERROR
+    failing = [r for r in results if r.metadata["failed_error_rules"].value > 0]
+    assert failing and all(not r.passed and r.severity == dg.AssetCheckSeverity.WARN
+                           for r in failing)
+    bi = duckdb.connect(str(loaded["base"] / "bi.duckdb"), read_only=True)
+    try:
+        assert bi.execute("select count(*) from marts.audit_findings "
+                          "where severity = 'error'").fetchall()[0][0] > 0
+    finally:
+        bi.close()
+    latest = instance.get_latest_materialization_event(dg.AssetKey("bi_file"))
+    assert latest.run_id == run.run_id
+    # the UI shows when it was last published: the event's time and the file it wrote
+    assert latest.asset_materialization.metadata["path"].value == str(
+        (loaded["base"] / "bi.duckdb").resolve())
+
+
+def test_a_structural_check_failure_stops_the_publish(served, loaded, tmp_path, monkeypatch):
+    """A residual whose status is none of the four (the residuals themselves are wrong, not a
+    finding) fails its family's check with ERROR severity, and the blocking check stops the
+    publish in a real Dagster run: no BI file is written."""
+    import dagster as dg
+
+    from dagster_project.assets.audit import RESIDUALS_KEY
+    from dagster_project.definitions import build_definitions
+
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(loaded["base"] / "warehouse.duckdb", warehouse)
+    con = duckdb.connect(str(warehouse))
+    try:
+        con.execute("update intermediate.int_audit__evaluations set status = 'passed' "
+                    "where rule_id = (select min(rule_id) from intermediate.int_audit__evaluations "
+                    "where rule_family = 'within_table')")
+    finally:
+        con.close()
+    monkeypatch.setenv("JUESUAN_WAREHOUSE", str(warehouse))
+    monkeypatch.setenv("JUESUAN_BI", str(tmp_path / "bi.duckdb"))
+    publish_after_checks = dg.define_asset_job(
+        "publish_after_checks", selection=dg.AssetSelection.assets("bi_file")
+        | dg.AssetSelection.checks_for_assets(RESIDUALS_KEY))
+    defs = dg.Definitions.merge(build_definitions(dg.in_process_executor),
+                                dg.Definitions(jobs=[publish_after_checks]))
+    result = defs.resolve_job_def("publish_after_checks").execute_in_process(
+        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
+    assert not result.success
+    evaluations = {e.check_name: e for e in result.get_asset_check_evaluations()}
+    within = evaluations["gx_within_table"]
+    assert not within.passed and within.severity == dg.AssetCheckSeverity.ERROR
+    assert within.metadata["structural_failures"].value == ["expect_column_values_to_be_in_set"]
+    # the other families' findings stay WARN
+    assert all(e.severity == dg.AssetCheckSeverity.WARN for n, e in evaluations.items()
+               if n != "gx_within_table")
+    assert not result.get_asset_materialization_events()
+    assert not (tmp_path / "bi.duckdb").exists()
 
 
 def test_a_run_that_changes_a_report_publishes_only_its_rows(served, loaded):
@@ -395,7 +418,7 @@ def test_a_run_that_changes_a_report_publishes_only_its_rows(served, loaded):
     base = loaded["base"]
     changed = base / "reports" / "caidian-trade-union-2024.txt"
     changed.write_bytes(changed.read_bytes() + b"\n")  # a new revision, the same figures
-    run = _run(base / "reports", base / "warehouse.duckdb")
+    run = start_run(base / "reports", base / "warehouse.duckdb")
     out, _ = run.communicate(timeout=900)
     assert run.returncode == 0, out
     assert "dbt build: incremental" in out, out

@@ -112,3 +112,51 @@ def test_injected_table_cell_is_printed_and_recorded(tmp_path):
                        if c["file"] == r["file"] and c["table_code"] == r["table_code"]
                        and c["row_code"] == r["row_code"]}
             assert r["injected"] in printed and r["original"] not in printed
+
+
+# -- variants from features of real documents (session 8) -------------------------------------
+
+@pytest.mark.parametrize("name", ["caption_cell", "caption_frame", "caption_rows", "unit_in_header",
+                                  "spacer_grid", "combo_province"])
+def test_real_world_variants_read_exactly(first_model, tmp_path, name):
+    """Each variant the reader had to learn (the title and unit line in the grid's top cell
+    or in a frame, the unit named only in the header, a spreadsheet's spacer rows and
+    columns) reads every value cell the generator printed, and nothing else."""
+    from dagster_project.interpret.report import interpret
+    from dagster_project.readers import read_document
+
+    reg, by_name = first_model
+    m = next(iter(by_name.values()))
+    text, _ = render(m, reg)
+    data, truths, _grids = render_pdf(m, reg, LAYOUTS[name], text)
+    path = tmp_path / f"{name}.pdf"
+    path.write_bytes(data)
+    facts = interpret(read_document(path))
+    assert not facts.fatal
+
+    def side(table: str, group: int) -> int:
+        return group if table in ("01", "04") else 0
+
+    expected = {(code, side(code, t.column_group), t.row_code or t.row_key, t.column_key):
+                t.value_wan_yuan for code, t, _text in truths}
+    read = {(c.table_code, side(c.table_code, c.column_group), c.row_code or c.row_key,
+             c.column_key): c.value_wan_yuan or Decimal(0)
+            for c in facts.cells() if c.table_code in {code for code, _t, _x in truths}}
+    assert {k: v for k, v in read.items() if k in expected} == expected
+    assert set(read) <= set(expected)
+
+
+def test_turned_pages_and_the_total_row_last(first_model):
+    reg, by_name = first_model
+    m = next(iter(by_name.values()))
+    text, _ = render(m, reg)
+    data, _truths, grids = render_pdf(m, reg, LAYOUTS["combo_province"], text)
+    import io
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        turned = [p for p in pdf.pages if p.rotation == 90]
+        # a portrait media box, shown landscape
+        assert turned and all(p.width > p.height for p in turned)
+        assert all(p.page_obj.attrs["MediaBox"][2] < p.page_obj.attrs["MediaBox"][3] for p in turned)
+        assert "收入决算表" in (turned[0].extract_text() or "")
+    g02 = next(g for g in grids if g.code == "02")
+    assert g02.rows[-1][0].text == "合计"

@@ -58,13 +58,14 @@ def university():
     return interpret(read_document(FIXTURES / "swu_2023_final.pdf"))
 
 
-def test_university_template_loads_its_tables_and_misses_the_others(university):
+def test_university_template_loads_its_four_tables(university):
     assert not university.fatal
     assert (university.unit_name, university.fiscal_year) == ("西南大学", 2023)  # the cover
-    status = {c: t.status for c, t in university.tables.items()}
-    assert status == {"01": "present", "02": "present", "03": "present", "04": "missing",
-                      "05": "present", "06": "missing", "07": "missing", "08": "missing",
-                      "09": "missing"}
+    # Its template (表1-表4, 教育部's 高等学校 tables) prints four tables: none is missing
+    # (tests/test_final_templates.py).
+    assert university.template == "central_four_tables"
+    status = {c: t.status for c, t in university.tables.items() if t.required}
+    assert status == {"01": "present", "02": "present", "03": "present", "05": "present"}
     # 表4 高等学校财政拨款支出决算表 is this template's 财政拨款 per 功能分类 table, read as
     # 公开05表 (registry): p.15 实验室及相关设施 1,707.93, all of it 项目支出 (its 项目支出/小计;
     # 其中：基本建设资金支出 1,357.93 breaks it down).
@@ -246,3 +247,75 @@ def test_project_evaluation_continued_on_a_wider_grid():
     assert not problems
     assert (evaluation.budget_wan_yuan, evaluation.executed_wan_yuan) == (D("26.46"), D("24.25"))
     assert evaluation.stated_rate_pct == D("91.7")
+
+
+# -- 江苏 2017: captions and unit lines inside the grid (session 8) ------------------------
+
+@pytest.fixture(scope="module")
+def jiangsu_party_2017():
+    return interpret(read_document(FIXTURES / "jiangsu-party-office-2017-tables.pdf"))
+
+
+def _by_label(table) -> dict[tuple, D | None]:
+    return {(c.row_code or c.row_label, c.column_key): c.value_wan_yuan for c in table.cells}
+
+
+def test_title_and_unit_line_in_the_grids_top_cell(jiangsu_party_2017):
+    # Every table prints "收支预算总表 / 部门：中国共产党江苏省委员会办公厅 单位：万元" in its
+    # grid's first cell; 收入预算总表 (p.2) inside a frame drawn round title and grid. Before,
+    # 收入/支出/财政拨款收支 were missing and three tables unreadable; now all are read.
+    facts = jiangsu_party_2017
+    assert not facts.fatal
+    assert {c: t.status for c, t in facts.tables.items()
+            if c != "Y07"} == dict.fromkeys(["Y01", "Y02", "Y03", "Y04", "Y05", "Y06", "Y09",
+                                             "Y10"], "present")
+    assert all(t.amount_unit == "万元" for t in facts.tables.values())
+    # p.2, inside the frame: 收入总计 20,849.45, 其他非税收入 147.20
+    income = _by_label(facts.tables["Y02"])
+    assert income[("收入总计", "total")] == D("20849.45")
+    assert income[("其他非税收入", "total")] == D("147.20")
+    # p.3: 合计 20,849.45 = 基本支出 9,964.07 + 项目支出 10,688.66 + 单位预留机动经费 196.72
+    [row] = [{c.column_key: c.value_wan_yuan for c in facts.tables["Y03"].cells}]
+    assert (row["total"], row["basic"], row["project"], row["reserve"]) == (
+        D("20849.45"), D("9964.07"), D("10688.66"), D("196.72"))
+    # p.5 财政拨款支出预算表: 2013101 行政运行 6,106.99, 2210202 提租补贴 1,235.41
+    y10 = _by_label(facts.tables["Y10"])
+    assert y10[("2013101", "total")] == D("6106.99")
+    assert y10[("2210202", "total")] == D("1235.41")
+    # p.9 一般公共预算基本支出预算表: 30231 公务用车运行维护费 411.20
+    assert _by_label(facts.tables["Y06"])[("30231", "total")] == D("411.20")
+    # The caption's words are the region's title, not a row of the table.
+    assert facts.tables["Y10"].title == "财政拨款支出预算表"
+
+
+def test_a_unit_line_row_inside_the_grid_adds_no_columns():
+    # 江苏省人大办公厅 2017 p.11: the grid's "部门： | 江苏省人大常委会办公厅 | 单位：万元" row
+    # has cell edges no other row has; once read as the caption, those columns are gone
+    # and each row is code | name | 金额 (before: an unnamed blank column beside every amount).
+    facts = interpret(read_document(FIXTURES / "jiangsu-congress-office-2017.pdf"))
+    y10 = facts.tables["Y10"]
+    assert y10.status == "present"
+    assert {c.column_key for c in y10.cells} == {"total"}
+    values = _by_label(y10)
+    assert values[("2010101", "total")] == D("4545.94")
+    assert values[("2210202", "total")] == D("1018.01")
+    assert len(y10.cells) == 19  # 合计 and 18 coded rows
+
+
+def test_spreadsheet_grid_with_blank_spacer_columns_and_rows():
+    # 江苏省高级人民法院 2018 p.9-10, 收支预算总表: an exported spreadsheet's grid of 18 ruled
+    # columns, most of them blank spacers, the header over blank ruled rows. Without the
+    # spacers it reads as 收入 | 功能分类 | 支出用途; the 功能分类 classes add up to 当年支出小计
+    # (四、公共安全支出 26,200.88 + 八、社会保障和就业支出 2,254.76 + 十八、住房保障支出
+    # 4,716.51 = 33,172.15). 三、单位预留机动经费's 3,258.06 stands on 三、国防支出's grid row
+    # (its name wrapped onto the rows around it): never 国防支出's.
+    facts = interpret(read_document(FIXTURES.parent / "budgets" / "jiangsu-court-2018.pdf"))
+    y01 = facts.tables["Y01"]
+    assert y01.status == "present"
+    classes = {c.row_code: c.value_wan_yuan for c in y01.cells
+               if c.row_key == "function_class" and c.value_wan_yuan}
+    assert classes == {"204": D("26200.88"), "208": D("2254.76"), "221": D("4716.51")}
+    [spent] = [c.value_wan_yuan for c in y01.cells if c.row_key == "expenditure_total"]
+    assert spent == sum(classes.values()) == D("33172.15")
+    uses = {c.row_label: c.value_wan_yuan for c in y01.cells if c.column_group == 2}
+    assert uses["一、基本支出"] == D("18570.82") and uses["二、项目支出"] == D("11343.27")

@@ -11,6 +11,7 @@ from dagster_project.audit.catalogue import FAMILIES
 from dagster_project.audit.report import write_html_reports
 from dagster_project.audit.suites import (
     RESIDUAL_MODEL,
+    FamilyResult,
     ephemeral_context,
     suite_name,
     validate_family,
@@ -22,8 +23,18 @@ RESIDUALS_KEY = dg.AssetKey(["intermediate", RESIDUAL_MODEL])
 FINDINGS_KEY = dg.AssetKey(["marts", "audit_findings"])
 
 
+def check_severity(result: FamilyResult) -> dg.AssetCheckSeverity:
+    """ERROR only when the residuals themselves are wrong (a structural expectation failed: a
+    status null or unknown). A failed rule is a finding - data the audit reports, whatever
+    the rule's own severity - so its check fails with WARN, which never holds back what is
+    downstream (the BI file: findings are what the dashboards show)."""
+    return dg.AssetCheckSeverity.ERROR if result.structural else dg.AssetCheckSeverity.WARN
+
+
 @dg.multi_asset_check(
-    specs=[dg.AssetCheckSpec(f"gx_{family}", asset=RESIDUALS_KEY,
+    # blocking: a run's steps downstream of the residuals (the BI file's publish) wait for
+    # these checks, and do not run if one fails with ERROR severity (check_severity)
+    specs=[dg.AssetCheckSpec(f"gx_{family}", asset=RESIDUALS_KEY, blocking=True,
                              description=f"GX suite expectations/{suite_name(family)}.json")
            for family in FAMILIES],
     can_subset=True,
@@ -49,14 +60,15 @@ def identity_suites(context: dg.AssetCheckExecutionContext, duckdb: DuckDBResour
             check_name=name,
             asset_key=RESIDUALS_KEY,
             passed=result.success,
-            # A real inconsistency is an error; a contradicted claim is a warning.
-            severity=dg.AssetCheckSeverity.ERROR if result.error_rules else dg.AssetCheckSeverity.WARN,
+            severity=check_severity(result),
             metadata={
                 "suite": f"expectations/{suite_name(family)}.json",
                 "expectations": result.expectations,
                 "evaluations": result.evaluations,
                 "failed_rules": dg.MetadataValue.json(result.failed_rules),
+                # a real inconsistency is an error finding, a contradicted claim a warning
                 "failed_error_rules": len(result.error_rules),
+                "structural_failures": dg.MetadataValue.json(result.structural),
             },
         )
 

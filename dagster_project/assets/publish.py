@@ -8,7 +8,7 @@ import json
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from dagster_project.assets.audit import audit_reports
+from dagster_project.assets.audit import RESIDUALS_KEY, audit_reports
 from dagster_project.assets.dbt import juesuan_dbt_models
 from dagster_project.assets.ingest import DUCKDB_POOL, DUCKDB_TAGS
 from dagster_project.config import bi_path, warehouse_path
@@ -16,12 +16,15 @@ from dagster_project.dbt_project import juesuan_dbt_project
 from dagster_project.publish import incremental_marts, publish
 
 # Every mart: the BI file copies them (but publish.WAREHOUSE_ONLY). The audit reports come
-# first so that a run which failed to audit does not publish. (The GX checks only judge the residuals: they change no
-# table, so a copy made before or after them is the same.)
+# first so that a run which failed to audit does not publish. The residuals are a direct
+# dependency for their GX checks: those are blocking, and Dagster makes a step wait for the
+# blocking checks of its direct dependencies only - so the publish follows the checks (the UI
+# shows a publication made after them), and a check failing with ERROR severity, which only a
+# structural failure does (assets/audit.py check_severity), stops it; a finding never does.
 MART_KEYS = [k for k in juesuan_dbt_models.keys if k.path[0] == "marts"]
 
 
-@dg.asset(deps=[*MART_KEYS, audit_reports], group_name="publish", kinds={"duckdb"},
+@dg.asset(deps=[*MART_KEYS, RESIDUALS_KEY, audit_reports], group_name="publish", kinds={"duckdb"},
           pool=DUCKDB_POOL, op_tags=DUCKDB_TAGS)
 def bi_file(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
     """The marts copied into the read-only BI file ($JUESUAN_BI, default data/bi.duckdb) and

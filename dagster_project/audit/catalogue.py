@@ -21,7 +21,9 @@ FAMILIES = ["within_table", "across_tables", "text_vs_table", "performance", "ac
 SEVERITIES = {"error", "warning", "info"}
 TEMPLATES = {"cell_sum", "ratio", "row_sum", "hierarchy", "match_by_code", "narrative_class_share",
              "narrative_item", "yoy", "evaluation_rate", "project_text", "indicator_target",
-             "indicator_duplicate", "adjustment_claim", "prior_year", "consolidation",
+             "indicator_duplicate", "adjustment_claim", "funds_split", "targets_total",
+             "prior_year",
+             "consolidation",
              # what the words say (issue 14): int_audit__eval_statements
              "named_unit", "named_year", "table_status", "zero_budget_rate", "code_name",
              "unit_of_measure",

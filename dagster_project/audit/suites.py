@@ -12,7 +12,7 @@ import json
 import logging
 import os
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -98,8 +98,11 @@ class FamilyResult:
     success: bool
     evaluations: int
     failed_rules: dict[str, int]  # rule id → unexpected evaluations
-    error_rules: list[str]  # failed rules whose severity is error
+    error_rules: list[str]  # failed rules whose severity is error (and structural failures)
     expectations: int
+    # failed expectations that belong to no rule (status null or outside STATUSES): the
+    # residuals themselves are wrong, which no finding can say
+    structural: list[str] = field(default_factory=list)
 
 
 def import_gx_in_background() -> threading.Thread:
@@ -150,6 +153,7 @@ def validate_family(family: str, residuals: pd.DataFrame,
                             result_format="BOOLEAN_ONLY")
     failed: dict[str, int] = {}
     errors: list[str] = []
+    structural: list[str] = []
     for r in result.results:
         meta = r.expectation_config.meta or {}
         rule_id = meta.get("rule_id")
@@ -158,8 +162,10 @@ def validate_family(family: str, residuals: pd.DataFrame,
                 r.expectation_config.kwargs, frame, weights)
             if meta.get("severity") == "error" or rule_id is None:
                 errors.append(rule_id or r.expectation_config.type)
+            if rule_id is None:
+                structural.append(r.expectation_config.type)
     return FamilyResult(family, bool(result.success), int(weights.sum()), failed, errors,
-                        len(result.results))
+                        len(result.results), structural)
 
 
 def _unexpected(kwargs: dict, frame: pd.DataFrame, weights: pd.Series) -> int:

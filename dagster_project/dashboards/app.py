@@ -6,6 +6,7 @@ Reads only the published BI file ($JUESUAN_BI), one read-only connection per que
 import streamlit as st
 
 from dagster_project.dashboards import budget, compare, findings, overview, unit
+from dagster_project.dashboards.warm import warm_first_findings
 
 st.set_page_config(page_title="决算仪表板", layout="wide")
 
@@ -18,3 +19,5 @@ PAGES = [
 ]
 
 st.navigation(PAGES).run()
+# after the view's script: what the first finding pick needs, computed while the reader looks
+warm_first_findings()

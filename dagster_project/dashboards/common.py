@@ -31,6 +31,6 @@ def ready() -> bool:
 def chart_and_table(fig, frame: pd.DataFrame, key: str) -> None:
     left, right = st.columns([3, 2])
     with left:
-        st.plotly_chart(fig, use_container_width=True, key=key)
+        st.plotly_chart(fig, width="stretch", key=key)
     with right:
         st.table(frame.reset_index(drop=True))

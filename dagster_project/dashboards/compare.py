@@ -77,4 +77,4 @@ def render() -> None:
                                     "personnel_share_pct", "public_share_pct"])
     shares["variable"] = shares["variable"].map(lambda c: COLUMNS[c][0])
     st.plotly_chart(charts.bars(shares, "unit_name", "value", "variable", "占比", unit="%"),
-                    use_container_width=True, key="compare-shares")
+                    width="stretch", key="compare-shares")

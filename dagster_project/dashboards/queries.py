@@ -146,7 +146,7 @@ def budget_against_final(year: int) -> pd.DataFrame:
     indeterminate, its amount unknown rather than 0). Units with a budget loaded only."""
     return query("""
         select unit_name, function_code, function_name, budget_wan_yuan, final_wan_yuan,
-               status
+               final_wan_yuan - budget_wan_yuan as difference_wan_yuan, status
         from marts.fct_budget_vs_final_by_function
         where fiscal_year = ? and budget_loaded
         order by 1, 2""", [year])

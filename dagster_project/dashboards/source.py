@@ -3,6 +3,8 @@ the lines of a text report around the cited line."""
 
 from __future__ import annotations
 
+import functools
+from io import BytesIO
 from pathlib import Path
 
 import pdfplumber
@@ -24,6 +26,22 @@ def render_page(path: str | Path, page_no: int,
         for box in boxes:
             image.draw_rect(box, fill=None, stroke=FRAME_COLOUR, stroke_width=FRAME_WIDTH)
         return image.annotated.convert("RGB")
+
+
+def page_png(path: str | Path, page_no: int, boxes: list[tuple[float, float, float, float]],
+              resolution: int = RESOLUTION) -> bytes:
+    """The framed page as PNG bytes (PNG, not JPEG: a thin frame stays exactly red), kept per
+    version of the file (its modification time): a page rendered ahead of a pick (warm.py) or
+    picked before costs nothing the next time, and a file replaced on disk is rendered anew."""
+    path = Path(path)
+    return _png(str(path), path.stat().st_mtime_ns, page_no, tuple(boxes), resolution)
+
+
+@functools.lru_cache(maxsize=64)
+def _png(path: str, _version: int, page_no: int, boxes: tuple, resolution: int) -> bytes:
+    out = BytesIO()
+    render_page(path, page_no, list(boxes), resolution).save(out, format="PNG")
+    return out.getvalue()
 
 
 def text_lines(path: str | Path, line_no: int, around: int = 12) -> list[tuple[int, str]]:

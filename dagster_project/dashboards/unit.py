@@ -7,6 +7,7 @@ import streamlit as st
 from dagster_project.dashboards import charts, queries
 from dagster_project.dashboards.common import chart_and_table, ready
 from dagster_project.dashboards.compare import comparison_table
+from dagster_project.dashboards.findings import SEVERITY
 
 
 def render() -> None:
@@ -31,6 +32,7 @@ def render() -> None:
         totals[["年度", "基本支出占比", "项目支出占比", "人员经费占比", "公用经费占比"]], "unit-shares")
     st.subheader("审核发现（按年度）")
     found = queries.unit_findings_per_year(unit)
+    found["严重性"] = found["严重性"].map(lambda s: SEVERITY.get(s, s))
     if found.empty:
         st.success("没有审核发现。")
     else:

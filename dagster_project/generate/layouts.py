@@ -36,10 +36,26 @@ class Layout:
     title_style: str = "year"  # year (2024年度…表) | unit_year (某局2024年度…表) | plain (…表)
     orientation: str = "mixed"  # mixed (wide tables landscape) | portrait | landscape
     digit_drop: float = 0.0  # points the digits of prose sit below the Chinese baseline
-    empty_shape: str = "grid_note"  # sentence | grid_note | blank_rows (07/08 without funds)
+    empty_shape: str = "grid_note"  # sentence | grid_note | blank_rows | grid_row (07/08
+    #                                 without funds: the declaration as the grid's one row)
     prose_size: float = 10.5  # body text size: larger wraps more lines
     contents: bool = False  # a 目录 page naming every table before the tables
     rules: str = "grid"  # grid (every cell boxed) | horizontal (row rules only) | none
+    # Features seen in real documents (session 8 survey, benchmarks/RESULTS.md):
+    caption: str = "above"  # above (title, unit line over the grid) | cell (both in a ruled
+    #                         cell atop the grid, 江苏省委办公厅 2017) | frame (title, unit line
+    #                         and grid inside one drawn rectangle, the same file's p.2) |
+    #                         rows (the title in a ruled row, then a row 编制单位… | 单位：…
+    #                         split off the grid's column edges: 江苏省人大办公厅 2017)
+    unit_place: str = "line"  # line (单位：万元 above the grid) | header (no unit line: the
+    #                           value columns' headers name it, 预算数（万元）: 深圳, 泉州, 北京)
+    total_row: str = "first"  # first | last: where 02/03/05/07/08 print their 合计 row
+    name_width: float = 1.0  # the name columns' width: below 1 long names wrap in their cell
+    rotate_wide: bool = False  # a wide table on a portrait page turned by /Rotate 90 (烟台)
+    continued_mark: bool = False  # a table continued on the next page says 续表 above it
+    spacer_grid: bool = False  # an exported spreadsheet's grid (江苏 2017-2018): header
+    #                            boxes unmerged, blank ruled rows in the header and blank
+    #                            spacer columns at both edges of the grid
 
 
 BASE = Layout()
@@ -83,6 +99,18 @@ _VARIANTS: list[Layout] = [
     # Tables set by text alignment alone, or with row rules only (no vertical lines).
     replace(BASE, name="unruled", rules="none"),
     replace(BASE, name="rules_horizontal", rules="horizontal"),
+    # Features from the session 8 survey of real documents.
+    # (in 元: the unit is named only inside the caption cell, so it must be read there)
+    replace(BASE, name="caption_cell", caption="cell", yuan=True),
+    replace(BASE, name="caption_frame", caption="frame"),
+    replace(BASE, name="caption_rows", caption="rows", yuan=True),
+    replace(BASE, name="unit_in_header", unit_place="header", yuan=True, thousands=True),
+    replace(BASE, name="total_last", total_row="last"),
+    replace(BASE, name="names_wrapped", name_width=0.45),
+    replace(BASE, name="rotated_pages", rotate_wide=True),
+    replace(BASE, name="continued_mark", continued_mark=True),
+    replace(BASE, name="spacer_grid", spacer_grid=True),
+    replace(BASE, name="empty_in_grid", empty_shape="grid_row"),
     # Several changes at once, as whole documents differ from each other: a district bureau
     # publishing in 元 with a flat header, and a city bureau following the MoF template.
     replace(BASE, name="combo_district", header_rows=1, code_style="joined", groups06=1,
@@ -93,6 +121,12 @@ _VARIANTS: list[Layout] = [
             shape09="paired", zero="0.00", thousands=True, numbering="none", mof_order=True,
             title_style="unit_year", drop_zero_columns=True, project_first=True,
             contents=True, orientation="landscape", empty_shape="blank_rows"),
+    # A provincial office exporting its tables from a spreadsheet (江苏 2017): the title in
+    # the grid's top cell, a spreadsheet's spacer rows and columns, names wrapped in narrow
+    # cells, the 合计 row last, wide pages turned.
+    replace(BASE, name="combo_province", caption="cell", spacer_grid=True, name_width=0.5,
+            total_row="last", rotate_wide=True, continued_mark=True, header_rows=2,
+            code_style="whole", yuan=True, thousands=True),
 ]
 
 LAYOUTS: dict[str, Layout] = {v.name: v for v in _VARIANTS}

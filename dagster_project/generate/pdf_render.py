@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import replace
 
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfbase import pdfmetrics
@@ -23,7 +24,7 @@ from reportlab.pdfgen import canvas
 
 from dagster_project.generate.layouts import Layout
 from dagster_project.generate.model import UnitYear
-from dagster_project.generate.pdf_tables import Cell, Overrides, TableGrid, Truth, tables
+from dagster_project.generate.pdf_tables import Box, Cell, Overrides, TableGrid, Truth, tables
 from dagster_project.generate.registry import Registry
 from dagster_project.generate.render import NUMERALS
 
@@ -79,6 +80,7 @@ class Pdf:
         self.size = A4
         self.y = 0.0
         self.started = False
+        self.frame_top: float | None = None  # caption="frame": the open frame's top
 
     # -- pages ----------------------------------------------------------------------------
 
@@ -89,7 +91,14 @@ class Pdf:
         self.started = True
         self.page += 1
         self.size = landscape(A4) if wide else A4
+        turned = wide and self.layout.rotate_wide
+        # A turned page is a portrait media box shown landscape (/Rotate 90; reportlab's page
+        # size is the size shown): its content is drawn in the landscape page's coordinates,
+        # mapped onto the portrait media box.
         self.c.setPageSize(self.size)
+        self.c.setPageRotation(90 if turned else 0)
+        if turned:
+            self.c.transform(0, 1, -1, 0, A4[0], 0)
         self.y = self.size[1] - MARGIN_TOP
 
     def _footer(self) -> None:
@@ -230,6 +239,36 @@ class Pdf:
             self.y -= 14
             self.c.setFont(FONT, 10)
             self.c.drawRightString(self.size[0] - MARGIN_X, self.y, marker)
+        if self.layout.caption == "cell":
+            # The title and the unit line inside one ruled cell as wide as the grid, the
+            # header's boxes right under it.
+            top, h = self.y - 8, 46.0
+            self.c.rect(MARGIN_X, top - h, self.room, h, stroke=1, fill=0)
+            self.c.setFont(FONT, 15)
+            self.c.drawCentredString(self.size[0] / 2, top - 20, title)
+            self.c.setFont(FONT, 9)
+            self.c.drawString(MARGIN_X + PAD, top - 38, f"编制单位：{unit_name}")
+            self.c.drawRightString(self.size[0] - MARGIN_X - PAD, top - 38, unit)
+            self.y = top - h
+            return
+        if self.layout.caption == "rows":
+            # The title in a ruled row as wide as the grid, then a row "编制单位：… | 单位：万元"
+            # split where no column of the grid is (江苏省人大办公厅 2017): an edge only this
+            # row has.
+            top = self.y - 8
+            split = MARGIN_X + self.room * 0.62
+            self.c.rect(MARGIN_X, top - 26, self.room, 26, stroke=1, fill=0)
+            self.c.rect(MARGIN_X, top - 44, split - MARGIN_X, 18, stroke=1, fill=0)
+            self.c.rect(split, top - 44, MARGIN_X + self.room - split, 18, stroke=1, fill=0)
+            self.c.setFont(FONT, 15)
+            self.c.drawCentredString(self.size[0] / 2, top - 19, title)
+            self.c.setFont(FONT, 9)
+            self.c.drawString(MARGIN_X + PAD, top - 38, f"编制单位：{unit_name}")
+            self.c.drawRightString(self.size[0] - MARGIN_X - PAD, top - 38, unit)
+            self.y = top - 44
+            return
+        if self.layout.caption == "frame":
+            self.frame_top = self.y - 4
         self.y -= 26
         self.c.setFont(FONT, 15)
         self.c.drawCentredString(self.size[0] / 2, self.y, title)
@@ -239,9 +278,22 @@ class Pdf:
         self.c.drawRightString(self.size[0] - MARGIN_X, self.y, unit)
         self.y -= 6
 
+    def close_frame(self) -> None:
+        """caption="frame": the rectangle round the title, unit line and grid on this page."""
+        if self.frame_top is not None:
+            bottom = self.y - 4
+            self.c.rect(MARGIN_X - 6, bottom, self.room + 12, self.frame_top - bottom,
+                        stroke=1, fill=0)
+            self.frame_top = None
+
     def table(self, grid: TableGrid, title: str, marker: str | None, unit: str,
               unit_name: str) -> None:
         lay = self.layout
+        if lay.spacer_grid:
+            grid = spreadsheet_grid(grid)
+        if lay.unit_place == "header":
+            grid = unit_in_header(grid, unit.split("：")[-1])
+            unit = ""
         wide = lay.orientation == "landscape" or (lay.orientation == "mixed" and grid.wide)
         is_wide = self.size[0] > self.size[1]
         if lay.new_page_per_table or not self.started or wide != is_wide or not self.fits(160):
@@ -253,17 +305,31 @@ class Pdf:
         empty = grid.empty_sentence is not None
         if empty and lay.empty_shape == "sentence":
             self.para(grid.empty_sentence, size=10.5)
+            self.close_frame()
             return
         self._draw_header(grid, xs)
-        for row in grid.rows:
+        rows = grid.rows
+        if empty and lay.empty_shape == "grid_row":
+            # The declaration as the grid's one row (江苏省委办公厅 2018: "注：本部门无相关收支项目").
+            rows = [[Cell("注：" + grid.empty_sentence, span=grid.ncols)]]
+        for row in rows:
             h = self._row_height(row, xs)
             if not self.fits(h):
+                self.close_frame()
                 self.new_page(wide)
+                if lay.caption == "frame":
+                    self.frame_top = self.y + 4
+                if lay.continued_mark:
+                    self.y -= 12
+                    self.c.setFont(FONT, 10)
+                    self.c.drawRightString(self.size[0] - MARGIN_X, self.y, "续表")
+                    self.y -= 6
                 if lay.repeat_title:
                     self.title_block(grid, title, marker, unit, unit_name)
                 if lay.repeat_header or lay.repeat_title:
                     self._draw_header(grid, xs)
             self._draw_row(row, xs, h)
+        self.close_frame()
         self.y -= 4
         if empty and lay.empty_shape == "grid_note":
             self.para("注：" + grid.empty_sentence, size=9, indent=False, gap=2)
@@ -284,6 +350,42 @@ class Pdf:
                 self.new_page()
             self._draw_row(cells, xs, h)
         self.y -= 8
+
+
+def spreadsheet_grid(grid: TableGrid) -> TableGrid:
+    """The grid as a spreadsheet export prints it (江苏 2017-2018): a blank ruled row above the
+    header and between its rows, and a narrow blank column at both edges of every row."""
+    n, h = grid.ncols + 2, 2 * grid.header_rows
+    header = [Box(2 * b.row + 1, b.col + 1, b.text, 2 * b.rowspan - 1, b.colspan)
+              for b in grid.header]
+    covered = {(b.row + r, b.col + c) for b in header for r in range(b.rowspan)
+               for c in range(b.colspan)}
+    header += [Box(r, c, "") for r in range(h) for c in range(n) if (r, c) not in covered]
+    rows = [[Cell(""), *row, Cell("")] for row in grid.rows]
+    return replace(grid, widths=[0.3, *grid.widths, 0.3], header=header, header_rows=h,
+                   rows=rows)
+
+
+def unit_in_header(grid: TableGrid, unit: str) -> TableGrid:
+    """No unit line: the lowest named header box over each amount column says the unit,
+    "决算数（万元）"."""
+    amounts = set()
+    for row in grid.rows:
+        col = 0
+        for cell in row:
+            if cell.numeric:
+                amounts.update(range(col, col + cell.span))
+            col += cell.span
+    named = [b for b in grid.header if b.text.strip() and not b.text.strip().isdigit()
+             and b.text.strip() != "栏次"]
+    lowest = set()
+    for col in amounts:
+        over = [b for b in named if b.col <= col < b.col + b.colspan]
+        if over:
+            lowest.add(id(max(over, key=lambda b: b.row + b.rowspan)))
+    header = [replace(b, text=f"{b.text}（{unit}）") if id(b) in lowest else b
+              for b in grid.header]
+    return replace(grid, header=header)
 
 
 # -- the document ------------------------------------------------------------------------------

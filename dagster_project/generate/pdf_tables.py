@@ -125,7 +125,8 @@ INCOME_01 = [("一、一般公共预算财政拨款收入", "general_budget_appr
 def table01(m: UnitYear, lay: Layout, f: Fmt) -> TableGrid:
     line_no = lay.header_rows == 3  # the 行次 column comes with the 栏次 row
     side = 3 if line_no else 2
-    widths = ([5.0, 1.0, 2.2] if line_no else [5.0, 2.2]) * 2
+    name = 5.0 * lay.name_width
+    widths = ([name, 1.0, 2.2] if line_no else [name, 2.2]) * 2
     header: list[Box] = []
     if lay.header_rows == 1:
         header = [Box(0, 0, "收入项目"), Box(0, 1, "金额"), Box(0, 2, "支出项目"), Box(0, 3, "金额")]
@@ -180,8 +181,9 @@ def table04(m: UnitYear, lay: Layout, f: Fmt) -> TableGrid:
     if lay.drop_zero_columns:
         funds = funds[:2]  # no 国有资本经营 funds: the column is left out, as many units do
     nf = 1 + len(funds)
-    inc_w = [4.2, 0.8, 1.8] if line_no else [4.2, 1.8]
-    exp_w = ([4.2, 0.8] if line_no else [4.2]) + [1.8] * nf
+    name = 4.2 * lay.name_width
+    inc_w = [name, 0.8, 1.8] if line_no else [name, 1.8]
+    exp_w = ([name, 0.8] if line_no else [name]) + [1.8] * nf
     widths = inc_w + exp_w
     ni = len(inc_w)
     header: list[Box] = []
@@ -325,7 +327,8 @@ def function_table(m: UnitYear, reg: Registry, lay: Layout, f: Fmt, code: str) -
     joined = lay.code_style == "joined"
     code_cols = 3 if split else (0 if joined else 1)
     label_cols = code_cols + 1
-    widths = ([0.8] * 3 if split else ([] if joined else [1.6])) + [5.0 if joined else 4.0]
+    widths = ([0.8] * 3 if split else ([] if joined else [1.6]))
+    widths += [(5.0 if joined else 4.0) * lay.name_width]
     widths += [1.8] * nv
     header: list[Box] = []
     # Grouped value headers (本年支出 over 小计/基本/项目) need two rows; one header row
@@ -386,8 +389,10 @@ def function_table(m: UnitYear, reg: Registry, lay: Layout, f: Fmt, code: str) -
                 g.rows.append([_label("")] * label_cols + [f.blank() for _ in columns])
         return g
     totals = {k: sum((rows[c][k] for c in rows if len(c) == 3), ZERO) for k, _ in columns}
-    g.rows.append([_label("合计", label_cols)]
-                  + [f.value(totals[k], (0, None, "total", "合计", k), code) for k, _ in columns])
+    total_row = ([_label("合计", label_cols)]
+                 + [f.value(totals[k], (0, None, "total", "合计", k), code) for k, _ in columns])
+    if lay.total_row == "first":
+        g.rows.append(total_row)
     for c in sorted(rows):
         name = reg.names[c]
         if split:
@@ -404,6 +409,8 @@ def function_table(m: UnitYear, reg: Registry, lay: Layout, f: Fmt, code: str) -
             cells = [_label(c), _label(name)]
         cells += [f.value(rows[c][k], (0, c, None, name, k), code) for k, _ in columns]
         g.rows.append(cells)
+    if lay.total_row == "last":
+        g.rows.append(total_row)
     return g
 
 
@@ -423,7 +430,7 @@ def table06(m: UnitYear, reg: Registry, lay: Layout, f: Fmt) -> TableGrid:
     groups = {1: [personnel + goods + capital], 2: [personnel, goods + capital],
               3: [personnel, goods, capital]}[lay.groups06]
     n = len(groups)
-    widths = [1.2, 3.6, 1.6] * n
+    widths = [1.2, 3.6 * lay.name_width, 1.6] * n
     trio = ["经济分类科目编码", "科目名称", "决算数"]
     header: list[Box] = []
     if lay.header_rows >= 2 and n >= 2:

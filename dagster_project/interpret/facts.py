@@ -25,6 +25,9 @@ class CellFact:
     decimals: int | None
     unit_divisor: int
     location: Location
+    # A row of a 功能分类 × 经济分类 pair table (interpret.pairs): its 部门支出经济分类 code,
+    # row_code being its 功能分类 code; None elsewhere.
+    row_economic_code: str | None = None
 
 
 @dataclass
@@ -32,7 +35,8 @@ class TableFact:
     table_code: str
     title: str | None
     # present | declared_empty (a sentence says so, or a grid without amounts) | missing (not
-    # in the document) | unreadable (found, but its layout could not be read: see `reason`)
+    # in the document) | unreadable (found, but its layout could not be read: see `reason`) |
+    # declared_other (found, a table the registry knows and does not read: `reason` says why)
     status: str
     declaration: str | None
     amount_unit: str | None
@@ -93,6 +97,23 @@ class EvaluationFact:
     project_total_decimals: int | None = None
     deviation_reason: str | None = None
     indicators: list[IndicatorFact] = field(default_factory=list)
+    # The funds lines a 绩效目标表 or 自评表 prints (in a 自评表 the A column, 全年预算数): the
+    # total as labelled (年度资金总额, 实施期资金总额 …) and its parts. A part whose label is
+    # printed with a blank amount is 0 with no decimals; a part not printed stays None.
+    funds_total_label: str | None = None
+    funds_total_wan_yuan: Decimal | None = None
+    funds_total_decimals: int | None = None
+    fiscal_wan_yuan: Decimal | None = None
+    fiscal_decimals: int | None = None
+    carryover_wan_yuan: Decimal | None = None
+    carryover_decimals: int | None = None
+    other_wan_yuan: Decimal | None = None
+    other_decimals: int | None = None
+    # figures printed among the funds lines under a label the registry does not name
+    funds_unnamed_lines: int = 0
+    # a 自评表's 年初预算数 of the funds total
+    initial_budget_wan_yuan: Decimal | None = None
+    initial_budget_decimals: int | None = None
 
 
 @dataclass

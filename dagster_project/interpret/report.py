@@ -8,6 +8,7 @@ from dagster_project.document import Cell, Document, Location, Paragraph
 from dagster_project.interpret.facts import Problem, ReportFacts, TableFact
 from dagster_project.interpret.layout import TABLE_KINDS, table_codes, table_name
 from dagster_project.interpret.narrative import extract_narrative
+from dagster_project.interpret.pairs import not_read, recode_by_header
 from dagster_project.interpret.performance import extract_evaluations
 from dagster_project.interpret.prior_year import extract_prior_year
 from dagster_project.interpret.segment import merge_regions, segment
@@ -193,7 +194,7 @@ def interpret(doc: Document) -> ReportFacts:
         subordinate_units=subordinate,
     )
     segments = segments or segment(doc, phase)
-    regions = merge_regions(segments.regions)
+    regions = recode_by_header(merge_regions(segments.regions), phase)
     if not regions and doc.pages_without_text:
         pages = doc.pages_without_text
         facts.problems.append(Problem(
@@ -247,6 +248,13 @@ def interpret(doc: Document) -> ReportFacts:
             # Never printed, or only named (a contents page, a mention in the text).
             facts.tables[code] = TableFact(code, None, "missing", None, None, None)
             continue
+        other = not_read(code, phase)
+        if other is not None:
+            # A table the registry knows and does not read, with why (西安's 支出总表 by unit
+            # and funding source): declared as what it is, never an unreadable table.
+            facts.tables[code] = TableFact(code, region.title, "declared_other", None, None,
+                                           region.location, reason=other)
+            continue
         table, problems = parse_region(region)
         if region.repeats:
             table, problems = _compare_copies(table, problems, region)
@@ -271,17 +279,22 @@ def interpret(doc: Document) -> ReportFacts:
 
 
 def _apply_template(facts: ReportFacts, phase: str) -> None:
-    """Which tables the document must print, by the template its printed tables identify: a
-    table the template does not require (or does not have), and not printed, is not recorded
-    at all: nothing expects it."""
+    """Which tables the document must print, by the template its printed tables identify. A
+    table the template has but does not require (政府性基金 where the unit has none), not
+    printed, is not recorded: nothing expects it. A table the template does not have at all
+    (the 教育部 template's 决算 has no 财政拨款收入支出决算总表) is recorded as missing and not
+    required: no finding says it is missing, and an identity that needs it is indeterminate,
+    never read as 0."""
     printed = {c for c, t in facts.tables.items() if t.status != "missing"}
-    template = template_of(phase, printed)
+    template = template_of(phase, printed, {c: facts.tables[c].title for c in printed})
     facts.template = template.name
     for code in list(facts.tables):
-        if code not in template.required and code not in printed:
+        if code in template.tables - template.required and code not in printed:
             del facts.tables[code]
-        else:
-            facts.tables[code].required = code in template.required
+            continue
+        facts.tables[code].required = code in template.required
+        if code not in template.tables and code not in printed:
+            facts.tables[code].reason = f"the {template.name} template prints no such table"
 
 
 def _attachment(texts: list[tuple[str, Location]]) -> tuple[str, Location] | None:

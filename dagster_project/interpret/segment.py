@@ -10,8 +10,9 @@ the next page.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from dagster_project.amounts import is_amount
 from dagster_project.document import Cell, Document, Location, Paragraph
 from dagster_project.interpret.layout import (
     EMPTY_DECLARATION,
@@ -51,8 +52,12 @@ def _single_text(row: list[Cell]) -> str | None:
     return texts[0] if len(texts) == 1 else None
 
 
+# A header cell naming the unit of the figures under it, "决算数（万元）" (深圳, 泉州, 北京).
+_HEADER_UNIT = re.compile(r"[（(]\s*(万元|元)\s*[)）]$")
 _BUDGET_MARKER = re.compile(r"(?:公开|预算)?(?:表)?\d{1,2}表|表\d{1,2}|公开表\d{1,2}|表[一二三四五六七八九十]{1,3}")
 _PROSE_END = re.compile(r"[。；]$")
+# A line that only qualifies the title above it: "（按经济分类科目分）", "(按支出功能分类科目-不含上年结转)".
+_QUALIFIER = re.compile(r"[（(]按[^（()）]{1,30}[)）]")
 
 
 def _is_region_noise(text: str) -> bool:
@@ -101,7 +106,9 @@ def segment(doc: Document, phase: str = "决算") -> Segments:
             text = _single_text(item)
             loc = item[0].location
         if text is not None:
-            title_code = table_code_of_title(text, phase)
+            # A sentence naming a table ("…，并在财政拨款收支总体情况表中列示。") is prose: a
+            # title never ends a sentence.
+            title_code = None if _PROSE_END.search(text.strip()) else table_code_of_title(text, phase)
             following = items[at + 1] if at + 1 < len(items) else None
             if title_code is None and isinstance(item, Paragraph) \
                     and isinstance(following, Paragraph) and len(text.strip()) <= 40 \
@@ -114,6 +121,18 @@ def segment(doc: Document, phase: str = "决算") -> Segments:
                 text = text.strip() + following.text.strip()
                 title_code = table_code_of_title(text, phase)
                 wrapped.add(at + 1)
+            if title_code and isinstance(item, Paragraph) and isinstance(following, Paragraph) \
+                    and at + 1 not in wrapped and _QUALIFIER.fullmatch(following.text.strip()):
+                # The title's qualifier on a line of its own (西安: "…一般公共预算支出明细表" /
+                # "（按经济分类科目分）"): the title is both lines, and the qualifier may make it
+                # another table's (by 经济分类, not 功能分类) or none of ours.
+                text = text.strip() + following.text.strip()
+                title_code = table_code_of_title(text, phase)
+                wrapped.add(at + 1)
+                if title_code is None:
+                    current = closed = None  # another kind of table starts: ours has ended
+                    others.append(item)
+                    continue
             marker_code = table_code_of_marker(text, phase)
             if title_code:
                 if current is not None and not current.rows and current.code_from_number:
@@ -158,10 +177,15 @@ def segment(doc: Document, phase: str = "决算") -> Segments:
             current, closed = None, current
             others.append(item)
             continue
-        # A table row: unit lines and declarations may also come as rows.
+        # A table row: unit lines and declarations may also come as rows; a header row (one
+        # without an amount) may name the unit in a column's header.
+        header_row = not any(is_amount(c.text) for c in item)
         for cell in item:
             if UNIT_LINE.match(cell.text.strip()):
                 current.units.append((UNIT_LINE.match(cell.text.strip()).group(1).strip(), cell.location))
+            elif header_row and _HEADER_UNIT.search(cell.text.strip()):
+                current.units.append((_HEADER_UNIT.search(cell.text.strip()).group(1),
+                                      cell.location))
         if text is not None and EMPTY_DECLARATION.search(text):
             current.declarations.append((text.strip(), loc))
         current.rows.append(item)
@@ -195,3 +219,20 @@ def merge_regions(regions: list[Region]) -> dict[str, Region]:
             merged[region.code].repeats.append(region)
         previous = region.code
     return merged
+
+
+def without_blank_columns(region: Region) -> Region:
+    """A spreadsheet export rules blank spacer columns into its grid (江苏 2017-2018): a
+    column with no text in any row of the table, header included, holds nothing and names
+    nothing, and would shift the amounts off the columns the header names. Only where every
+    row has the grid's width: a row of another width (a continuation page's grid) may print
+    that column elsewhere."""
+    rows = [r for r in region.rows if any(c.text.strip() for c in r)]
+    widths = {len(r) for r in rows}
+    if len(widths) != 1 or len({len(r) for r in region.rows}) != 1:
+        return region
+    width = widths.pop()
+    keep = [j for j in range(width) if any(r[j].text.strip() for r in rows)]
+    if len(keep) == width or not keep:
+        return region
+    return replace(region, rows=[[r[j] for j in keep] for r in region.rows])

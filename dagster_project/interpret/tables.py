@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from dagster_project.amounts import (
     AmountError,
@@ -15,6 +15,7 @@ from dagster_project.amounts import (
 )
 from dagster_project.codes import join_split_code, looks_like_code
 from dagster_project.document import Cell, Location
+from dagster_project.interpret import pairs
 from dagster_project.interpret.facts import CellFact, Problem, TableFact
 from dagster_project.interpret.header import (
     LABEL_WORDS,
@@ -41,7 +42,7 @@ from dagster_project.interpret.layout import (
     strip_numbering,
     table_name,
 )
-from dagster_project.interpret.segment import Region
+from dagster_project.interpret.segment import Region, without_blank_columns
 
 _INT = re.compile(r"^\d{1,2}$")
 # Header words a PDF table can merge into the first data row ('类 | 款 | 项 | 合计 | 2,946.25').
@@ -274,9 +275,12 @@ def parse_function_table(region: Region, unit: str) -> _Builder:
     name in one cell) with value columns named by the header."""
     header, data = _split_header(region.rows, region.code)
     labels = {normalise(t) for r in header for t in r}
-    if any("功能分类" in t for t in labels) and any("经济分类" in t for t in labels):
+    if pairs.is_pair_header(labels):
         # 北京's 支出总表 prints a row per 功能分类 项 × 经济分类 款: a grain of its own, whose
-        # rows repeat each 项; summed as one row per 项 they would misstate it.
+        # rows repeat each 项; summed as one row per 项 they would misstate it. Read as the
+        # registry's table of that grain (seeds/reference/table_grains.csv), else not at all.
+        if pairs.reads_pairs(region.code, TABLE_KINDS[region.code].phase):
+            return pairs.parse_pairs(region, unit, header, data)
         raise TableError("unknown_header", f"{table_name(region.code)}: a row per 功能分类 × "
                          f"经济分类 pair, not one per 功能分类 code: not read yet",
                          region.location)
@@ -307,6 +311,7 @@ def parse_function_table(region: Region, unit: str) -> _Builder:
     builder = _Builder(region.code, unit)
     previous: dict[int, str] = {}
     row_index = 0
+    by_unit = "单位编码" in labels
     for row in _join_lowered_amounts(data, n):
         texts = _texts(row)
         if not any(texts):
@@ -332,6 +337,10 @@ def parse_function_table(region: Region, unit: str) -> _Builder:
         if all(_PLACEHOLDER.match(t) for t in prefix if t) and not any(v.text for v in values):
             continue  # a template's '… | …' line
         code, label = _row_code_and_label(prefix, previous)
+        if code and by_unit:
+            # 西安's 收入总表: a row per unit (单位编码 117001 | 西安市审计局): a unit's code is no
+            # 功能分类 code; the row is the unit's, by its name.
+            code = None
         if code:
             previous = _remember(previous, code)
         if not code and not label and not any(v.text for v in values):
@@ -594,9 +603,11 @@ def parse_summary_table(region: Region, unit: str) -> _Builder:
         spanning = [row[values[0][0]] for at, values in layout.more_blocks
                     if not texts[at] and texts[values[0][0]]]
         if exp_label and not any(c.text.strip() for c in cells) and len(spanning) == 1 \
-                and len(cells) == 1:
+                and len(cells) == 1 and exp_key != "function_class":
             # "当年支出小计 | | | 9,146.79": a total line spans the blocks, its figure printed
-            # under the last one.
+            # under the last one. A 功能分类 class line never does: a figure under the last
+            # block beside it is that block's line (江苏法院 2018 p.9: 三、单位预留机动经费's
+            # 3,258.06 beside 三、国防支出, its name wrapped onto the grid rows around it).
             cells = spanning
         for i, ((_position, key, label), cell) in enumerate(
                 zip(layout.expenditure_values, cells, strict=True)):
@@ -1054,6 +1065,31 @@ PARSERS = {
 }
 
 
+_ROW_NUMBER_HEADER = "序号"
+_ROW_NUMBER = re.compile(r"^\d{1,4}$")
+
+
+def drop_row_numbers(region: Region) -> Region:
+    """A column headed 序号 numbers the rows (1, 2, 3 …; 西安's 2021/2022 budgets print one
+    before 功能科目编码, before 收入/支出, before 单位编码): it is neither a code nor an amount,
+    and read as either it puts every row one cell out against the header. Such a column, whose
+    cells below its header are all blank, row numbers or the header repeated on a new page, is
+    left out of every row; one holding anything else is kept (then the header is not what
+    the rows are, and the parser says so)."""
+    for h, row in enumerate(region.rows):
+        texts = [normalise(t) for t in _texts(row)]
+        if _ROW_NUMBER_HEADER not in texts:
+            continue
+        j = texts.index(_ROW_NUMBER_HEADER)
+        below = [normalise(r[j].text) for r in region.rows[h + 1:] if len(r) > j]
+        if not any(_ROW_NUMBER.match(t) for t in below) or not all(
+                not t or t == _ROW_NUMBER_HEADER or _ROW_NUMBER.match(t) for t in below):
+            return region
+        rows = [r[:j] + r[j + 1:] if len(r) > j else r for r in region.rows]
+        return replace(region, rows=rows)
+    return region
+
+
 def drop_repeated_headers(region: Region) -> Region:
     """A table continued on a new page under its title again repeats the header, and some
     layouts repeat the 合计 row as well: keep the first page's, drop the repeats."""
@@ -1073,25 +1109,46 @@ def drop_repeated_headers(region: Region) -> Region:
                   region.declarations)
 
 
+def _prints_a_figure(region: Region) -> bool:
+    """Does any cell print a figure other than zero (栏次 rows aside)?"""
+    for row in region.rows:
+        texts = _texts(row)
+        if _is_column_number_row(texts):
+            continue
+        for t in texts:
+            try:
+                amount = parse_amount(t)
+            except AmountError:
+                continue
+            if amount is not None and amount.value != 0:
+                return True
+    return False
+
+
 def parse_region(region: Region) -> tuple[TableFact, list[Problem]]:
     """One table's facts. A table that cannot be read is `unreadable` with the reason and
     where, a problem of that table only: the rest of the report still loads. A table with no
     amounts at all is empty, whether a sentence says so or the grid is blank or all zeros."""
-    region = drop_repeated_headers(region)
+    region = drop_repeated_headers(without_blank_columns(region))
     unit = _amount_unit(region)
+    region = drop_row_numbers(region)
     problems: list[Problem] = []
     parser = PARSERS.get(reads_as(region.code), parse_function_table)
     reason = None
     try:
         cells = parser(region, unit).cells
     except TableError as exc:
-        reason = f"{exc.message} ({exc.location or region.location})"
         cells = []
-        if not region.declarations:
-            # One ingest-error row per unreadable table (the loader adds none of its own).
-            problems.append(Problem("unreadable_table",
-                                    f"{table_name(region.code)} unreadable ({exc.kind}): {exc.message}",
-                                    exc.location or region.location, fatal=False))
+        if _prints_a_figure(region):
+            reason = f"{exc.message} ({exc.location or region.location})"
+            if not region.declarations:
+                # One ingest-error row per unreadable table (the loader adds none of its own).
+                problems.append(Problem(
+                    "unreadable_table", f"{table_name(region.code)} unreadable ({exc.kind}): "
+                    f"{exc.message}", exc.location or region.location, fatal=False))
+        # Else a grid that prints no figure at all (烟台市信访局's 财政拨款收支总表: its 收入
+        # and 支出 lines over blank amount cells, "（注：2026年没有使用财政拨款收入和支出。）"):
+        # empty whatever its header says, as a blank grid always is.
     # Zeros printed as 0.00 or blanks: either way the table holds no amount.
     has_values = any(c.value_wan_yuan for c in cells)
     declaration = region.declarations[0][0] if region.declarations else None

@@ -129,6 +129,10 @@ def _cell_text(chars: list[dict]) -> str:
     return clean_cell_text("\n".join(ln.text for ln in cluster_lines(chars)))
 
 
+_CAPTION_UNIT = re.compile(r"单位\s*[:：]\s*(万元|元)")
+_UNIT_NAME = re.compile(r"^(编制|预算|填报)?(单位|部门)(名称)?[:：]")
+
+
 def _tables(page, file: str, page_no: int) -> list[tuple[float, Table]]:
     if not page.edges:
         return []  # no ruling at all: nothing for the line-based table finder to find
@@ -142,14 +146,19 @@ def _tables(page, file: str, page_no: int) -> list[tuple[float, Table]]:
             cx, cy = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
             if not (x0 <= cx <= x1 and top <= cy <= bottom):
                 continue
-            # A merged cell widens its row's band over the rows below: look on.
-            target = next((bucket for (_a, rtop, _b, rbottom), cells in grid
-                          if rtop <= cy <= rbottom
-                          for bbox, bucket in cells
-                          if bbox is not None and bbox[0] <= cx <= bbox[2]
-                          and bbox[1] <= cy <= bbox[3]), None)
-            if target is not None:
-                target.append(ch)
+            # A merged cell widens its row's band over the rows below: look on. A cell drawn
+            # round others (a frame round title and grid) holds only what no inner cell does:
+            # the smallest cell the centre falls in takes the character.
+            hits = [(bbox, bucket) for (_a, rtop, _b, rbottom), cells in grid
+                    if rtop <= cy <= rbottom
+                    for bbox, bucket in cells
+                    if bbox is not None and bbox[0] <= cx <= bbox[2]
+                    and bbox[1] <= cy <= bbox[3]]
+            if hits:
+                min(hits, key=lambda h: (h[0][2] - h[0][0]) * (h[0][3] - h[0][1]))[1].append(ch)
+        grid = _without_merged_columns(_without_caption(grid))
+        if not grid:
+            continue
         rows: list[list[Cell]] = []
         for _rbox, cells in grid:
             rows.append([
@@ -159,10 +168,40 @@ def _tables(page, file: str, page_no: int) -> list[tuple[float, Table]]:
                 for bbox, bucket in cells])
         if not any(c.text for r in rows for c in r):
             continue  # a ruled but empty box (a frame, a stray rule)
+        boxes = [bbox for _r, cells in grid for bbox, _b in cells if bbox is not None]
+        x0, top = min(b[0] for b in boxes), min(b[1] for b in boxes)
+        x1, bottom = max(b[2] for b in boxes), max(b[3] for b in boxes)
         loc = Location(file, page=page_no, bbox=(round(x0, 1), round(top, 1),
                                                  round(x1, 1), round(bottom, 1)))
         found.append((top, Table(rows, loc)))
     return found
+
+
+def _without_caption(grid: list) -> list:
+    """A grid that prints its caption in its top rows (江苏 2017: "收支预算总表 / 部门：… 单位：
+    万元" in the grid's first cell, or in a frame drawn round title and grid, or a title cell
+    over a row "部门： | 江苏省人大常委会办公厅 | 单位：万元"): those rows are not the table's,
+    their text is read as the lines above the grid. A caption row names the amount unit and
+    is one cell, or opens with 部门：/编制单位：; only titles (one cell each) stand above it."""
+    for k, (_rbox, cells) in enumerate(grid[:3]):
+        texts = [t for t in ("".join(c["text"] for c in bucket).strip()
+                             for bbox, bucket in cells if bbox is not None) if t]
+        if _CAPTION_UNIT.search("".join(texts)) and (
+                len(texts) == 1 or _UNIT_NAME.match(texts[0])):
+            return grid[k + 1:] if k + 1 < len(grid) else grid
+        if len(texts) != 1:
+            return grid
+    return grid
+
+
+def _without_merged_columns(grid: list) -> list:
+    """A column no row has a cell of its own in is no column: a rule segment the finder took
+    for a column edge (江苏 2017's header rows), or a frame's margin. It never holds text."""
+    if not grid:
+        return grid
+    keep = [j for j in range(len(grid[0][1]))
+            if any(j < len(cells) and cells[j][0] is not None for _r, cells in grid)]
+    return [(rbox, [cells[j] for j in keep if j < len(cells)]) for rbox, cells in grid]
 
 
 def _with_cut_rows(table: Table, lines: list[_Line], taken: list[_Line]) -> Table:

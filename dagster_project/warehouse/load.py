@@ -101,7 +101,7 @@ COLUMNS = {
                     "row_line_no", "column_index", "column_label", "column_key", "column_group",
                     "value_wan_yuan", "printed_text", "decimals", "unit_divisor",
                     "source_location", "line_no", "page_no", "bbox_x0", "bbox_top", "bbox_x1",
-                    "bbox_bottom"],
+                    "bbox_bottom", "row_economic_code"],
     "narrative_facts": ["report_id", "fact_id", "section", "fact_kind", "subject",
                         "function_path", "metric", "amount_wan_yuan", "percent", "count_value",
                         "decimals", "direction", "reason", "printed_text", "sentence",
@@ -112,7 +112,12 @@ COLUMNS = {
                                 "rate_decimals", "basic_total_wan_yuan",
                                 "project_total_wan_yuan", "basic_total_decimals",
                                 "project_total_decimals", "deviation_reason", "source_location",
-                                "line_no", "page_no"],
+                                "line_no", "page_no", "funds_total_label",
+                                "funds_total_wan_yuan", "funds_total_decimals",
+                                "fiscal_wan_yuan", "fiscal_decimals", "carryover_wan_yuan",
+                                "carryover_decimals", "other_wan_yuan", "other_decimals",
+                                "funds_unnamed_lines", "initial_budget_wan_yuan",
+                                "initial_budget_decimals"],
     "performance_indicators": ["report_id", "evaluation_index", "indicator_index", "goal",
                                "level1", "level2", "level3", "target_text", "actual_text",
                                "deviation_reason", "source_location", "line_no", "page_no"],
@@ -149,7 +154,7 @@ def raw_rows(facts: ReportFacts, report_id: str) -> dict[str, list[tuple]]:
             (report_id, c.table_code, c.row_index, c.row_code, c.row_label, c.row_key,
              c.row_line_no, c.column_index, c.column_label, c.column_key, c.column_group,
              _s(c.value_wan_yuan), c.printed_text, c.decimals, c.unit_divisor, loc(c.location),
-             c.location.line, c.location.page, *(c.location.bbox or _NO_BOX))
+             c.location.line, c.location.page, *(c.location.bbox or _NO_BOX), c.row_economic_code)
             for c in facts.cells()],
         "narrative_facts": [
             (report_id, i, f.section, f.fact_kind, f.subject, f.function_path, f.metric,
@@ -162,7 +167,11 @@ def raw_rows(facts: ReportFacts, report_id: str) -> dict[str, list[tuple]]:
              _s(e.executed_wan_yuan), e.budget_decimals, e.executed_decimals,
              _s(e.stated_rate_pct), e.rate_decimals, _s(e.basic_total_wan_yuan),
              _s(e.project_total_wan_yuan), e.basic_total_decimals, e.project_total_decimals,
-             e.deviation_reason, loc(e.location), e.location.line, e.location.page)
+             e.deviation_reason, loc(e.location), e.location.line, e.location.page,
+             e.funds_total_label, _s(e.funds_total_wan_yuan), e.funds_total_decimals,
+             _s(e.fiscal_wan_yuan), e.fiscal_decimals, _s(e.carryover_wan_yuan),
+             e.carryover_decimals, _s(e.other_wan_yuan), e.other_decimals,
+             e.funds_unnamed_lines, _s(e.initial_budget_wan_yuan), e.initial_budget_decimals)
             for i, e in enumerate(facts.evaluations)],
         "performance_indicators": [
             (report_id, i, j, x.goal, x.level1, x.level2, x.level3, x.target_text,

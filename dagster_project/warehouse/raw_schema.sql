@@ -26,7 +26,7 @@ create table if not exists raw.report_tables (
     report_id           varchar not null,
     table_code          varchar not null,      -- registry code: '01' … '09' (决算), 'Y01' … (预算)
     table_title         varchar,
-    status              varchar not null,      -- present | declared_empty | missing | unreadable
+    status              varchar not null,      -- present | declared_empty | missing | unreadable | declared_other
     declaration         varchar,               -- the sentence declaring it empty
     amount_unit         varchar,               -- 万元 | 元
     row_count           integer not null,
@@ -74,6 +74,9 @@ create table if not exists raw.table_cells (
     bbox_bottom         double
     -- key: report_id, table_code, row_index, column_group, column_index
 );
+-- A row of a 功能分类 × 经济分类 pair table (北京's 支出总表, interpret/pairs.py): its 部门支出经济
+-- 分类 code, row_code being its 功能分类 code; null in every other table.
+alter table raw.table_cells add column if not exists row_economic_code varchar;
 -- Warehouses created before the cells carried their box.
 alter table raw.table_cells add column if not exists bbox_x0 double;
 alter table raw.table_cells add column if not exists bbox_top double;
@@ -126,6 +129,22 @@ create table if not exists raw.performance_evaluations (
     page_no             integer
     -- key: report_id, evaluation_index
 );
+-- the funds lines (a 自评表's A column): the total as labelled and its parts; a part printed
+-- blank is 0 with null decimals, a part not printed null
+alter table raw.performance_evaluations add column if not exists funds_total_label varchar;
+alter table raw.performance_evaluations add column if not exists funds_total_wan_yuan decimal(20, 6);
+alter table raw.performance_evaluations add column if not exists funds_total_decimals integer;
+alter table raw.performance_evaluations add column if not exists fiscal_wan_yuan decimal(20, 6);
+alter table raw.performance_evaluations add column if not exists fiscal_decimals integer;
+alter table raw.performance_evaluations add column if not exists carryover_wan_yuan decimal(20, 6);
+alter table raw.performance_evaluations add column if not exists carryover_decimals integer;
+alter table raw.performance_evaluations add column if not exists other_wan_yuan decimal(20, 6);
+alter table raw.performance_evaluations add column if not exists other_decimals integer;
+-- figures among the funds lines under a label the registry does not name (the split unknown)
+alter table raw.performance_evaluations add column if not exists funds_unnamed_lines integer;
+-- a 自评表's 年初预算数
+alter table raw.performance_evaluations add column if not exists initial_budget_wan_yuan decimal(20, 6);
+alter table raw.performance_evaluations add column if not exists initial_budget_decimals integer;
 
 create table if not exists raw.performance_indicators (
     report_id           varchar not null,

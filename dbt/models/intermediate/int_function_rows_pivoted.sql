@@ -24,24 +24,10 @@ pivoted as (
         max(row_code) as function_code,
         max(row_label) as printed_name,
         max(row_label_normalized) as printed_name_normalized,
-        max(case when column_key = 'total' then value_wan_yuan end) as total_wan_yuan,
-        max(case when column_key = 'basic' then value_wan_yuan end) as basic_wan_yuan,
-        max(case when column_key = 'project' then value_wan_yuan end) as project_wan_yuan,
-        max(case when column_key = 'remit_upper' then value_wan_yuan end) as remit_upper_wan_yuan,
-        max(case when column_key = 'operating' then value_wan_yuan end) as operating_wan_yuan,
-        max(case when column_key = 'subsidy_affiliated' then value_wan_yuan end)
-            as subsidy_affiliated_wan_yuan,
-        max(case when column_key = 'fiscal_appropriation' then value_wan_yuan end)
-            as fiscal_appropriation_wan_yuan,
-        max(case when column_key = 'upper_subsidy' then value_wan_yuan end) as upper_subsidy_wan_yuan,
-        max(case when column_key = 'business' then value_wan_yuan end) as business_wan_yuan,
-        max(case when column_key = 'affiliated_remit' then value_wan_yuan end)
-            as affiliated_remit_wan_yuan,
-        max(case when column_key = 'other' then value_wan_yuan end) as other_wan_yuan,
-        max(case when column_key = 'carryover_begin' then value_wan_yuan end)
-            as carryover_begin_wan_yuan,
-        max(case when column_key = 'income' then value_wan_yuan end) as income_wan_yuan,
-        max(case when column_key = 'carryover_end' then value_wan_yuan end) as carryover_end_wan_yuan,
+        {{ amounts_by_column_key(['total', 'basic', 'project', 'remit_upper', 'operating',
+                                  'subsidy_affiliated', 'fiscal_appropriation', 'upper_subsidy',
+                                  'business', 'affiliated_remit', 'other', 'carryover_begin',
+                                  'income', 'carryover_end']) }},
         count(*) as cell_count,
         count(*) filter (where column_key is null) as nonstandard_cell_count,
         -- the coarsest printed precision of the row, so the widest rounding interval

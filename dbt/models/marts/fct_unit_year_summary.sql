@@ -30,6 +30,30 @@ three_public as (
 
 ),
 
+report_tables as (
+
+    select * from {{ ref('stg_raw__report_tables') }}
+    where {{ in_rebuild() }}
+
+),
+
+-- A blank cell of a table that was read is 0; a table not printed or not read says nothing,
+-- so its figures stay null (the views show —), never 0.
+tables_read as (
+
+    select
+        report_id,
+        bool_or(is_read) filter (where table_code = '01') as t01_read,
+        bool_or(is_read) filter (where table_code = '02') as t02_read,
+        bool_or(is_read) filter (where table_code = '03') as t03_read,
+        bool_or(is_read) filter (where table_code = '04') as t04_read,
+        bool_or(is_read) filter (where table_code = '05') as t05_read,
+        bool_or(is_read) filter (where table_code = '06') as t06_read
+    from report_tables
+    group by report_id
+
+),
+
 findings as (
 
     select * from {{ ref('int_findings_by_report') }}
@@ -59,38 +83,45 @@ amounts as (
         reports.fiscal_year,
         reports.report_kind,
         reports.revision,
-        -- table figures first, the 情况说明 only where the table is absent; blank = 0
+        -- table figures first, the 情况说明 only where the table is absent; a blank cell of a
+        -- read table = 0, a table not read = null
         coalesce(
             report_totals.t01_income_total_wan_yuan,
             report_totals.t02_total_wan_yuan,
             report_totals.stated_income_total_wan_yuan,
-            0
+            case when tables_read.t01_read or tables_read.t02_read then 0 end
         ) as income_total_wan_yuan,
         coalesce(
             report_totals.t02_fiscal_appropriation_wan_yuan,
             report_totals.t04_income_total_wan_yuan,
-            0
+            case when tables_read.t02_read or tables_read.t04_read then 0 end
         ) as fiscal_appropriation_income_wan_yuan,
         coalesce(
             report_totals.t03_total_wan_yuan,
             report_totals.t01_expenditure_total_wan_yuan,
             report_totals.stated_expenditure_total_wan_yuan,
-            0
+            case when tables_read.t03_read or tables_read.t01_read then 0 end
         ) as expenditure_total_wan_yuan,
-        coalesce(report_totals.t03_basic_wan_yuan, 0) as basic_wan_yuan,
-        coalesce(report_totals.t03_project_wan_yuan, 0) as project_wan_yuan,
-        coalesce(report_totals.t05_total_wan_yuan, 0) as general_budget_expenditure_wan_yuan,
+        coalesce(
+            report_totals.t03_basic_wan_yuan, case when tables_read.t03_read then 0 end
+        ) as basic_wan_yuan,
+        coalesce(
+            report_totals.t03_project_wan_yuan, case when tables_read.t03_read then 0 end
+        ) as project_wan_yuan,
+        coalesce(
+            report_totals.t05_total_wan_yuan, case when tables_read.t05_read then 0 end
+        ) as general_budget_expenditure_wan_yuan,
         coalesce(
             report_totals.t06_personnel_total_wan_yuan,
             report_totals.t06_personnel_class_sum_wan_yuan,
             report_totals.stated_personnel_wan_yuan,
-            0
+            case when tables_read.t06_read then 0 end
         ) as personnel_wan_yuan,
         coalesce(
             report_totals.t06_public_total_wan_yuan,
             report_totals.t06_public_class_sum_wan_yuan,
             report_totals.stated_public_wan_yuan,
-            0
+            case when tables_read.t06_read then 0 end
         ) as public_wan_yuan,
         case
             when three_public.table_status in ('present', 'declared_empty')
@@ -136,6 +167,8 @@ amounts as (
         on reports.report_id = appropriations.report_id
     left join three_public
         on reports.report_id = three_public.report_id
+    left join tables_read
+        on reports.report_id = tables_read.report_id
     left join findings_by_severity
         on reports.report_id = findings_by_severity.report_id
 

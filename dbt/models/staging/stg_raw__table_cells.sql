@@ -28,6 +28,8 @@ renamed as (
                 '[\s\x{3000}]+', '', 'g'),
             '') as row_label_normalized,
         row_key,
+        -- a 功能分类 × 经济分类 pair row's 部门支出经济分类 code (北京's 支出总表); else null
+        row_economic_code,
         row_line_no,
         column_index,
         column_label,

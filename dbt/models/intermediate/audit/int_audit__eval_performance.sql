@@ -4,6 +4,11 @@
 --   indicator_target     each quantitative indicator that missed its target: a reason is given
 --   indicator_duplicate  the same indicator in two tables: the same achieved value
 --   adjustment_claim     "调整率低于X%" against |决算 - 年初预算| / 年初预算
+--   funds_split          each 绩效目标表 or 自评表 printing a funds total and its parts (of either
+--                        phase): 资金总额 = 财政拨款 + 上年结转 + 其他资金
+--   targets_total        a budget's 项目 target tables together: Σ 预算数 = 支出总表 项目支出 (info:
+--                        many budgets print target tables for some projects only, or for funds
+--                        the department manages but does not spend)
 with evaluations as (
 
     select * from {{ ref('stg_raw__performance_evaluations') }}
@@ -22,6 +27,14 @@ reports as (
 
     select report_id from {{ ref('stg_raw__reports') }}
     where {{ in_rebuild() }} and not is_superseded and phase = '决算'
+
+),
+
+-- a budget's 绩效目标表 prints its funds lines as a 自评表 does: the split is checked on both
+current_reports as (
+
+    select report_id from {{ ref('stg_raw__reports') }}
+    where {{ in_rebuild() }} and not is_superseded
 
 ),
 
@@ -221,6 +234,114 @@ adjustments as (
 
 ),
 
+funded as (
+
+    select
+        e.*,
+        {{ half_width('e.funds_total_decimals') }} as total_half,
+        {{ half_width('e.fiscal_decimals') }} + {{ half_width('e.carryover_decimals') }}
+            + {{ half_width('e.other_decimals') }} as parts_half,
+        (e.fiscal_wan_yuan is not null)::int + (e.carryover_wan_yuan is not null)::int
+            + (e.other_wan_yuan is not null)::int as parts_printed
+    from evaluations as e
+    inner join current_reports on current_reports.report_id = e.report_id
+
+),
+
+-- A part whose label is printed with no figure is 0 (the reader records 0 with no decimals: it
+-- stands for nothing, exactly); a part not printed is simply not in the sum. A table printing
+-- a total with no part (杭州's 金额) has no split to check, nor one part alone (重庆's
+-- 当年财政拨款预算金额); two parts or more without their total are unknown.
+funds as (
+
+    select
+        report_id, 'P.funds_split' as rule_id,
+        evaluation_index || '/' || project_name as instance_key, '万元' as value_unit,
+        funds_total_wan_yuan as lhs_value,
+        coalesce(fiscal_wan_yuan, 0) + coalesce(carryover_wan_yuan, 0)
+            + coalesce(other_wan_yuan, 0) as rhs_value,
+        -(total_half + parts_half) as allowed_low,
+        total_half + parts_half as allowed_high,
+        -- no total printed, or a figure among the funds lines the registry does not name
+        funds_total_wan_yuan is null or funds_unnamed_lines > 0 as missing_cells,
+        project_name as row_label, coalesce(funds_total_label, '资金总额') as column_label,
+        source_location,
+        [concat_ws('|', 'P', report_id, evaluation_index, 'funds_total'),
+         concat_ws('|', 'P', report_id, evaluation_index, 'fiscal'),
+         concat_ws('|', 'P', report_id, evaluation_index, 'carryover'),
+         concat_ws('|', 'P', report_id, evaluation_index, 'other')] as participants,
+        coalesce(funds_total_label, '资金总额') || ' '
+            || coalesce({{ fmt_num('funds_total_wan_yuan') }}, '（未印）') || '；'
+            || concat_ws(' + ',
+                   '财政拨款 ' || {{ fmt_num('fiscal_wan_yuan') }},
+                   '上年结转 ' || {{ fmt_num('carryover_wan_yuan') }},
+                   '其他资金 ' || {{ fmt_num('other_wan_yuan') }})
+            || case when funds_unnamed_lines > 0
+                    then '；资金行中有 ' || funds_unnamed_lines || ' 行的名称未识别' else '' end
+            as detail
+    from funded
+    where (funds_total_wan_yuan is not null and parts_printed >= 1)
+        -- parts without their total: unknown, if any of them prints a figure (an empty form,
+        -- 西安's 专项资金总体绩效目标表 printed with no figure at all, states nothing)
+        or (parts_printed >= 2 and coalesce(fiscal_decimals, carryover_decimals, other_decimals)
+            is not null)
+
+),
+
+budget_reports as (
+
+    select report_id from {{ ref('stg_raw__reports') }}
+    where {{ in_rebuild() }} and not is_superseded and phase = '预算'
+
+),
+
+project_cells as (
+
+    select * from {{ ref('int_audit__cells') }}
+    where {{ in_rebuild() }}
+        and table_code = 'Y03' and row_key = 'total' and column_key = 'project'
+
+),
+
+project_targets as (
+
+    select
+        e.report_id,
+        sum(e.budget_wan_yuan) as targets_total,
+        sum({{ half_width('e.budget_decimals') }}) as targets_half,
+        count(*) as projects,
+        count(*) filter (where e.budget_wan_yuan is null) as without_budget,
+        arg_min(e.source_location, e.evaluation_index) as source_location
+    from evaluations as e
+    inner join budget_reports on budget_reports.report_id = e.report_id
+    where e.evaluation_kind = '项目'
+    group by e.report_id
+
+),
+
+-- A project table whose year's 预算数 is not read (西安's 实施期资金总额, 重庆's 财政拨款 alone)
+-- leaves the sum unknown; so does a 支出总表 not read.
+targets_totals as (
+
+    select
+        t.report_id, 'P.targets_project_total' as rule_id, '项目' as instance_key,
+        '万元' as value_unit,
+        t.targets_total as lhs_value,
+        c.value0 as rhs_value,
+        -(t.targets_half + coalesce(c.half_width, 0)) as allowed_low,
+        t.targets_half + coalesce(c.half_width, 0) as allowed_high,
+        c.cell_id is null or t.without_budget > 0 as missing_cells,
+        '项目绩效目标表合计' as row_label, '预算数' as column_label, t.source_location,
+        [c.cell_id] as participants,
+        t.projects || ' 张项目绩效目标表，预算数合计 ' || coalesce({{ fmt_num('t.targets_total') }}, '—')
+            || case when t.without_budget > 0
+                    then '（其中 ' || t.without_budget || ' 张未读出当年预算数）' else '' end
+            || '；支出总表 项目支出 ' || coalesce({{ fmt_num('c.value0') }}, '（未读出）') as detail
+    from project_targets as t
+    left join project_cells as c on c.report_id = t.report_id
+
+),
+
 unioned as (
 
     select * from rates
@@ -228,6 +349,8 @@ unioned as (
     union all select * from targets
     union all select * from duplicates
     union all select * from adjustments
+    union all select * from funds
+    union all select * from targets_totals
 
 ),
 
@@ -255,7 +378,11 @@ final as (
                 then case when value_unit = '%'
                                and {{ needs_rounding('lhs_value - rhs_value', 'allowed_low',
                                                      'allowed_high') }}
-                          then 'rounding' else 'pass' end
+                          then 'rounding'
+                          -- amounts: any difference inside the printed figures' intervals
+                          when rule_id in ('P.funds_split', 'P.targets_project_total')
+                              then 'rounding'
+                          else 'pass' end
             else 'fail'
         end as status,
         cast(null as varchar) as table_code,

@@ -193,6 +193,8 @@ table_checks as (
     left join printed_cells as pc on pc.report_id = t.report_id and pc.table_code = t.table_code
     left join no_funds as nf on nf.report_id = t.report_id and nf.table_code = t.table_code
     where t.table_status in ('missing', 'declared_empty', 'present')
+        -- a table its template does not have is not missing from the document
+        and not (t.table_status = 'missing' and not t.is_required)
 
 ),
 

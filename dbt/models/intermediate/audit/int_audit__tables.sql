@@ -8,9 +8,12 @@
 -- Which tables a document must print is its template's (the reader decides it from the
 -- tables the document prints: seeds/reference/document_templates.csv; a 决算's 2015 template
 -- prints all 9, the central four-table template 4) and recorded per table (`is_required`); a
--- table the template does not require and the document does not print is not recorded, and
--- not expected. A table recorded without the template's say (loaded before templates) keeps
--- the registry's `required`, and so does every table of a report none of whose tables says.
+-- table the template has but does not require, and the document does not print, is not
+-- recorded, and not expected. A table the template does not have at all (the 教育部 template's
+-- 决算 prints no 公开04表) is recorded missing and not required: a gap (its identities are
+-- indeterminate, never 0) but no missing-table finding (`is_required` false). A table recorded
+-- without the template's say (loaded before templates) keeps the registry's `required`, and so
+-- does every table of a report none of whose tables says.
 with reports as (
 
     select report_id, phase from {{ ref('stg_raw__reports') }}
@@ -54,8 +57,9 @@ expected as (
     -- a table the template requires, or one the document prints
     left join templated on templated.report_id = reports.report_id
     where coalesce(report_tables.status, 'missing') <> 'missing'
+        -- recorded missing: required, or (is_required false) not one of its template's tables
         or (report_tables.report_id is not null
-            and coalesce(report_tables.is_required, standard_tables.is_required))
+            and (report_tables.is_required is not null or standard_tables.is_required))
         or (report_tables.report_id is null and standard_tables.is_required
             and templated.report_id is null)
 
@@ -70,6 +74,7 @@ final as (
         expected.table_code,
         coalesce(report_tables.status, 'missing') as table_status,
         coalesce(report_tables.is_read, false) as is_read,
+        coalesce(report_tables.is_required, standard_tables.is_required) as is_required,
         case coalesce(report_tables.status, 'missing')
             when 'present' then null
             when 'declared_empty' then null
@@ -77,6 +82,11 @@ final as (
                 {{ table_label('expected.table_code') }} || ' unreadable: '
                 || coalesce(report_tables.status_reason, report_tables.source_location,
                             'no reason recorded')
+            -- a table the registry knows and does not read (西安's 支出总表 by unit)
+            when 'declared_other' then
+                {{ table_label('expected.table_code') }} || ' not read ('
+                || coalesce(report_tables.source_location, '') || '): '
+                || coalesce(report_tables.status_reason, '')
             else
                 {{ table_label('expected.table_code') }} || ' not in the document'
                 || coalesce(' (' || report_tables.status_reason || ')', '')
@@ -85,6 +95,9 @@ final as (
     left join report_tables
         on report_tables.report_id = expected.report_id
         and report_tables.table_code = expected.table_code
+    inner join standard_tables
+        on standard_tables.table_code = expected.table_code
+        and standard_tables.document_phase = expected.phase
 
 )
 

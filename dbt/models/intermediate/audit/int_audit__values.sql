@@ -47,25 +47,33 @@ narrative_values as (
 
 evaluation_fields as (
 
-    select report_id, evaluation_kind, project_name, evaluation_index, source_location,
-           'budget' as field, budget_wan_yuan as value, budget_decimals as decimals, '万元' as unit
-    from evaluations
-    union all
-    select report_id, evaluation_kind, project_name, evaluation_index, source_location,
-           'executed', executed_wan_yuan, executed_decimals, '万元'
-    from evaluations
-    union all
-    select report_id, evaluation_kind, project_name, evaluation_index, source_location,
-           'stated_rate', stated_rate_pct, rate_decimals, '%'
-    from evaluations
-    union all
-    select report_id, evaluation_kind, project_name, evaluation_index, source_location,
-           'basic_total', basic_total_wan_yuan, basic_total_decimals, '万元'
-    from evaluations
-    union all
-    select report_id, evaluation_kind, project_name, evaluation_index, source_location,
-           'project_total', project_total_wan_yuan, project_total_decimals, '万元'
-    from evaluations
+    -- one row per printed field of an evaluation: its value, decimals and unit (the funds lines
+    -- are what P.funds_split compares, a budget's 绩效目标表 too)
+    select
+        report_id, evaluation_kind, project_name, evaluation_index, source_location, field,
+        value, decimals, case field when 'stated_rate' then '%' else '万元' end as unit
+    from (
+        select
+            report_id, evaluation_kind, project_name, evaluation_index, source_location,
+            budget_wan_yuan, budget_decimals, executed_wan_yuan, executed_decimals,
+            cast(stated_rate_pct as decimal(20, 6)) as stated_rate_pct, rate_decimals,
+            basic_total_wan_yuan, basic_total_decimals,
+            project_total_wan_yuan, project_total_decimals,
+            funds_total_wan_yuan, funds_total_decimals, fiscal_wan_yuan, fiscal_decimals,
+            carryover_wan_yuan, carryover_decimals, other_wan_yuan, other_decimals
+        from evaluations
+    )
+    -- include nulls: a part printed blank is 0 with null decimals, and must stay
+    unpivot include nulls ((value, decimals) for field in (
+        (budget_wan_yuan, budget_decimals) as 'budget',
+        (executed_wan_yuan, executed_decimals) as 'executed',
+        (stated_rate_pct, rate_decimals) as 'stated_rate',
+        (basic_total_wan_yuan, basic_total_decimals) as 'basic_total',
+        (project_total_wan_yuan, project_total_decimals) as 'project_total',
+        (funds_total_wan_yuan, funds_total_decimals) as 'funds_total',
+        (fiscal_wan_yuan, fiscal_decimals) as 'fiscal',
+        (carryover_wan_yuan, carryover_decimals) as 'carryover',
+        (other_wan_yuan, other_decimals) as 'other'))
 
 ),
 
