@@ -319,3 +319,36 @@ def test_spreadsheet_grid_with_blank_spacer_columns_and_rows():
     assert spent == sum(classes.values()) == D("33172.15")
     uses = {c.row_label: c.value_wan_yuan for c in y01.cells if c.column_group == 2}
     assert uses["一、基本支出"] == D("18570.82") and uses["二、项目支出"] == D("11343.27")
+
+
+def test_table_continued_on_a_page_whose_grid_has_other_columns():
+    # 江苏省人大办公厅 2017: the 收支预算总表 runs from p.7 over p.8 onto p.9, where its last
+    # three rows share one ruled grid with the next table (收入预算总表), whose rules add
+    # column edges: "结转下年资金" and "支出合计" stand in other column slots than on p.7. Put
+    # back by the rules they stand on, p.9 reads 收入合计 13,649.07 and 支出合计 13,649.07 (as
+    # printed); the 收入预算总表 runs on from that grid into p.10's narrower one (before: both
+    # tables unreadable).
+    facts = interpret(read_document(FIXTURES / "jiangsu-congress-office-2017.pdf"))
+    y01 = facts.tables["Y01"]
+    assert y01.status == "present"
+    totals = {(c.row_label, c.column_group): c.value_wan_yuan for c in y01.cells
+              if c.row_key in ("grand_total", "expenditure_total", "carryover_end")}
+    assert totals == {("收入合计", 0): D("13649.07"), ("支出合计", 1): D("13649.07"),
+                      ("当年支出小计", 1): D("13649.07"), ("结转下年资金", 1): None}
+    classes = {c.row_label: c.value_wan_yuan for c in y01.cells
+               if c.row_key == "function_class" and c.value_wan_yuan}
+    # "八、社会保障和就" ends p.7 and "业支出" opens p.8, alone in its grid row: one class. The
+    # classes add up to 当年支出小计: 10,528.33 + 1,608.51 + 1,512.23 = 13,649.07.
+    assert classes == {"一、一般公共服务支出": D("10528.33"),
+                       "八、社会保障和就业支出": D("1608.51"), "十八、住房保障支出": D("1512.23")}
+    assert sum(classes.values()) == D("13649.07")
+    y02 = facts.tables["Y02"]
+    assert y02.status == "present"
+    income = {c.row_label: c.value_wan_yuan for c in y02.cells}
+    assert income["收入总计"] == D("13649.07")
+    assert income["公共财政拨款(补助)资金"] == D("13649.07")
+    # p.10's rows, in the 3-column grid, under the 项目名称 | 金额 header of p.9:
+    assert {"其他非税收入", "事业收入", "其中：动用上年结转和结余资金"} <= set(income)
+    assert income["事业收入"] is None
+    assert not [p for p in facts.problems if p.kind == "unreadable_table"
+                and p.location and p.location.page in (7, 8, 9, 10)]

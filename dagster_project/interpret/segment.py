@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from itertools import takewhile
 
 from dagster_project.amounts import is_amount
 from dagster_project.document import Cell, Document, Location, Paragraph
@@ -236,3 +237,70 @@ def without_blank_columns(region: Region) -> Region:
     if len(keep) == width or not keep:
         return region
     return replace(region, rows=[[r[j] for j in keep] for r in region.rows])
+
+
+# How far a continuation cell's left rule may sit from the table's column rule it stands for
+# (points, after the continuation's grid is laid over the first page's): rules drawn anew on
+# another page land within a point or two, never near the next column's.
+_RULE_SLACK = 3.0
+
+
+def with_continuations_aligned(region: Region) -> Region:
+    """A table continued on another page whose grid is drawn differently (江苏省人大办公厅 2017
+    p.9: the 收支总表's last rows share a grid with the next table, whose rules add column
+    edges) puts its cells in other column slots than the first page's. A continuation row's
+    cells are put back in the table's columns by where each cell's left rule stands among the
+    table's column rules, once the continuation's grid (its leftmost and rightmost rules) is
+    laid over the first page's: a shifted or wider grid maps as well. A row is moved only when
+    every ruled cell meets a column rule of its own; otherwise it stays as read (and the
+    parser says where it does not match the header)."""
+    first = list(takewhile(lambda r: r and r[0].location.page == region.rows[0][0].location.page,
+                           region.rows))
+    width = max((len(r) for r in first), default=0)
+    left: dict[int, float] = {}
+    for row in first:
+        for j, cell in enumerate(row):
+            box = cell.location.bbox
+            if box is not None and (j not in left or box[0] < left[j]):
+                left[j] = box[0]
+    if len(left) < 2 or len(first) == len(region.rows):
+        return region
+    ref_lo = min(c.location.bbox[0] for r in first for c in r if c.location.bbox)
+    ref_hi = max(c.location.bbox[2] for r in first for c in r if c.location.bbox)
+    pages: dict[int | None, tuple[float, float]] = {}
+    for row in region.rows[len(first):]:
+        boxes = [c.location.bbox for c in row if c.location.bbox]
+        if boxes:
+            lo, hi = pages.get(row[0].location.page, (boxes[0][0], boxes[0][2]))
+            pages[row[0].location.page] = (min([lo, *(b[0] for b in boxes)]),
+                                           max([hi, *(b[2] for b in boxes)]))
+    rows = list(first)
+    for row in region.rows[len(first):]:
+        rows.append(_aligned(row, left, width, (ref_lo, ref_hi),
+                             pages.get(row[0].location.page)))
+    return replace(region, rows=rows)
+
+
+def _aligned(row: list[Cell], left: dict[int, float], width: int,
+             reference: tuple[float, float], extent: tuple[float, float] | None) -> list[Cell]:
+    """`row` with each ruled cell in the table column whose left rule it stands on."""
+    if extent is None or extent[1] <= extent[0]:
+        return row
+    scale = (reference[1] - reference[0]) / (extent[1] - extent[0])
+    slots: dict[int, Cell] = {}
+    for cell in row:
+        box = cell.location.bbox
+        if box is None:
+            if cell.text.strip():
+                return row  # text outside every ruled cell: no rule to place it by
+            continue
+        x = reference[0] + (box[0] - extent[0]) * scale
+        j, rule = min(left.items(), key=lambda kv: abs(kv[1] - x))
+        if abs(rule - x) > _RULE_SLACK or j in slots:
+            return row
+        slots[j] = cell
+    current = {j: c for j, c in enumerate(row) if c.location.bbox is not None}
+    if slots == current and len(row) == width:
+        return row
+    blank = Location(row[0].location.file, page=row[0].location.page)
+    return [slots.get(j, Cell("", blank)) for j in range(width)]

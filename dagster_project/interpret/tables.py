@@ -42,7 +42,11 @@ from dagster_project.interpret.layout import (
     strip_numbering,
     table_name,
 )
-from dagster_project.interpret.segment import Region, without_blank_columns
+from dagster_project.interpret.segment import (
+    Region,
+    with_continuations_aligned,
+    without_blank_columns,
+)
 
 _INT = re.compile(r"^\d{1,2}$")
 # Header words a PDF table can merge into the first data row ('类 | 款 | 项 | 合计 | 2,946.25').
@@ -560,6 +564,7 @@ def parse_summary_table(region: Region, unit: str) -> _Builder:
     builder = _Builder(region.code, unit)
     income_context: str | None = None
     expenditure_context: str | None = None
+    data = _with_wrapped_expenditure_names(data, layout)
     numbered = _classes_numbered(data, layout)
     row_index = 0
     for row in data:
@@ -623,6 +628,30 @@ def parse_summary_table(region: Region, unit: str) -> _Builder:
                             row_label=label)
         row_index += 1
     return builder
+
+
+def _with_wrapped_expenditure_names(data: list[list[Cell]],
+                                    layout: _SummaryLayout) -> list[list[Cell]]:
+    """A 支出 line's name wrapped onto the next grid row, alone in that row (江苏省人大办公厅
+    2017: "八、社会保障和就" at the foot of p.7, "业支出" atop p.8): a name no line has, whose
+    next row holds nothing but more of that name, and the two together name a line (a
+    功能分类 class of the registry, a total): one line. Otherwise rows stay as printed."""
+    at = layout.expenditure_label
+    rows = list(data)
+    i = 0
+    while i + 1 < len(rows):
+        row, following = rows[i], rows[i + 1]
+        if len(row) == len(following) == layout.width:
+            head, rest = row[at].text.strip(), following[at].text.strip()
+            alone = all(not c.text.strip() for j, c in enumerate(following) if j != at)
+            if head and rest and alone and expenditure_row_key(head)[0] is None \
+                    and expenditure_row_key(rest)[0] is None \
+                    and expenditure_row_key(head + rest)[0] is not None:
+                rows[i] = [*row[:at], Cell(head + rest, row[at].location), *row[at + 1:]]
+                del rows[i + 1]
+                continue
+        i += 1
+    return rows
 
 
 def _classes_numbered(data: list[list[Cell]], layout: _SummaryLayout) -> bool:
@@ -1129,7 +1158,7 @@ def parse_region(region: Region) -> tuple[TableFact, list[Problem]]:
     """One table's facts. A table that cannot be read is `unreadable` with the reason and
     where, a problem of that table only: the rest of the report still loads. A table with no
     amounts at all is empty, whether a sentence says so or the grid is blank or all zeros."""
-    region = drop_repeated_headers(without_blank_columns(region))
+    region = drop_repeated_headers(without_blank_columns(with_continuations_aligned(region)))
     unit = _amount_unit(region)
     region = drop_row_numbers(region)
     problems: list[Problem] = []
