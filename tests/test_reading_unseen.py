@@ -91,6 +91,27 @@ def test_university_summary_lines(university):
     assert (0, "gov_fund_appropriation") not in t01
 
 
+def test_a_class_name_wrapped_onto_the_next_grid_row_is_one_line():
+    # A 支出 name cut into two grid rows ("二、社会保障和就" / "业支出", the second row holding
+    # nothing else) is one class line; a class name standing whole in a row without figures
+    # ("三、住房保障支出") stays its own line.
+    table, problems = parse_region(_region(
+        "01",
+        ("收入", "", "支出", ""),
+        ("项目", "金额", "项目", "金额"),
+        ("一、一般公共预算财政拨款收入", "100.00", "一、一般公共服务支出", "60.00"),
+        ("", "", "二、社会保障和就", "30.00"),
+        ("", "", "业支出", ""),
+        ("", "", "三、住房保障支出", ""),
+        ("", "", "四、卫生健康支出", "10.00"),
+        ("本年收入合计", "100.00", "本年支出合计", "100.00"),
+    ))
+    assert not problems and table.status == "present"
+    classes = {c.row_label: c.value_wan_yuan for c in table.cells if c.row_key == "function_class"}
+    assert classes == {"一、一般公共服务支出": D("60.00"), "二、社会保障和就业支出": D("30.00"),
+                       "三、住房保障支出": None, "四、卫生健康支出": D("10.00")}
+
+
 # -- headers read from their text --------------------------------------------------------
 
 def test_columns_in_another_order_are_mapped_by_their_header():
