@@ -399,3 +399,19 @@ def test_a_title_wrapped_before_it_says_which_classification_is_no_basic_table_b
     assert table_code_of_title("2021年部门综合预算一般公共预算基本支出明细表（按支出功", "预算") is None
     assert table_code_of_title("2021年部门综合预算一般公共预算基本支出明细表（按支出经济分类",
                                "预算") == "Y06"
+
+
+def test_jiangsu_basic_expenditure_continued_in_a_narrower_grid(jiangsu_procuratorate):
+    # p.18-19 一般公共预算基本支出表: p.18's grid rules nine columns (six of them spacers round
+    # 科目编码 | 科目名称 | 金额), p.19's three. p.19's rows, read by hand: 30299 其他商品和服务支出
+    # 994.54, 30211 差旅费 45.00, 303 对个人和家庭的补助 1,052.83 = 30301 离休费 428.51 + 30302
+    # 退休费 623.28 + 30309 奖励金 1.04. 合计 13,979.92 = 301 10,204.52 + 302 2,722.57 +
+    # 303 1,052.83 (before: unreadable, p.19's figures out of the header's columns).
+    facts = jiangsu_procuratorate
+    y06 = facts.tables["Y06"]
+    assert y06.status == "present"
+    values = {c.row_code: c.value_wan_yuan for c in y06.cells if c.row_code}
+    assert values["30299"] == D("994.54") and values["30211"] == D("45.00")
+    assert values["303"] == values["30301"] + values["30302"] + values["30309"] == D("1052.83")
+    assert values["301"] + values["302"] + values["303"] == D("13979.92")
+    assert _one(facts, "Y06", row_key="total", column_key="total") == D("13979.92")

@@ -10,6 +10,7 @@ the next page.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from itertools import takewhile
 
@@ -239,68 +240,95 @@ def without_blank_columns(region: Region) -> Region:
     return replace(region, rows=[[r[j] for j in keep] for r in region.rows])
 
 
-# How far a continuation cell's left rule may sit from the table's column rule it stands for
-# (points, after the continuation's grid is laid over the first page's): rules drawn anew on
-# another page land within a point or two, never near the next column's.
-_RULE_SLACK = 3.0
-
 
 def with_continuations_aligned(region: Region) -> Region:
-    """A table continued on another page whose grid is drawn differently (江苏省人大办公厅 2017
-    p.9: the 收支总表's last rows share a grid with the next table, whose rules add column
-    edges) puts its cells in other column slots than the first page's. A continuation row's
-    cells are put back in the table's columns by where each cell's left rule stands among the
-    table's column rules, once the continuation's grid (its leftmost and rightmost rules) is
-    laid over the first page's: a shifted or wider grid maps as well. A row is moved only when
-    every ruled cell meets a column rule of its own; otherwise it stays as read (and the
-    parser says where it does not match the header)."""
-    first = list(takewhile(lambda r: r and r[0].location.page == region.rows[0][0].location.page,
-                           region.rows))
-    width = max((len(r) for r in first), default=0)
+    """A table continued on another page whose grid is drawn differently puts its cells in
+    other column slots than the first page's (江苏省人大办公厅 2017 p.9: the 收支总表's last rows
+    share one grid with the next table, whose rules add column edges; 江苏省检察院 2018 p.19:
+    three ruled columns where p.18's grid has nine, six of them spacers). The table's columns
+    are those its rows with a figure rule on its first page (none there: left as read); a
+    continuation row is matched to such a row with as many ruled cells (else, merged cells, to the first page's usual
+    rows), each cell to the column whose left rule it stands nearest once the continuation's
+    grid is laid over the first page's (leftmost and rightmost rules), when clearly nearer
+    that rule than any other of those columns (under half the way to the next).
+    Otherwise the row stays as read (and the parser says where it does not match the header)."""
+    if not region.rows:
+        return region
+    page = region.rows[0][0].location.page
+    first = list(takewhile(lambda r: r and r[0].location.page == page, region.rows))
+    if len(first) == len(region.rows):
+        return region
+    width = max(len(r) for r in first)
+    figures = [r for r in first if any(is_amount(c.text) for c in r)]
+    if not figures:
+        return region  # only a caption or a header on the first page: no columns to go by
     left: dict[int, float] = {}
-    for row in first:
+    for row in figures:
         for j, cell in enumerate(row):
             box = cell.location.bbox
             if box is not None and (j not in left or box[0] < left[j]):
                 left[j] = box[0]
-    if len(left) < 2 or len(first) == len(region.rows):
+    # The columns the first page's rows with figures rule, by how many cells they have: a
+    # 合计 row may span or split columns the item rows do not.
+    patterns = Counter(tuple(j for j, c in enumerate(r) if c.location.bbox is not None)
+                       for r in figures)
+    if len(left) < 2 or not patterns:
         return region
-    ref_lo = min(c.location.bbox[0] for r in first for c in r if c.location.bbox)
-    ref_hi = max(c.location.bbox[2] for r in first for c in r if c.location.bbox)
-    pages: dict[int | None, tuple[float, float]] = {}
+    columns = [[(j, left[j]) for j in pattern] for pattern, _n in patterns.most_common()]
+    reference = _extent(figures)
+    extents: dict[int | None, tuple[float, float]] = {}
     for row in region.rows[len(first):]:
-        boxes = [c.location.bbox for c in row if c.location.bbox]
-        if boxes:
-            lo, hi = pages.get(row[0].location.page, (boxes[0][0], boxes[0][2]))
-            pages[row[0].location.page] = (min([lo, *(b[0] for b in boxes)]),
-                                           max([hi, *(b[2] for b in boxes)]))
+        if _extent([row]):
+            lo, hi = extents.get(row[0].location.page, _extent([row]))
+            extents[row[0].location.page] = (min(lo, _extent([row])[0]),
+                                             max(hi, _extent([row])[1]))
     rows = list(first)
     for row in region.rows[len(first):]:
-        rows.append(_aligned(row, left, width, (ref_lo, ref_hi),
-                             pages.get(row[0].location.page)))
+        rows.append(_aligned(row, columns, width, reference, extents.get(row[0].location.page)))
     return replace(region, rows=rows)
 
 
-def _aligned(row: list[Cell], left: dict[int, float], width: int,
-             reference: tuple[float, float], extent: tuple[float, float] | None) -> list[Cell]:
-    """`row` with each ruled cell in the table column whose left rule it stands on."""
-    if extent is None or extent[1] <= extent[0]:
-        return row
+def _extent(rows: list[list[Cell]]) -> tuple[float, float] | None:
+    boxes = [c.location.bbox for r in rows for c in r if c.location.bbox is not None]
+    return (min(b[0] for b in boxes), max(b[2] for b in boxes)) if boxes else None
+
+
+def _aligned(row: list[Cell], columns: list[list[tuple[int, float]]], width: int,
+             reference: tuple[float, float] | None,
+             extent: tuple[float, float] | None) -> list[Cell]:
+    """`row` with each ruled cell in the table column it stands for: the columns of a first
+    page's row with as many cells that fit it (most usual first), else of the usual rows."""
+    if reference is None or extent is None or extent[1] <= extent[0] \
+            or not any(c.text.strip() for c in row):
+        return row  # a blank row places nothing
+    if any(c.location.bbox is None and c.text.strip() for c in row):
+        return row  # text outside every ruled cell: no rule to place it by
+    cells = sorted((c for c in row if c.location.bbox is not None),
+                   key=lambda c: c.location.bbox[0])
     scale = (reference[1] - reference[0]) / (extent[1] - extent[0])
-    slots: dict[int, Cell] = {}
-    for cell in row:
-        box = cell.location.bbox
-        if box is None:
-            if cell.text.strip():
-                return row  # text outside every ruled cell: no rule to place it by
-            continue
-        x = reference[0] + (box[0] - extent[0]) * scale
-        j, rule = min(left.items(), key=lambda kv: abs(kv[1] - x))
-        if abs(rule - x) > _RULE_SLACK or j in slots:
-            return row
-        slots[j] = cell
+    xs = [reference[0] + (c.location.bbox[0] - extent[0]) * scale for c in cells]
+    for rules in [r for r in columns if len(r) == len(cells)] + columns[:1]:
+        slots = _slots(cells, xs, rules)
+        if slots is not None:
+            break
+    else:
+        return row
     current = {j: c for j, c in enumerate(row) if c.location.bbox is not None}
     if slots == current and len(row) == width:
         return row
     blank = Location(row[0].location.file, page=row[0].location.page)
     return [slots.get(j, Cell("", blank)) for j in range(width)]
+
+
+def _slots(cells: list[Cell], xs: list[float],
+           rules: list[tuple[int, float]]) -> dict[int, Cell] | None:
+    """Each cell's column: the rule its left edge is nearest, under half the way to the next;
+    None when a cell has no such rule or two cells would share one."""
+    slots: dict[int, Cell] = {}
+    for cell, x in zip(cells, xs, strict=True):
+        k = min(range(len(rules)), key=lambda i: abs(rules[i][1] - x))
+        gaps = [abs(rules[i][1] - rules[k][1]) for i in (k - 1, k + 1) if 0 <= i < len(rules)]
+        if not gaps or abs(rules[k][1] - x) >= 0.5 * min(gaps) or rules[k][0] in slots:
+            return None
+        slots[rules[k][0]] = cell
+    return slots
