@@ -8,6 +8,7 @@ import pytest
 
 from dagster_project.build_plan import (
     BUILD_INPUTS,
+    TWO_THREADS_UP_TO,
     BuildPlan,
     decide,
     fingerprint,
@@ -77,3 +78,21 @@ def test_the_queue_is_emptied_only_by_a_complete_successful_build(tmp_path, monk
         assert (nxt.mode, nxt.queued) == ("incremental", 1)
         # after a full build, every HTML page is rewritten
         assert rebuilt_by_last_build(con) is None
+
+
+def test_a_big_incremental_build_runs_one_model_at_a_time(tmp_path, monkeypatch):
+    # Two audit models at once outgrow DuckDB's memory budget on a thousand reports, and an
+    # incremental build of a thousand new reports reads as much as a full build of them.
+    monkeypatch.delenv("JUESUAN_FULL_REFRESH", raising=False)
+    monkeypatch.delenv("JUESUAN_DBT_THREADS", raising=False)
+    with connect(tmp_path / "w.duckdb") as con:
+        ensure_schema(con)
+        queue_for_build(con, ["a"])
+        first = plan_build(con)
+        record_build(con, first, utc_now(), succeeded=True, complete=True)
+        queue_for_build(con, ["b"])
+        small = plan_build(con)
+        assert (small.mode, small.threads) == ("incremental", 2)
+        queue_for_build(con, [f"r{i}" for i in range(TWO_THREADS_UP_TO + 1)])
+        big = plan_build(con)
+        assert (big.mode, big.threads) == ("incremental", 1)
