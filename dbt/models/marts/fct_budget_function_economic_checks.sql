@@ -163,11 +163,8 @@ row_split_checks as (
         report_id, table_code, check_key, function_class_code, pair_rows, pairs_wan_yuan,
         other_wan_yuan, worst_difference_wan_yuan as difference_wan_yuan,
         worst_allowed_wan_yuan as allowed_wan_yuan,
-        case
-            when worst_difference_wan_yuan = 0 then 'pass'
-            when abs(worst_difference_wan_yuan) <= worst_allowed_wan_yuan then 'rounding'
-            else 'fail'
-        end as status,
+        {{ evaluation_status('worst_difference_wan_yuan', 'worst_allowed_wan_yuan', 'false') }}
+            as status,
         cast(null as varchar) as gap_reason,
         worst_location as first_pair_location,
         worst_location as other_location
@@ -182,13 +179,10 @@ sums_checks as (
         c.pairs_wan_yuan, c.other_wan_yuan,
         c.pairs_wan_yuan - c.other_wan_yuan as difference_wan_yuan,
         c.pairs_half_width_wan_yuan + c.other_half_width_wan_yuan as allowed_wan_yuan,
-        case
-            when c.gap_reason is not null then 'indeterminate'
-            when c.pairs_wan_yuan = c.other_wan_yuan then 'pass'
-            when abs(c.pairs_wan_yuan - c.other_wan_yuan)
-                <= c.pairs_half_width_wan_yuan + c.other_half_width_wan_yuan then 'rounding'
-            else 'fail'
-        end as status,
+        {{ evaluation_status(
+            'c.pairs_wan_yuan - c.other_wan_yuan',
+            'c.pairs_half_width_wan_yuan + c.other_half_width_wan_yuan',
+            'c.gap_reason is not null') }} as status,
         c.gap_reason,
         c.first_pair_location,
         c.other_location
