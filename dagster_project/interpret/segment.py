@@ -240,7 +240,6 @@ def without_blank_columns(region: Region) -> Region:
     return replace(region, rows=[[r[j] for j in keep] for r in region.rows])
 
 
-
 def with_continuations_aligned(region: Region) -> Region:
     """A table continued on another page whose grid is drawn differently puts its cells in
     other column slots than the first page's (江苏省人大办公厅 2017 p.9: the 收支总表's last rows
@@ -278,10 +277,11 @@ def with_continuations_aligned(region: Region) -> Region:
     reference = _extent(figures)
     extents: dict[int | None, tuple[float, float]] = {}
     for row in region.rows[len(first):]:
-        if _extent([row]):
-            lo, hi = extents.get(row[0].location.page, _extent([row]))
-            extents[row[0].location.page] = (min(lo, _extent([row])[0]),
-                                             max(hi, _extent([row])[1]))
+        span = _extent([row])
+        if span:
+            on = row[0].location.page
+            lo, hi = extents.get(on, span)
+            extents[on] = (min(lo, span[0]), max(hi, span[1]))
     rows = list(first)
     for row in region.rows[len(first):]:
         rows.append(_aligned(row, columns, width, reference, extents.get(row[0].location.page)))
